@@ -1,12 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
-import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
 import type { ErrorCapturingSqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
 const WASM_FILE = 'schema_engine_bg.wasm';
 
-let instantiated: Promise<void> | undefined;
+/** The subset of the WebAssembly API used here (lib "dom" is not loaded in this Node project). */
+declare const WebAssembly: {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, unknown>): Promise<{ exports: Record<string, unknown> }>;
+};
+
+type Glue = typeof import('@prisma/schema-engine-wasm/schema_engine_bg', { with: { 'resolution-mode': 'import' } });
+
+let instantiated: Promise<Glue> | undefined;
 
 /**
  * The bundle ships the `.wasm` beside itself (esbuild.mjs copies it); running from source, it is the one
@@ -15,16 +22,21 @@ let instantiated: Promise<void> | undefined;
 function wasmPath(): string {
   const besideBundle = path.join(__dirname, WASM_FILE);
   if (existsSync(besideBundle)) return besideBundle;
-  return path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/package.json')), WASM_FILE);
+  return path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), WASM_FILE);
 }
 
-/** Compiles and instantiates the engine once per process; every engine instance shares the module. */
-function instantiate(): Promise<void> {
+/**
+ * Compiles and instantiates the engine once per process; every engine instance shares the module.
+ * Prisma's own loader looks for the `.wasm` inside `@prisma/internals`, which 7.10 does not ship.
+ */
+function instantiate(): Promise<Glue> {
   instantiated ??= (async () => {
+    const glue: Glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const module = await WebAssembly.compile(readFileSync(wasmPath()));
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports });
+    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': glue });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+    return glue;
   })();
   return instantiated;
 }
@@ -34,7 +46,7 @@ export async function newSchemaEngine(
   adapterFactory: ErrorCapturingSqlMigrationAwareDriverAdapterFactory,
   log: (line: string) => void,
 ): Promise<SchemaEngine> {
-  await instantiate();
+  const glue = await instantiate();
   return glue.SchemaEngine.new(
     { datamodels: schemaFiles.map((f) => [f.path, f.content] as [string, string]) },
     log,

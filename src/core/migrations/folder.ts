@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { MigrationList } from '@prisma/schema-engine-wasm';
+import type { MigrationList } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
 import type { LocalMigration } from '../types';
 
 export const MIGRATION_FILE = 'migration.sql';

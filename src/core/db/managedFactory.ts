@@ -1,0 +1,71 @@
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+
+type Provider = SqlMigrationAwareDriverAdapterFactory['provider'];
+
+/**
+ * The adapter factory handed to the schema engine. It keeps one main connection for the engine and for
+ * our own reads of `_prisma_migrations` (SQLite's exclusive lock and PostgreSQL's session advisory lock
+ * both require that it is the same connection), tracks every shadow connection, and releases all of them
+ * in `dispose()` — the engine's `free()` releases none.
+ */
+export class ManagedAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  private main: Promise<SqlDriverAdapter> | undefined;
+  private readonly shadows = new Set<SqlDriverAdapter>();
+
+  constructor(
+    readonly provider: Provider,
+    readonly adapterName: string,
+    private readonly openMain: () => Promise<SqlDriverAdapter>,
+    private readonly openShadow: () => Promise<SqlDriverAdapter>,
+    private readonly onDispose: () => Promise<void> = async () => {},
+  ) {}
+
+  /** The engine may call this several times and dispose what it gets: it always gets the same, undisposable connection. */
+  connect(): Promise<SqlDriverAdapter> {
+    return this.mainConnection().then((adapter) => delegate(adapter, { dispose: async () => {} }));
+  }
+
+  mainConnection(): Promise<SqlDriverAdapter> {
+    this.main ??= this.openMain().catch((error: unknown) => {
+      this.main = undefined;
+      throw error;
+    });
+    return this.main;
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    const shadow = await this.openShadow();
+    const tracked = delegate(shadow, {
+      dispose: async () => {
+        if (!this.shadows.delete(tracked)) return;
+        await shadow.dispose();
+      },
+    });
+    this.shadows.add(tracked);
+    return tracked;
+  }
+
+  async dispose(): Promise<void> {
+    const main = this.main;
+    this.main = undefined;
+    const shadows = [...this.shadows];
+    await Promise.allSettled(shadows.map((s) => s.dispose()));
+    if (main) await main.then((m) => m.dispose()).catch(() => undefined);
+    await this.onDispose();
+  }
+}
+
+/** An adapter that forwards to `inner` except for the given methods. */
+export function delegate(inner: SqlDriverAdapter, overrides: Partial<SqlDriverAdapter>): SqlDriverAdapter {
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    queryRaw: (query) => inner.queryRaw(query),
+    executeRaw: (query) => inner.executeRaw(query),
+    executeScript: (script) => inner.executeScript(script),
+    startTransaction: (isolationLevel) => inner.startTransaction(isolationLevel),
+    getConnectionInfo: inner.getConnectionInfo ? () => inner.getConnectionInfo!() : undefined,
+    dispose: () => inner.dispose(),
+    ...overrides,
+  };
+}
