@@ -1,0 +1,79 @@
+const COMMON = `Options for every command:
+  --schema <path>   schema file or folder (default: from prisma.config.ts, package.json, prisma/schema.prisma)
+  --config <path>   prisma.config.ts to use
+  --url <url>       database URL; wins over prisma.config.ts, .env and the embedded default
+  --verbose         print the engine's log and stack traces
+  --help            this help`;
+
+export const HELP: Record<string, string> = {
+  main: `prisma-migrations — Prisma Migrate on the WebAssembly schema engine, no native binary needed.
+
+Usage: prisma-migrations <command> [options]
+
+Commands:
+  status     every migration's status against the database, and drift
+  diff       the difference between two states, as a summary or SQL
+  create     create the next migration from the schema (refuses data loss unless accepted)
+  apply      apply pending migrations (deploy semantics)
+  resolve    mark a failed migration applied or rolled back
+  reset      drop everything in the dev database and re-apply all migrations
+  check      breaking-change findings of the next migration
+
+Without a configured URL, SQLite projects use prisma/dev.db and PostgreSQL projects an embedded
+PGlite database in prisma/.pglite.
+
+${COMMON}`,
+  status: `Usage: prisma-migrations status [--json] [--no-drift]
+
+Exit code: 0 when every migration is applied and there is no drift, 1 when something needs action
+(pending, failed, edited, missing locally, drift), 2 on error.
+
+  --json        machine-readable output
+  --no-drift    skip drift detection (no shadow-database replay)
+
+${COMMON}`,
+  diff: `Usage: prisma-migrations diff --from <source> --to <source> [--script] [--exit-code]
+
+Sources: empty, migrations, schema, database.
+
+  --script      print SQL instead of a summary
+  --exit-code   exit 0 when there is no difference, 2 when there is one, 1 on error
+
+${COMMON}`,
+  create: `Usage: prisma-migrations create --name <name> [--draft] [--accept-data-loss]
+
+Plans the migration first. When it would lose data, nothing is written unless --accept-data-loss is
+given; steps that cannot run on the current data are refused unless --draft.
+
+  --name <name>         the migration's name
+  --draft               write the migration without applying it
+  --accept-data-loss    allow a migration that drops data
+
+${COMMON}`,
+  apply: `Usage: prisma-migrations apply
+
+Applies pending migrations in order; stops at the first failure.
+
+${COMMON}`,
+  resolve: `Usage: prisma-migrations resolve --applied <migration> | --rolled-back <migration>
+
+  --applied <name>       record the migration as applied without running it
+  --rolled-back <name>   mark a failed migration rolled back (it will be applied again)
+
+${COMMON}`,
+  reset: `Usage: prisma-migrations reset --force
+
+Drops every table and all data in the dev database, then applies all migrations.
+
+  --force   required: confirms that all data in the database is lost
+
+${COMMON}`,
+  check: `Usage: prisma-migrations check [--json]
+
+Lists what the next migration (schema compared to the migration history) would break, with counts from
+the database. Exit code: 1 when any finding is a warning or an error, 0 otherwise, 2 on error.
+
+  --json   findings as JSON: [{"rule","severity","message","file","line","column"}]
+
+${COMMON}`,
+};

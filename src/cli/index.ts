@@ -1,0 +1,11 @@
+import { runCli } from './main';
+import { processOutput } from './output';
+
+runCli(process.argv.slice(2), processOutput).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = 2;
+  },
+);

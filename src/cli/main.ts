@@ -1,0 +1,209 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { findingsOf, failsCheck } from '../core/check/findings';
+import { openProjectDatabase, type ProjectDatabase } from '../core/connect';
+import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
+import { errorMessage, MigrateError } from '../core/errors';
+import { createMigration } from '../core/operations/create';
+import { isUpToDate, readStatus } from '../core/operations/status';
+import { readMigrationsFolder } from '../core/migrations/folder';
+import { discoverProject } from '../core/project/discover';
+import type { PrismaProject } from '../core/types';
+import { HELP } from './help';
+import { formatStatus, type Output, statusJson } from './output';
+
+const COMMON_OPTIONS = {
+  schema: { type: 'string' },
+  config: { type: 'string' },
+  url: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const COMMAND_OPTIONS = {
+  status: { json: { type: 'boolean' }, 'no-drift': { type: 'boolean' } },
+  diff: { from: { type: 'string' }, to: { type: 'string' }, script: { type: 'boolean' }, 'exit-code': { type: 'boolean' } },
+  create: { name: { type: 'string' }, draft: { type: 'boolean' }, 'accept-data-loss': { type: 'boolean' } },
+  apply: {},
+  resolve: { applied: { type: 'string' }, 'rolled-back': { type: 'string' } },
+  reset: { force: { type: 'boolean' } },
+  check: { json: { type: 'boolean' } },
+} as const;
+
+type Command = keyof typeof COMMAND_OPTIONS;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Context {
+  project: PrismaProject;
+  db: ProjectDatabase;
+  values: Values;
+  output: Output;
+}
+
+/** Exit code for errors, whatever the command (`diff --exit-code` follows Prisma: 1). */
+const ERROR_EXIT = 2;
+
+/** Runs one CLI invocation and returns its exit code; never throws, never prints a stack unless --verbose. */
+export async function runCli(argv: readonly string[], output: Output, cwd = process.cwd()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    output.out(HELP.main);
+    return name ? 0 : ERROR_EXIT;
+  }
+  if (!(name in COMMAND_OPTIONS)) {
+    output.err(`Unknown command "${name}". Run prisma-migrations --help for the list.`);
+    return ERROR_EXIT;
+  }
+  const command = name as Command;
+  let values: Values;
+  try {
+    values = parseArgs({ args: [...rest], options: { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] }, strict: true }).values as Values;
+  } catch (error) {
+    output.err(`${errorMessage(error)}\n${HELP[command].split('\n')[0]}`);
+    return ERROR_EXIT;
+  }
+  if (values.help) {
+    output.out(HELP[command]);
+    return 0;
+  }
+  const errorExit = command === 'diff' && values['exit-code'] ? 1 : ERROR_EXIT;
+  let db: ProjectDatabase | undefined;
+  try {
+    const project = await discoverProject({
+      cwd,
+      schema: values.schema ? path.resolve(cwd, String(values.schema)) : undefined,
+      config: values.config ? path.resolve(cwd, String(values.config)) : undefined,
+      trusted: true,
+    });
+    for (const warning of project.warnings) output.err(`warning: ${warning}`);
+    validateArguments(command, values);
+    db = await openProjectDatabase(project, {
+      url: values.url ? { url: String(values.url), source: 'flag' } : undefined,
+      log: values.verbose ? (line) => output.err(line) : undefined,
+    });
+    return await COMMANDS[command]({ project, db, values, output });
+  } catch (error) {
+    output.err(`Error: ${errorMessage(error)}`);
+    if (values.verbose && error instanceof Error && error.stack) output.err(error.stack);
+    return errorExit;
+  } finally {
+    await db?.backend.dispose().catch(() => undefined);
+  }
+}
+
+/** Argument mistakes are reported before any database is opened. */
+function validateArguments(command: Command, values: Values): void {
+  const usage = (message: string) => new MigrateError('config', `${message} (see prisma-migrations ${command} --help)`);
+  if (command === 'diff') {
+    for (const side of ['from', 'to'] as const) {
+      if (!SOURCES.includes(String(values[side]) as SourceName)) throw usage(`--${side} must be one of ${SOURCES.join(', ')}`);
+    }
+  }
+  if (command === 'create' && !values.name) throw usage('--name is required');
+  if (command === 'resolve' && Boolean(values.applied) === Boolean(values['rolled-back'])) {
+    throw usage('give exactly one of --applied <migration> or --rolled-back <migration>');
+  }
+  if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
+}
+
+const SOURCES = ['empty', 'migrations', 'schema', 'database'] as const;
+type SourceName = (typeof SOURCES)[number];
+
+function requireEngine(ctx: Context, what: string): MigrationEngine {
+  if (ctx.db.engine) return ctx.db.engine;
+  throw new MigrateError(
+    'unsupported',
+    `${what} needs Prisma's schema engine, which this build cannot run for ${ctx.project.provider}; status, apply, resolve and reset work.`,
+  );
+}
+
+const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
+  async status(ctx) {
+    const folder = readMigrationsFolder(ctx.project.migrationsDir);
+    const report = await readStatus(ctx.db.backend, folder, { drift: !ctx.values['no-drift'] });
+    if (ctx.values.json) ctx.output.out(JSON.stringify(statusJson(report, ctx.db.label), null, 2));
+    else ctx.output.out(formatStatus(report, ctx.db.label));
+    for (const problem of folder.problems) ctx.output.err(`warning: ${problem.message}`);
+    return isUpToDate(report) && folder.problems.length === 0 ? 0 : 1;
+  },
+
+  async diff(ctx) {
+    const engine = requireEngine(ctx, 'diff');
+    const source = (name: SourceName): DiffSource => {
+      switch (name) {
+        case 'empty':
+          return { kind: 'empty' };
+        case 'schema':
+          return { kind: 'schema', files: ctx.project.engineSchemaFiles };
+        case 'database':
+          return { kind: 'database' };
+        case 'migrations':
+          return { kind: 'migrations', folder: readMigrationsFolder(ctx.project.migrationsDir) };
+      }
+    };
+    const result = await engine.diff(source(ctx.values.from as SourceName), source(ctx.values.to as SourceName), {
+      script: Boolean(ctx.values.script),
+    });
+    ctx.output.out(result.output || 'No difference detected.');
+    return ctx.values['exit-code'] && result.hasChanges ? 2 : 0;
+  },
+
+  async create(ctx) {
+    const engine = requireEngine(ctx, 'create');
+    const result = await createMigration(engine, ctx.project.migrationsDir, {
+      name: String(ctx.values.name),
+      draft: Boolean(ctx.values.draft),
+      acceptDataLoss: Boolean(ctx.values['accept-data-loss']),
+    });
+    for (const w of [...result.plan.unexecutableSteps, ...result.plan.warnings]) ctx.output.err(`warning: ${w.message}`);
+    if (!result.name) {
+      ctx.output.out('Already in sync: the schema matches the migration history, no migration created.');
+      return 0;
+    }
+    ctx.output.out(`${ctx.values.draft ? 'Created draft' : 'Created'} migration ${result.name} in ${path.relative(process.cwd(), result.dir!) || result.dir}`);
+    for (const name of result.applied) ctx.output.out(`Applied ${name}`);
+    return 0;
+  },
+
+  async apply(ctx) {
+    const folder = readMigrationsFolder(ctx.project.migrationsDir);
+    const applied = await ctx.db.backend.applyPending(folder, {
+      onMigrationStart: (name, index, total) => ctx.output.err(`Applying ${name} (${index + 1}/${total})…`),
+    });
+    ctx.output.out(applied.length === 0 ? 'No pending migrations.' : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n${applied.map((n) => `  ${n}`).join('\n')}`);
+    return 0;
+  },
+
+  async resolve(ctx) {
+    const folder = readMigrationsFolder(ctx.project.migrationsDir);
+    if (ctx.values.applied) {
+      await ctx.db.backend.markApplied(folder, String(ctx.values.applied));
+      ctx.output.out(`Migration ${ctx.values.applied} marked as applied.`);
+    } else {
+      await ctx.db.backend.markRolledBack(String(ctx.values['rolled-back']));
+      ctx.output.out(`Migration ${ctx.values['rolled-back']} marked as rolled back.`);
+    }
+    return 0;
+  },
+
+  async reset(ctx) {
+    await ctx.db.backend.reset();
+    const applied = await ctx.db.backend.applyPending(readMigrationsFolder(ctx.project.migrationsDir));
+    ctx.output.out(`Database ${ctx.db.label} reset; applied ${applied.length} migration${applied.length === 1 ? '' : 's'}.`);
+    return 0;
+  },
+
+  async check(ctx) {
+    const engine = requireEngine(ctx, 'check');
+    const plan = await engine.planMigration(readMigrationsFolder(ctx.project.migrationsDir));
+    const findings = await findingsOf(ctx.project, plan);
+    if (ctx.values.json) {
+      ctx.output.out(JSON.stringify(findings, null, 2));
+    } else if (findings.length === 0) {
+      ctx.output.out(plan.hasChanges ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
+    } else {
+      for (const f of findings) ctx.output.out(`${path.relative(process.cwd(), f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`);
+    }
+    return failsCheck(findings) ? 1 : 0;
+  },
+};

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { requiredExtensions } from './db/extensions';
+import { openMysqlBackend } from './db/mysql';
+import { openPglite } from './db/pglite';
+import { openPostgres } from './db/postgres';
+import { openSqlite, sqliteFilePath } from './db/sqlite';
+import type { EngineDatabase } from './db/target';
+import type { HistoryBackend } from './engine/backend';
+import { MigrationEngine } from './engine/migrationEngine';
+import { MigrateError } from './errors';
+import { readMigrationsFolder } from './migrations/folder';
+import { describeUrl } from './redact';
+import type { PrismaProject, ResolvedUrl } from './types';
+
+export interface ConnectOptions {
+  /** A URL that wins over config, env and the embedded default (`--url`, or the extension's stored secret). */
+  url?: ResolvedUrl;
+  /** Receives the engine's log lines. */
+  log?: (line: string) => void;
+}
+
+export interface ProjectDatabase {
+  backend: HistoryBackend;
+  /** The schema engine on this database; null for MySQL, where only the history can be managed. */
+  engine: MigrationEngine | null;
+  /** Where the database is, for people: never a password. */
+  label: string;
+  databaseName: string;
+  url: ResolvedUrl;
+}
+
+/** Embedded dev databases live next to the schema, where the user can see and delete them. */
+export function embeddedLocation(project: PrismaProject): string {
+  const schemaDir = project.schemaFiles.length > 1 || !project.schemaPath.endsWith('.prisma') ? project.schemaPath : path.dirname(project.schemaPath);
+  return project.provider === 'sqlite' ? path.join(schemaDir, 'dev.db') : path.join(schemaDir, '.pglite');
+}
+
+/** The URL migrations run against, and where it came from. */
+export function effectiveUrl(project: PrismaProject, override?: ResolvedUrl): ResolvedUrl {
+  if (override) return override;
+  if (project.url) return project.url;
+  if (project.provider === 'sqlite') return { url: `file:${embeddedLocation(project)}`, source: 'embedded' };
+  if (project.provider === 'postgresql') return { url: `pglite:${embeddedLocation(project)}`, source: 'embedded' };
+  throw new MigrateError('config', `No database URL is configured for this ${project.provider} project, and there is no embedded ${project.provider} database. Set one in prisma.config.ts, .env or --url.`);
+}
+
+/** Relative SQLite paths resolve against the file that names them, as Prisma does. */
+function urlBaseDir(project: PrismaProject, url: ResolvedUrl): string {
+  if (url.source === 'config' && project.configFile) return path.dirname(project.configFile);
+  if (url.source === 'schema-env' || url.source === 'schema-literal') {
+    return project.schemaPath.endsWith('.prisma') ? path.dirname(project.schemaPath) : project.schemaPath;
+  }
+  return project.root;
+}
+
+const UNSUPPORTED: Partial<Record<PrismaProject['provider'], string>> = {
+  sqlserver: 'SQL Server',
+  cockroachdb: 'CockroachDB',
+  mongodb: 'MongoDB',
+};
+
+/** Opens the project's dev database with the right backend; fails with a typed error before any work starts. */
+export async function openProjectDatabase(project: PrismaProject, options: ConnectOptions = {}): Promise<ProjectDatabase> {
+  const unsupported = UNSUPPORTED[project.provider];
+  if (unsupported) {
+    throw new MigrateError(
+      'unsupported',
+      `${unsupported} migrations need Prisma's native schema engine, which this build does not run; only SQLite, PostgreSQL and (for status, apply, resolve and reset) MySQL are supported.`,
+    );
+  }
+  const url = effectiveUrl(project, options.url);
+
+  if (project.provider === 'mysql') {
+    const backend = await openMysqlBackend(url.url);
+    const label = describeUrl(url.url);
+    return { backend, engine: null, label, databaseName: label.split('/').pop() ?? label, url };
+  }
+
+  const database = await openEngineDatabase(project, url);
+  const engine = new MigrationEngine({
+    database,
+    schemaFiles: project.engineSchemaFiles,
+    configDir: project.root,
+    log: options.log,
+  });
+  return { backend: engine, engine, label: database.label, databaseName: database.databaseName, url };
+}
+
+async function openEngineDatabase(project: PrismaProject, url: ResolvedUrl): Promise<EngineDatabase> {
+  if (project.provider === 'sqlite') {
+    if (!/^(file|sqlite):/.test(url.url)) {
+      throw new MigrateError('config', `The schema's provider is sqlite but the URL (${describeUrl(url.url)}) is not a file: URL.`);
+    }
+    return openSqlite(sqliteFilePath(url.url, urlBaseDir(project, url)));
+  }
+  const scripts = readMigrationsFolder(project.migrationsDir).migrations.flatMap((m) => (m.script === null ? [] : [m.script]));
+  const extensions = requiredExtensions(scripts);
+  if (url.url.startsWith('pglite:')) return openPglite(url.url.slice('pglite:'.length), { extensions });
+  if (!/^postgres(ql)?:/.test(url.url)) {
+    throw new MigrateError('config', `The schema's provider is postgresql but the URL (${describeUrl(url.url)}) is not a postgresql:// URL.`);
+  }
+  return openPostgres(url.url, { shadowDatabaseUrl: project.shadowDatabaseUrl?.url, extensions });
+}

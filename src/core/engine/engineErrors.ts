@@ -1,0 +1,76 @@
+import { MigrateError, type ErrorKind } from '../errors';
+
+/** Prisma error codes (user-facing-errors crate) → what the user can do about them. */
+const KIND_BY_CODE: Record<string, ErrorKind> = {
+  P1000: 'auth',
+  P1001: 'unreachable',
+  P1002: 'unreachable',
+  P1003: 'missingDatabase',
+  P1010: 'auth',
+  P1012: 'schema',
+  P1013: 'config',
+  P3005: 'state',
+  P3006: 'migrationFailed',
+  P3008: 'state',
+  P3009: 'state',
+  P3011: 'state',
+  P3012: 'state',
+  P3015: 'migrationsFolder',
+  P3017: 'state',
+  P3018: 'migrationFailed',
+  P3019: 'migrationsFolder',
+};
+
+interface ErrorRegistry {
+  consumeError(id: number): { error: unknown } | undefined;
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * Turns whatever the WASM engine (or its wrapper) threw into a MigrateError. Driver failures reach the
+ * engine as "External error id#N": the original JS error waits in the adapter's registry.
+ */
+export function toMigrateError(error: unknown, registry: ErrorRegistry | undefined, migration?: string): MigrateError {
+  if (error instanceof MigrateError) return error;
+  if (isPanic(error)) {
+    return new MigrateError('engine', `The schema engine crashed: ${panicMessage(error)}. It will be restarted on the next operation.`, {
+      cause: error,
+    });
+  }
+  const raw = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  let message = raw.replace(ANSI, '').trim();
+  if (typeof code === 'string' && message.startsWith(code)) message = message.slice(code.length).trim();
+  const external = /External error id#(\d+)/.exec(message);
+  const original = external && registry ? registry.consumeError(Number(external[1]))?.error : undefined;
+  if (original !== undefined) {
+    const mapped = driverErrorKind(original);
+    const detail = original instanceof Error ? original.message : String(original);
+    message = message.replace(/(?:external connector error\s*)?External error id#\d+/i, detail);
+    if (mapped) return new MigrateError(mapped, message, { cause: error, migration });
+  }
+  const kind = (typeof code === 'string' && KIND_BY_CODE[code]) || 'engine';
+  return new MigrateError(kind, message, { cause: error, migration });
+}
+
+function driverErrorKind(error: unknown): ErrorKind | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') return 'unreachable';
+  if (code === '28P01' || code === '28000') return 'auth';
+  if (code === '3D000') return 'missingDatabase';
+  return undefined;
+}
+
+/** A Rust panic inside WebAssembly surfaces as `RuntimeError: unreachable` (or the wrapper's RustPanic). */
+export function isPanic(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'RuntimeError' || name === 'RustPanic';
+}
+
+function panicMessage(error: unknown): string {
+  const registry = (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { get(): string } }).PRISMA_WASM_PANIC_REGISTRY;
+  const captured = registry?.get();
+  if (captured) return captured;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,321 @@
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { SchemaEngineWasm } from '@prisma/migrate/dist/SchemaEngineWasm.js';
+import type {
+  DiffTarget,
+  EvaluateDataLossOutput,
+  MigrationList,
+  SchemaEngine,
+  SchemaFilter,
+} from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
+import type { EngineDatabase } from '../db/target';
+import { MigrateError } from '../errors';
+import { assertFolderUsable, type MigrationsFolder, toEngineMigrationList } from '../migrations/folder';
+import { migrationStatuses } from '../migrations/history';
+import type { MigrationRow, SchemaFile } from '../types';
+import type { ApplyProgress, HistoryBackend } from './backend';
+import { isPanic, toMigrateError } from './engineErrors';
+import { readMigrationRows } from './migrationsTable';
+import { newSchemaEngine } from './wasm';
+
+const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
+
+/** A diff side, in the words of `prisma migrate diff`. */
+export type DiffSource =
+  | { kind: 'empty' }
+  | { kind: 'migrations'; folder: MigrationsFolder; only?: ReadonlySet<string> }
+  | { kind: 'schema'; files: readonly SchemaFile[] }
+  | { kind: 'database' };
+
+export interface DiffResult {
+  /** False when both sides describe the same database. */
+  hasChanges: boolean;
+  /** SQL script or human summary, as the engine printed it. */
+  output: string;
+}
+
+export interface MigrationPlan {
+  /** The SQL the next migration would contain (Prisma's empty-migration comment when nothing changed). */
+  script: string;
+  hasChanges: boolean;
+  warnings: EvaluateDataLossOutput['warnings'];
+  unexecutableSteps: EvaluateDataLossOutput['unexecutableSteps'];
+}
+
+export interface EngineOptions {
+  database: EngineDatabase;
+  /** The schema as the engine may see it (Prisma 6 URL properties blanked). */
+  schemaFiles: readonly SchemaFile[];
+  /** Folder against which the engine resolves relative paths in the schema. */
+  configDir: string;
+  /** Receives the engine's JSON log lines. */
+  log?: (line: string) => void;
+}
+
+type Wrapper = SchemaEngineWasm;
+type ErrorRegistry = ReturnType<typeof bindMigrationAwareSqlAdapterFactory>['errorRegistry'];
+/** The wrapper's constructor is private in its typings; `setup()` would load the `.wasm` from where 7.10 does not ship it. */
+const SchemaEngineWasmClass = SchemaEngineWasm as unknown as new (options: { engine: SchemaEngine; errorRegistry: ErrorRegistry }) => Wrapper;
+
+interface LoadedEngine {
+  /** Prisma's wrapper: its error and panic handling. */
+  wrapper: Wrapper;
+  /** The engine itself, for calls whose wrapper prints instead of returning (diff) or that it lacks. */
+  raw: SchemaEngine;
+  registry: ErrorRegistry;
+}
+
+/**
+ * Prisma Migrate's operations on one dev database, over the WASM schema engine. The engine is loaded on
+ * first use and reused; operations are serialised because they share one connection (and, on
+ * PostgreSQL, the engine's session advisory lock). After a panic the instance is thrown away.
+ */
+export class MigrationEngine implements HistoryBackend {
+  readonly provider: EngineDatabase['provider'];
+  private loaded: Promise<LoadedEngine> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: EngineOptions) {
+    this.provider = options.database.provider;
+  }
+
+  get database(): EngineDatabase {
+    return this.options.database;
+  }
+
+  /** Loads the engine now (it is otherwise loaded on first use); resolves with the time it took in ms. */
+  async warmUp(): Promise<number> {
+    const started = performance.now();
+    await this.engine();
+    return performance.now() - started;
+  }
+
+  readMigrationRows(): Promise<MigrationRow[] | null> {
+    return this.serialised(async () => {
+      try {
+        return await readMigrationRows(await this.options.database.factory.mainConnection());
+      } catch (error) {
+        throw toMigrateError(error, undefined);
+      }
+    });
+  }
+
+  diff(from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<DiffResult> {
+    return this.withEngine(async ({ raw }) => {
+      const result = await raw.diff({
+        from: this.diffTarget(from),
+        to: this.diffTarget(to),
+        script: options.script,
+        exitCode: true,
+        filters: NO_FILTER,
+      });
+      return { hasChanges: result.exitCode === 2, output: (result.stdout ?? '').trim() };
+    });
+  }
+
+  /**
+   * What the database lacks compared to its applied migrations: null when nothing, else the engine's
+   * summary. Needs every applied migration's file; replays them in the shadow database.
+   */
+  async drift(folder: MigrationsFolder, applied: ReadonlySet<string>): Promise<{ summary: string; script: string } | null> {
+    const history: DiffSource = { kind: 'migrations', folder, only: applied };
+    const summary = await this.diff(history, { kind: 'database' }, { script: false });
+    if (!summary.hasChanges) return null;
+    const script = await this.diff(history, { kind: 'database' }, { script: true });
+    return { summary: summary.output, script: script.output };
+  }
+
+  /**
+   * The next migration's SQL and its data-loss feedback (with row counts from the dev database), writing
+   * nothing. The SQL follows the whole local history; the data loss is what going from the database's
+   * applied migrations to the schema would cost this database (pending migrations included).
+   */
+  planMigration(folder: MigrationsFolder): Promise<MigrationPlan> {
+    assertFolderUsable(folder, this.provider);
+    return this.withEngine(async ({ wrapper, raw }) => {
+      const diff = await raw.diff({
+        from: this.diffTarget({ kind: 'migrations', folder }),
+        to: this.diffTarget({ kind: 'schema', files: this.options.schemaFiles }),
+        script: true,
+        exitCode: true,
+        filters: NO_FILTER,
+      });
+      await this.ensureMigrationsTable(wrapper);
+      const rows = (await readMigrationRows(await this.options.database.factory.mainConnection())) ?? [];
+      const applied = new Set(
+        migrationStatuses(folder.migrations, rows)
+          .filter((m) => m.status === 'applied' || m.status === 'edited')
+          .map((m) => m.name),
+      );
+      const migrationsList = toEngineMigrationList(folder, applied, this.provider);
+      // evaluateDataLoss reads the shadow-database cache that devDiagnostic fills for exactly this list (NOTES.md).
+      await wrapper.devDiagnostic({ migrationsList, filters: NO_FILTER });
+      const feedback = await wrapper.evaluateDataLoss({ migrationsList, schema: this.schema(), filters: NO_FILTER });
+      return {
+        script: (diff.stdout ?? '').trim() + '\n',
+        hasChanges: diff.exitCode === 2,
+        warnings: feedback.warnings,
+        unexecutableSteps: feedback.unexecutableSteps,
+      };
+    });
+  }
+
+  applyPending(folder: MigrationsFolder, progress: ApplyProgress = {}): Promise<string[]> {
+    assertFolderUsable(folder, this.provider);
+    return this.withEngine(async ({ wrapper }, registry) => {
+      await this.ensureMigrationsTable(wrapper);
+      const rows = (await readMigrationRows(await this.options.database.factory.mainConnection())) ?? [];
+      const statuses = migrationStatuses(folder.migrations, rows);
+      const failed = statuses.find((s) => s.status === 'failed');
+      if (failed) {
+        throw new MigrateError(
+          'state',
+          `Migration ${failed.name} failed earlier; resolve it first (mark it applied or rolled back).`,
+          { migration: failed.name },
+        );
+      }
+      const pending = statuses.filter((s) => s.status === 'pending' || s.status === 'rolledBack').map((s) => s.name);
+      const applied: string[] = [];
+      // One engine call per migration: per-migration progress, and cancellation between migrations.
+      for (const [index, name] of pending.entries()) {
+        if (progress.signal?.aborted) {
+          throw new MigrateError('cancelled', `Cancelled after ${applied.length} of ${pending.length} migrations.`);
+        }
+        progress.onMigrationStart?.(name, index, pending.length);
+        const position = folder.migrations.findIndex((m) => m.name === name);
+        const prefix = new Set(folder.migrations.slice(0, position + 1).map((m) => m.name));
+        try {
+          const result = await wrapper.applyMigrations({
+            migrationsList: toEngineMigrationList(folder, prefix, this.provider),
+            filters: NO_FILTER,
+          });
+          applied.push(...result.appliedMigrationNames);
+        } catch (error) {
+          throw toMigrateError(error, registry(), name);
+        }
+      }
+      return applied;
+    });
+  }
+
+  markApplied(folder: MigrationsFolder, name: string): Promise<void> {
+    return this.withEngine(async ({ wrapper }) => {
+      await this.ensureMigrationsTable(wrapper);
+      await wrapper.markMigrationApplied({ migrationName: name, migrationsList: toEngineMigrationList(folder, undefined, this.provider) });
+    });
+  }
+
+  markRolledBack(name: string): Promise<void> {
+    return this.withEngine(async ({ wrapper }) => {
+      await wrapper.markMigrationRolledBack({ migrationName: name });
+    });
+  }
+
+  reset(): Promise<void> {
+    const { recreate } = this.options.database;
+    if (recreate) {
+      return this.serialised(async () => {
+        await this.unload();
+        await recreate.call(this.options.database);
+      });
+    }
+    return this.withEngine(async ({ wrapper }) => {
+      await wrapper.reset({ filter: NO_FILTER });
+    });
+  }
+
+  /**
+   * Runs a script on the dev database through the engine's own connection (SQLite holds an exclusive
+   * lock). Not through the engine's `dbExecute`, which on SQLite runs only the first statement.
+   */
+  execute(script: string): Promise<void> {
+    return this.serialised(async () => {
+      try {
+        const connection = await this.options.database.factory.mainConnection();
+        await connection.executeScript(script);
+      } catch (error) {
+        throw toMigrateError(error, undefined);
+      }
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.unload();
+    await this.options.database.dispose();
+  }
+
+  private schema(): { files: SchemaFile[] } {
+    return { files: this.options.schemaFiles.map((f) => ({ path: f.path, content: f.content })) };
+  }
+
+  private diffTarget(source: DiffSource): DiffTarget {
+    switch (source.kind) {
+      case 'empty':
+        return { tag: 'empty' };
+      case 'schema':
+        return { tag: 'schemaDatamodel', files: source.files.map((f) => ({ path: f.path, content: f.content })) };
+      case 'database':
+        return { tag: 'schemaDatasource', ...this.schema(), configDir: this.options.configDir };
+      case 'migrations':
+        return { tag: 'migrations', ...toEngineMigrationList(source.folder, source.only, this.provider) } satisfies DiffTarget &
+          MigrationList;
+    }
+  }
+
+  /** Prisma's devDiagnostic and resolve need `_prisma_migrations`; applying an empty list creates it. */
+  private async ensureMigrationsTable(wrapper: Wrapper): Promise<void> {
+    const rows = await readMigrationRows(await this.options.database.factory.mainConnection());
+    if (rows !== null) return;
+    await wrapper.applyMigrations({
+      migrationsList: toEngineMigrationList({ dir: '', migrations: [], lockfile: null, problems: [] }, undefined, this.provider),
+      filters: NO_FILTER,
+    });
+  }
+
+  private serialised<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(operation, operation);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private withEngine<T>(operation: (engine: LoadedEngine, registry: () => LoadedEngine['registry']) => Promise<T>): Promise<T> {
+    return this.serialised(async () => {
+      let loaded: LoadedEngine | undefined;
+      try {
+        loaded = await this.engine();
+        const current = loaded;
+        return await operation(current, () => current.registry);
+      } catch (error) {
+        if (isPanic(error)) await this.unload();
+        throw toMigrateError(error, loaded?.registry);
+      }
+    });
+  }
+
+  private engine(): Promise<LoadedEngine> {
+    this.loaded ??= (async () => {
+      const bound = bindMigrationAwareSqlAdapterFactory(this.options.database.factory);
+      const raw = await newSchemaEngine(this.options.schemaFiles, bound, this.options.log ?? (() => {}));
+      const wrapper = new SchemaEngineWasmClass({ engine: raw, errorRegistry: bound.errorRegistry });
+      return { wrapper, raw, registry: bound.errorRegistry };
+    })().catch((error: unknown) => {
+      this.loaded = undefined;
+      throw error;
+    });
+    return this.loaded;
+  }
+
+  private async unload(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    if (loaded) {
+      const engine = await loaded.catch(() => undefined);
+      try {
+        engine?.raw.free();
+      } catch {
+        // A panicked instance may fail to free; its memory goes with the module.
+      }
+    }
+    await this.options.database.factory.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+import type { SqlDriverAdapter, SqlResultSet } from '@prisma/driver-adapter-utils';
+import type { MigrationRow } from '../types';
+
+const TABLE = '_prisma_migrations';
+
+/**
+ * Reads Prisma's bookkeeping table through the engine's own connection (SQLite's exclusive lock and the
+ * session's search_path both make any other connection the wrong one). null when it does not exist yet.
+ */
+export async function readMigrationRows(connection: SqlDriverAdapter): Promise<MigrationRow[] | null> {
+  const exists =
+    connection.provider === 'sqlite'
+      ? `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${TABLE}'`
+      : `SELECT 1 WHERE to_regclass('${TABLE}') IS NOT NULL`;
+  const found = await connection.queryRaw({ sql: exists, args: [], argTypes: [] });
+  if (found.rows.length === 0) return null;
+  const result = await connection.queryRaw({
+    sql: `SELECT id, checksum, migration_name, started_at, finished_at, rolled_back_at, logs, applied_steps_count FROM ${TABLE} ORDER BY started_at`,
+    args: [],
+    argTypes: [],
+  });
+  return toRows(result);
+}
+
+function toRows(result: SqlResultSet): MigrationRow[] {
+  const column = (name: string) => result.columnNames.indexOf(name);
+  const [id, checksum, name, started, finished, rolledBack, logs, steps] = [
+    'id',
+    'checksum',
+    'migration_name',
+    'started_at',
+    'finished_at',
+    'rolled_back_at',
+    'logs',
+    'applied_steps_count',
+  ].map(column);
+  return result.rows.map((row) => ({
+    id: String(row[id]),
+    checksum: String(row[checksum]),
+    migrationName: String(row[name]),
+    startedAt: toDate(row[started]) ?? new Date(0),
+    finishedAt: toDate(row[finished]),
+    rolledBackAt: toDate(row[rolledBack]),
+    logs: row[logs] == null ? null : String(row[logs]),
+    appliedStepsCount: Number(row[steps] ?? 0),
+  }));
+}
+
+/** Adapters return timestamps as strings: ISO with offset (libsql) or `YYYY-MM-DD HH:MM:SS.mmm` in UTC (pg, timestamptz). */
+function toDate(value: unknown): Date | null {
+  if (value == null) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(text)) return new Date(text);
+  return new Date(`${text.replace(' ', 'T')}Z`);
+}

@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { MigrationEngine, MigrationPlan } from '../engine/migrationEngine';
+import { MigrateError } from '../errors';
+import { assertFolderUsable, LOCKFILE, lockfileContent, MIGRATION_FILE, readMigrationsFolder } from '../migrations/folder';
+import { migrationStatuses } from '../migrations/history';
+
+export interface CreateOptions {
+  name: string;
+  /** Write the migration without applying it (`--create-only`). */
+  draft: boolean;
+  /** Without it, a change that loses data is refused before anything is written. */
+  acceptDataLoss: boolean;
+  /** Injected for tests; Prisma names folders with the UTC time of creation. */
+  now?: Date;
+}
+
+export interface CreateResult {
+  /** Null when the schema matches the history and nothing was written. */
+  name: string | null;
+  dir: string | null;
+  plan: MigrationPlan;
+  /** Migrations applied by this call (pending ones first, then the new one), empty for a draft. */
+  applied: string[];
+}
+
+/** A migration name as Prisma writes it into a folder name: lower-case words joined by `_`. */
+export function migrationFolderName(name: string, now: Date): string {
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 200);
+  if (!slug) throw new MigrateError('config', `"${name}" is not a usable migration name: use letters, digits and _.`);
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `${stamp}_${slug}`;
+}
+
+/**
+ * `migrate dev` made safe: plans first (SQL, warnings, unexecutable steps with real row counts), refuses
+ * data loss unless accepted, writes the folder atomically, then applies unless it is a draft.
+ */
+export async function createMigration(engine: MigrationEngine, migrationsDir: string, options: CreateOptions): Promise<CreateResult> {
+  const folder = readMigrationsFolder(migrationsDir);
+  assertFolderUsable(folder, engine.provider);
+  const rows = (await engine.readMigrationRows()) ?? [];
+  const failed = migrationStatuses(folder.migrations, rows).find((m) => m.status === 'failed');
+  if (failed) {
+    throw new MigrateError('state', `Migration ${failed.name} failed on the database; resolve it before creating a new one.`, {
+      migration: failed.name,
+    });
+  }
+
+  const plan = await engine.planMigration(folder);
+  const name = migrationFolderName(options.name, options.now ?? new Date());
+  if (!plan.hasChanges && !options.draft) return { name: null, dir: null, plan, applied: [] };
+  if (plan.unexecutableSteps.length > 0 && !options.draft) {
+    throw new MigrateError(
+      'state',
+      `The migration cannot run on this database as it is:\n${bullets(plan.unexecutableSteps)}\nCreate it as a draft and edit its SQL, or change the schema.`,
+    );
+  }
+  if (plan.warnings.length > 0 && !options.acceptDataLoss) {
+    throw new MigrateError('state', `The migration would lose data:\n${bullets(plan.warnings)}\nNothing was written. Accept the data loss explicitly to create it.`);
+  }
+
+  const dir = path.join(migrationsDir, name);
+  writeMigrationFolder(migrationsDir, name, plan.script);
+  if (folder.lockfile === null) writeFileSync(path.join(migrationsDir, LOCKFILE), lockfileContent(engine.provider));
+  const applied = options.draft ? [] : await engine.applyPending(readMigrationsFolder(migrationsDir));
+  return { name, dir, plan, applied };
+}
+
+function bullets(feedback: ReadonlyArray<{ message: string }>): string {
+  return feedback.map((f) => `  • ${f.message}`).join('\n');
+}
+
+/** Written under a temporary name and renamed: Prisma never sees a folder without its SQL. */
+function writeMigrationFolder(migrationsDir: string, name: string, script: string): void {
+  const target = path.join(migrationsDir, name);
+  if (existsSync(target)) throw new MigrateError('migrationsFolder', `A migration named ${name} already exists.`);
+  const temporary = path.join(migrationsDir, `.${name}.tmp`);
+  rmSync(temporary, { recursive: true, force: true });
+  mkdirSync(temporary, { recursive: true });
+  try {
+    writeFileSync(path.join(temporary, MIGRATION_FILE), script);
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { recursive: true, force: true });
+    throw error;
+  }
+}

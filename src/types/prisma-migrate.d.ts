@@ -1,0 +1,4 @@
+// @prisma/migrate 7.10 points "types" at a path it does not ship; its declarations live in dist/src.
+declare module '@prisma/migrate/dist/SchemaEngineWasm.js' {
+  export { SchemaEngineWasm } from '@prisma/migrate/dist/src/SchemaEngineWasm';
+}
