@@ -16,7 +16,19 @@ const entries = [
 ].filter((entry) => existsSync(entry.in));
 
 /** Native (N-API) modules and packages that load their own asset files stay in node_modules. */
-const external = ['vscode', '@libsql/*', 'libsql', '@electric-sql/pglite', '@electric-sql/pglite/*', '@electric-sql/pglite-socket'];
+const external = [
+  'vscode',
+  '@libsql/*',
+  'libsql',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite/*',
+  '@electric-sql/pglite-socket',
+  // prisma.config.ts runs through c12/jiti, which need their real files (and aliases to them) on disk.
+  '@prisma/config',
+  'c12',
+  'jiti',
+  'dotenv',
+];
 
 const wasmFiles = [
   path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm'),

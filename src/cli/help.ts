@@ -18,6 +18,7 @@ Commands:
   resolve    mark a failed migration applied or rolled back
   reset      drop everything in the dev database and re-apply all migrations
   check      breaking-change findings of the next migration
+  execute    run a SQL file on the database (e.g. a seed)
 
 Without a configured URL, SQLite projects use prisma/dev.db and PostgreSQL projects an embedded
 PGlite database in prisma/.pglite.
@@ -74,6 +75,11 @@ Lists what the next migration (schema compared to the migration history) would b
 the database. Exit code: 1 when any finding is a warning or an error, 0 otherwise, 2 on error.
 
   --json   findings as JSON: [{"rule","severity","message","file","line","column"}]
+
+${COMMON}`,
+  execute: `Usage: prisma-migrations execute --file <script.sql>
+
+Runs the script on the database as one script, on the same connection the engine uses.
 
 ${COMMON}`,
 };

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { findingsOf, failsCheck } from '../core/check/findings';
@@ -28,6 +29,7 @@ const COMMAND_OPTIONS = {
   resolve: { applied: { type: 'string' }, 'rolled-back': { type: 'string' } },
   reset: { force: { type: 'boolean' } },
   check: { json: { type: 'boolean' } },
+  execute: { file: { type: 'string' } },
 } as const;
 
 type Command = keyof typeof COMMAND_OPTIONS;
@@ -38,6 +40,7 @@ interface Context {
   db: ProjectDatabase;
   values: Values;
   output: Output;
+  cwd: string;
 }
 
 /** Exit code for errors, whatever the command (`diff --exit-code` follows Prisma: 1). */
@@ -81,7 +84,7 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
       url: values.url ? { url: String(values.url), source: 'flag' } : undefined,
       log: values.verbose ? (line) => output.err(line) : undefined,
     });
-    return await COMMANDS[command]({ project, db, values, output });
+    return await COMMANDS[command]({ project, db, values, output, cwd });
   } catch (error) {
     output.err(`Error: ${errorMessage(error)}`);
     if (values.verbose && error instanceof Error && error.stack) output.err(error.stack);
@@ -103,6 +106,7 @@ function validateArguments(command: Command, values: Values): void {
   if (command === 'resolve' && Boolean(values.applied) === Boolean(values['rolled-back'])) {
     throw usage('give exactly one of --applied <migration> or --rolled-back <migration>');
   }
+  if (command === 'execute' && !values.file) throw usage('--file is required');
   if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
 }
 
@@ -160,7 +164,7 @@ const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
       ctx.output.out('Already in sync: the schema matches the migration history, no migration created.');
       return 0;
     }
-    ctx.output.out(`${ctx.values.draft ? 'Created draft' : 'Created'} migration ${result.name} in ${path.relative(process.cwd(), result.dir!) || result.dir}`);
+    ctx.output.out(`${ctx.values.draft ? 'Created draft' : 'Created'} migration ${result.name} in ${path.relative(ctx.cwd, result.dir!) || result.dir}`);
     for (const name of result.applied) ctx.output.out(`Applied ${name}`);
     return 0;
   },
@@ -202,8 +206,17 @@ const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
     } else if (findings.length === 0) {
       ctx.output.out(plan.hasChanges ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
     } else {
-      for (const f of findings) ctx.output.out(`${path.relative(process.cwd(), f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`);
+      for (const f of findings) ctx.output.out(`${path.relative(ctx.cwd, f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`);
     }
     return failsCheck(findings) ? 1 : 0;
+  },
+
+  async execute(ctx) {
+    const engine = requireEngine(ctx, 'execute');
+    const file = path.resolve(ctx.cwd, String(ctx.values.file));
+    if (!existsSync(file)) throw new MigrateError('config', `No such file: ${file}`);
+    await engine.execute(readFileSync(file, 'utf8'));
+    ctx.output.out(`Executed ${path.basename(file)} on ${ctx.db.label}.`);
+    return 0;
   },
 };

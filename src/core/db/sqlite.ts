@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PrismaLibSql } from '@prisma/adapter-libsql';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
@@ -26,6 +27,22 @@ function shadowConnection(adapter: SqlDriverAdapter): SqlDriverAdapter {
   });
 }
 
+/**
+ * The shadow database is a throw-away file, not libsql's `:memory:`: the libsql client hands its
+ * connection to each transaction and opens a new one afterwards, and a new `:memory:` connection is a
+ * new, empty database — the shadow replay then intermittently loses the tables it just created.
+ */
+async function openShadowFile(): Promise<SqlDriverAdapter> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'prisma-migrations-shadow-'));
+  const adapter = await new PrismaLibSql({ url: `file:${path.join(dir, 'shadow.db')}` }).connect();
+  return delegate(shadowConnection(adapter), {
+    dispose: async () => {
+      await adapter.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
 function sqliteFactory(filePath: string): ManagedAdapterFactory {
   const libsql = new PrismaLibSql({ url: `file:${filePath}` });
   return new ManagedAdapterFactory(
@@ -35,11 +52,11 @@ function sqliteFactory(filePath: string): ManagedAdapterFactory {
       mkdirSync(path.dirname(filePath), { recursive: true });
       return libsql.connect();
     },
-    async () => shadowConnection(await libsql.connectToShadowDb()),
+    openShadowFile,
   );
 }
 
-/** A SQLite file; the shadow database is in memory, so nothing but the file is ever touched. */
+/** A SQLite file; the shadow database is a temporary file, so nothing of the user's but this file is touched. */
 export function openSqlite(filePath: string): EngineDatabase {
   const factory = sqliteFactory(filePath);
   return {

@@ -40,7 +40,8 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
   }
   const raw = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
-  let message = raw.replace(ANSI, '').trim();
+  // The engine appends its span trace ("   0: sql_schema_connector::…"): useful in the log, noise in a message.
+  let message = raw.replace(ANSI, '').split(/\n\s+0: /)[0].trim();
   if (typeof code === 'string' && message.startsWith(code)) message = message.slice(code.length).trim();
   const external = /External error id#(\d+)/.exec(message);
   const original = external && registry ? registry.consumeError(Number(external[1]))?.error : undefined;
@@ -51,6 +52,10 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
     if (mapped) return new MigrateError(mapped, message, { cause: error, migration });
   }
   const kind = (typeof code === 'string' && KIND_BY_CODE[code]) || 'engine';
+  // Applying a migration, a connector error is the migration's own SQL failing (Prisma's P3018).
+  if (kind === 'engine' && migration && (error as { name?: unknown }).name === 'SchemaConnectorError') {
+    return new MigrateError('migrationFailed', `Migration ${migration} failed: ${message}`, { cause: error, migration });
+  }
   return new MigrateError(kind, message, { cause: error, migration });
 }
 

@@ -129,7 +129,7 @@ export class MigrationEngine implements HistoryBackend {
    * nothing. The SQL follows the whole local history; the data loss is what going from the database's
    * applied migrations to the schema would cost this database (pending migrations included).
    */
-  planMigration(folder: MigrationsFolder): Promise<MigrationPlan> {
+  async planMigration(folder: MigrationsFolder): Promise<MigrationPlan> {
     assertFolderUsable(folder, this.provider);
     return this.withEngine(async ({ wrapper, raw }) => {
       const diff = await raw.diff({
@@ -159,7 +159,7 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
-  applyPending(folder: MigrationsFolder, progress: ApplyProgress = {}): Promise<string[]> {
+  async applyPending(folder: MigrationsFolder, progress: ApplyProgress = {}): Promise<string[]> {
     assertFolderUsable(folder, this.provider);
     return this.withEngine(async ({ wrapper }, registry) => {
       await this.ensureMigrationsTable(wrapper);

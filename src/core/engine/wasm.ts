@@ -33,12 +33,30 @@ function instantiate(): Promise<Glue> {
   instantiated ??= (async () => {
     const glue: Glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const module = await WebAssembly.compile(readFileSync(wasmPath()));
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': glue });
+    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': withUnrefTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
     return glue;
   })();
   return instantiated;
+}
+
+/**
+ * The engine arms 60 s timers around its queries and leaves them running after the query settles: a
+ * CLI run or a test process would then wait a minute before exiting. The operations themselves keep
+ * the process alive while they run, so the timers need not.
+ */
+function withUnrefTimers(glue: Glue): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...glue };
+  for (const [name, value] of Object.entries(glue)) {
+    if (!name.startsWith('__wbg_setTimeout') || typeof value !== 'function') continue;
+    imports[name] = (...args: unknown[]) => {
+      const timer = (value as (...a: unknown[]) => unknown)(...args);
+      (timer as { unref?: () => void } | null)?.unref?.();
+      return timer;
+    };
+  }
+  return imports;
 }
 
 export async function newSchemaEngine(

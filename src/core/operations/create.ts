@@ -53,7 +53,7 @@ export async function createMigration(engine: MigrationEngine, migrationsDir: st
   }
 
   const plan = await engine.planMigration(folder);
-  const name = migrationFolderName(options.name, options.now ?? new Date());
+  const name = nextMigrationName(options.name, options.now ?? new Date(), folder.migrations.at(-1)?.name);
   if (!plan.hasChanges && !options.draft) return { name: null, dir: null, plan, applied: [] };
   if (plan.unexecutableSteps.length > 0 && !options.draft) {
     throw new MigrateError(
@@ -70,6 +70,19 @@ export async function createMigration(engine: MigrationEngine, migrationsDir: st
   if (folder.lockfile === null) writeFileSync(path.join(migrationsDir, LOCKFILE), lockfileContent(engine.provider));
   const applied = options.draft ? [] : await engine.applyPending(readMigrationsFolder(migrationsDir));
   return { name, dir, plan, applied };
+}
+
+/**
+ * Migrations run in folder-name order: a new one must sort after the last, even when created within the
+ * same second or on a machine whose clock is behind the teammate's who wrote the last one.
+ */
+function nextMigrationName(name: string, now: Date, last: string | undefined): string {
+  const candidate = migrationFolderName(name, now);
+  if (!last || candidate > last) return candidate;
+  const stamp = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_/.exec(last);
+  if (!stamp) return candidate;
+  const [, y, mo, d, h, mi, s] = stamp.map(Number);
+  return migrationFolderName(name, new Date(Date.UTC(y, mo - 1, d, h, mi, s + 1)));
 }
 
 function bullets(feedback: ReadonlyArray<{ message: string }>): string {
