@@ -88,7 +88,8 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
   } catch (error) {
     output.err(`Error: ${errorMessage(error)}`);
     if (values.verbose && error instanceof Error && error.stack) output.err(error.stack);
-    return errorExit;
+    // A refusal is a verdict on the change (like check's findings), not a failure to run.
+    return error instanceof MigrateError && error.kind === 'refused' ? 1 : errorExit;
   } finally {
     await db?.backend.dispose().catch(() => undefined);
   }

@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'unsupported' // provider or operation this build cannot do
   | 'migrationFailed' // a migration's SQL failed
   | 'state' // the database is not in a state that allows the operation
+  | 'refused' // the operation would lose data or cannot run as it is; nothing was done
   | 'engine' // the schema engine failed or panicked
   | 'cancelled';
 

@@ -101,7 +101,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
         await switchSchema(`model User {\n  id    Int    @id\n  email String @unique\n}\n`);
         await rejectsWith(
           createMigration(engine, project.migrationsDir, { name: 'drop name', draft: false, acceptDataLoss: false }),
-          'state',
+          'refused',
           /drop the column `name`.*2 non-null values/s,
         );
         assert.equal(folder().migrations.length, 1);
@@ -117,7 +117,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
         await switchSchema(`model User {\n  id    Int    @id\n  email String @unique\n  role  String\n}\n`);
         await rejectsWith(
           createMigration(engine, project.migrationsDir, { name: 'add role', draft: false, acceptDataLoss: true }),
-          'state',
+          'refused',
           /required column `role`.*2 rows/s,
         );
         assert.equal(folder().migrations.length, 2);

@@ -57,12 +57,12 @@ export async function createMigration(engine: MigrationEngine, migrationsDir: st
   if (!plan.hasChanges && !options.draft) return { name: null, dir: null, plan, applied: [] };
   if (plan.unexecutableSteps.length > 0 && !options.draft) {
     throw new MigrateError(
-      'state',
+      'refused',
       `The migration cannot run on this database as it is:\n${bullets(plan.unexecutableSteps)}\nCreate it as a draft and edit its SQL, or change the schema.`,
     );
   }
   if (plan.warnings.length > 0 && !options.acceptDataLoss) {
-    throw new MigrateError('state', `The migration would lose data:\n${bullets(plan.warnings)}\nNothing was written. Accept the data loss explicitly to create it.`);
+    throw new MigrateError('refused', `The migration would lose data:\n${bullets(plan.warnings)}\nNothing was written. Accept the data loss explicitly to create it.`);
   }
 
   const dir = path.join(migrationsDir, name);
