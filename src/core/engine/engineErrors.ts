@@ -45,6 +45,7 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
   if (typeof code === 'string' && message.startsWith(code)) message = message.slice(code.length).trim();
   const external = /External error id#(\d+)/.exec(message);
   const original = external && registry ? registry.consumeError(Number(external[1]))?.error : undefined;
+  if (original instanceof MigrateError) return original;
   if (original !== undefined) {
     const mapped = driverErrorKind(original);
     const detail = original instanceof Error ? original.message : String(original);

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { errorMessage, MigrateError } from '../errors';
+import { pgliteExtensions } from './extensions';
+import { ManagedAdapterFactory } from './managedFactory';
+import { lockDataDir } from './pgliteLock';
+import { startPglite, type PgliteServer } from './pgliteServer';
+import { pgliteShadow } from './pgliteShadow';
+import { PG_ADAPTER_NAME } from './postgresAdapter';
+import type { EngineDatabase } from './target';
+
+/**
+ * The embedded dev database for PostgreSQL projects without a URL: PGlite (PostgreSQL 17 in
+ * WebAssembly) persisted in `dataDir`, a folder the user can see and delete, and an in-memory PGlite as
+ * the shadow database. Starting PGlite takes seconds, so it starts here, once, and fails early.
+ *
+ * `databaseName` is the folder's name: that is what the user sees and would delete; PGlite's own
+ * database name (`postgres`) is not something they ever chose.
+ */
+export async function openPglite(dataDir: string, options: { extensions?: string[] } = {}): Promise<EngineDatabase> {
+  const extensions = options.extensions ?? [];
+  // An extension PGlite lacks fails here, before the folder is created.
+  const loaded = await pgliteExtensions(extensions);
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  let server: PgliteServer;
+  try {
+    server = await startPglite(dataDir, loaded);
+  } catch (error) {
+    unlock();
+    throw new MigrateError(
+      'state',
+      `The embedded PGlite database in ${dataDir} could not be started: ${errorMessage(error)}. Delete the folder to start over with an empty database.`,
+      { cause: error },
+    );
+  }
+  const shadow = pgliteShadow(extensions);
+  const factory = new ManagedAdapterFactory(
+    'postgres',
+    PG_ADAPTER_NAME,
+    () => server.connect(),
+    () => shadow.connect(),
+    async () => {
+      await shadow.close();
+      await server.close();
+      unlock();
+    },
+  );
+  return {
+    provider: 'postgresql',
+    label: `embedded PGlite (${dataDir})`,
+    databaseName: path.basename(dataDir),
+    factory,
+    dispose: () => factory.dispose(),
+  };
+}

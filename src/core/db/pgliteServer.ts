@@ -1,0 +1,40 @@
+import { type Extension, PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import { connectPg } from './postgresAdapter';
+
+export interface PgliteServer {
+  /** The engine's connection (see `connectPg`). Connect once: the server takes no second client. */
+  connect(): Promise<SqlDriverAdapter>;
+  close(): Promise<void>;
+}
+
+/**
+ * A PGlite instance (persisted in `dataDir`, or in memory) behind a PostgreSQL wire-protocol socket
+ * on 127.0.0.1 and a free port, so `@prisma/adapter-pg` can drive it like a server. PGlite is one
+ * backend: the socket server runs one query at a time, whichever connection sends it, so only one pool
+ * of one connection may use it. Only `extensions` (see `pgliteExtensions`) can be created later: PGlite
+ * takes them at start-up.
+ */
+export async function startPglite(dataDir: string | undefined, extensions: Record<string, Extension>): Promise<PgliteServer> {
+  const db = await PGlite.create(dataDir, { extensions });
+  // One live connection plus one closing: node-postgres' pool destroys its connection after any failed
+  // query and connects again at once, before the server has seen the old socket close.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  // PGlite ignores user, password and database name.
+  const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
+  return {
+    // In-process: closing an idle connection would free nothing.
+    connect: () => connectPg(url, { idleTimeoutMillis: 0 }),
+    async close() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

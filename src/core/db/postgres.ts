@@ -1,0 +1,42 @@
+import { ManagedAdapterFactory } from './managedFactory';
+import { PG_ADAPTER_NAME } from './postgresAdapter';
+import { connectServer, postgresTarget, probe } from './postgresServer';
+import { configuredShadow, temporaryShadow } from './postgresShadow';
+import type { EngineDatabase } from './target';
+
+export { createDatabase } from './postgresServer';
+
+export interface PostgresOptions {
+  /** A database the engine may empty at will for shadow replays; without it, a temporary one is created. */
+  shadowDatabaseUrl?: string;
+  /** Extensions the migrations create: only needed if the shadow has to fall back to PGlite. */
+  extensions?: string[];
+}
+
+/**
+ * A PostgreSQL server. Fails fast with a typed MigrateError ('unreachable', 'auth', 'missingDatabase',
+ * 'config') naming host, port and database, never the password. The engine's own `reset` is right for
+ * PostgreSQL, so there is no `recreate`.
+ */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<EngineDatabase> {
+  const target = postgresTarget(url);
+  const shadow =
+    options.shadowDatabaseUrl === undefined
+      ? temporaryShadow(target, options.extensions ?? [])
+      : configuredShadow(target, postgresTarget(options.shadowDatabaseUrl));
+  await probe(target);
+  const factory = new ManagedAdapterFactory(
+    'postgres',
+    PG_ADAPTER_NAME,
+    () => connectServer(target),
+    () => shadow.connect(),
+    () => shadow.close(),
+  );
+  return {
+    provider: 'postgresql',
+    label: target.display,
+    databaseName: target.database,
+    factory,
+    dispose: () => factory.dispose(),
+  };
+}

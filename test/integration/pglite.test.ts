@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import util from 'node:util';
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
+import { PGLITE_EXTENSIONS, pgliteExtensions, requiredExtensions } from '../../src/core/db/extensions';
+import { openPglite } from '../../src/core/db/pglite';
+import type { EngineDatabase } from '../../src/core/db/target';
+import { newSchemaEngine } from '../../src/core/engine/wasm';
+import { isMigrateError, type MigrateError } from '../../src/core/errors';
+import { lockfileContent, readMigrationsFolder, toEngineMigrationList } from '../../src/core/migrations/folder';
+
+const NO_FILTER = { externalTables: [], externalEnums: [] };
+
+const SCHEMA = `datasource db {
+  provider = "postgresql"
+}
+
+enum Role {
+  USER
+  ADMIN
+}
+
+model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+  role  Role   @default(USER)
+  posts Post[]
+}
+
+model Post {
+  id       Int    @id @default(autoincrement())
+  title    String
+  authorId Int
+  author   User   @relation(fields: [authorId], references: [id])
+}
+`;
+
+const MIGRATIONS = {
+  '20240101000000_init': `CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE TYPE "Role" AS ENUM ('USER');
+CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "role" "Role" NOT NULL DEFAULT 'USER', CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, "authorId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "Post" ADD CONSTRAINT "Post_title_not_empty" CHECK (length("title") > 0);
+`,
+  '20240102000000_custom_sql': `DO $$
+BEGIN
+  RAISE NOTICE 'a DO block; with a semicolon';
+END
+$$;
+CREATE FUNCTION hash_title() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW."title" := encode(digest(NEW."title", 'sha256'), 'hex');
+  RETURN NEW;
+END;
+$fn$;
+CREATE TRIGGER "Post_hash_title" BEFORE INSERT ON "Post" FOR EACH ROW EXECUTE FUNCTION hash_title();
+INSERT INTO "User" ("email") VALUES ('semi;colon@example.com');
+INSERT INTO "Post" ("title", "authorId") VALUES ('a;b', 1);
+`,
+  '20240103000000_admin_role': `ALTER TYPE "Role" ADD VALUE 'ADMIN';\n`,
+};
+
+const SCHEMA_WITH_COMMENT = `${SCHEMA}
+model Comment {
+  id   Int    @id @default(autoincrement())
+  body String
+}
+`;
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'pm-pglite-'));
+const dataDir = path.join(root, '.pglite');
+const extensions = requiredExtensions(Object.values(MIGRATIONS));
+let db: EngineDatabase | undefined;
+let migrations: MigrationList;
+
+before(async () => {
+  const dir = path.join(root, 'migrations');
+  for (const [name, script] of Object.entries(MIGRATIONS)) {
+    mkdirSync(path.join(dir, name), { recursive: true });
+    writeFileSync(path.join(dir, name, 'migration.sql'), script);
+  }
+  writeFileSync(path.join(dir, 'migration_lock.toml'), lockfileContent('postgresql'));
+  migrations = toEngineMigrationList(readMigrationsFolder(dir));
+});
+
+after(async () => {
+  await db?.dispose();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function open(): Promise<{ db: EngineDatabase; ms: number }> {
+  const started = performance.now();
+  db = await openPglite(dataDir, { extensions });
+  return { db, ms: performance.now() - started };
+}
+
+async function withEngine<T>(database: EngineDatabase, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  const engine = await newSchemaEngine([{ path: 'schema.prisma', content: SCHEMA }], bindMigrationAwareSqlAdapterFactory(database.factory), () => {});
+  try {
+    return await run(engine);
+  } finally {
+    engine.free();
+  }
+}
+
+async function query(database: EngineDatabase, sql: string) {
+  return (await database.factory.mainConnection()).queryRaw({ sql, args: [], argTypes: [] });
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await run();
+  return { result, ms: performance.now() - started };
+}
+
+async function expectMigrateError(promise: Promise<unknown>, kind: MigrateError['kind']): Promise<MigrateError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(isMigrateError(error), `expected a MigrateError, got ${util.inspect(error)}`);
+    assert.equal(error.kind, kind, error.message);
+    return error;
+  }
+  assert.fail(`expected a MigrateError of kind ${kind}`);
+}
+
+describe('required extensions', () => {
+  test('finds CREATE EXTENSION statements, also in DO blocks, never in comments', () => {
+    const found = requiredExtensions([
+      'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";\n-- CREATE EXTENSION postgis;\n/* CREATE EXTENSION /* nested */ hstore; */',
+      `create extension PG_TRGM with schema public;\nSELECT '-- not a comment'; CREATE EXTENSION citext;`,
+      "DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pgcrypto; EXCEPTION WHEN others THEN NULL; END $$;\nSELECT E'it\\'s -- still a string'; create extension \"Weird\"\"Name\";",
+      'CREATE EXTENSION citext;',
+    ]);
+    assert.deepEqual(found, ['uuid-ossp', 'pg_trgm', 'citext', 'pgcrypto', 'Weird"Name']);
+  });
+
+  test('every PGlite extension in the table loads, dependencies included; others are refused by name', async () => {
+    const loaded = await pgliteExtensions(PGLITE_EXTENSIONS);
+    for (const name of PGLITE_EXTENSIONS) assert.equal(loaded[name.replace(/-/g, '_')]?.name, name);
+    assert.deepEqual(Object.keys(await pgliteExtensions(['earthdistance', 'plpgsql'])), ['cube', 'earthdistance']);
+
+    const started = performance.now();
+    const refused = await expectMigrateError(openPglite(path.join(root, 'never'), { extensions: ['pgcrypto', 'postgis', 'vector'] }), 'unsupported');
+    assert.match(refused.message, /"postgis", "vector"/);
+    assert.ok(performance.now() - started < 1000, 'refused before PGlite starts');
+    assert.equal(existsSync(path.join(root, 'never')), false, 'and before the folder is created');
+  });
+});
+
+describe('embedded PGlite through the WASM engine', () => {
+  test('applies migrations with pgcrypto, a DO block, a trigger and `;` in strings; reads them back', async (t) => {
+    const { db, ms } = await open();
+    t.diagnostic(`openPglite on a new folder (PGlite.create + initdb): ${ms.toFixed(0)} ms`);
+    assert.equal(db.label, `embedded PGlite (${dataDir})`);
+    assert.equal(db.databaseName, '.pglite');
+
+    await withEngine(db, async (engine) => {
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTER });
+      assert.deepEqual(appliedMigrationNames, Object.keys(MIGRATIONS));
+      // A foreign key and a check constraint: schema reads go through "char" catalog columns.
+      const diagnostic = await timed(() => engine.devDiagnostic({ migrationsList: migrations, filters: NO_FILTER }));
+      assert.deepEqual(diagnostic.result, { action: { tag: 'createMigration' } });
+      t.diagnostic(`first devDiagnostic, which starts the in-memory shadow PGlite: ${diagnostic.ms.toFixed(0)} ms`);
+    });
+    const history = await query(db, 'SELECT migration_name, finished_at IS NOT NULL, applied_steps_count FROM _prisma_migrations ORDER BY migration_name');
+    assert.deepEqual(history.rows, Object.keys(MIGRATIONS).map((name) => [name, true, 1]));
+    assert.deepEqual((await query(db, 'SELECT email FROM "User"')).rows, [['semi;colon@example.com']]);
+    // The trigger hashed the title with pgcrypto.
+    assert.deepEqual((await query(db, 'SELECT title FROM "Post"')).rows, [[createHash('sha256').update('a;b').digest('hex')]]);
+    const contype = await query(db, `SELECT contype FROM pg_constraint WHERE conname = 'Post_title_not_empty'`);
+    assert.deepEqual([contype.columnTypes, contype.rows], [[ColumnTypeEnum.Character], [['c']]]);
+
+    // A failed query costs node-postgres' pool its connection; the socket server takes the new one at once.
+    await assert.rejects(query(db, 'SELECT * FROM "Nope"'));
+    assert.deepEqual((await query(db, 'SELECT 1')).rows, [[1]]);
+  });
+
+  test('diff migrations → schema replays in an in-memory PGlite shadow, wiped and reused', async (t) => {
+    assert.ok(db);
+    const database = db;
+    await withEngine(database, async (engine) => {
+      const diff = (schema: string) =>
+        engine.diff({
+          from: { tag: 'migrations', ...migrations },
+          to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
+          script: true,
+          exitCode: true,
+          filters: NO_FILTER,
+        });
+      const first = await timed(() => diff(SCHEMA));
+      assert.equal(first.result.exitCode, 0, first.result.stdout ?? '');
+      // Replaying into an unwiped shadow would fail on the existing "Role" type.
+      const second = await timed(() => diff(SCHEMA_WITH_COMMENT));
+      assert.equal(second.result.exitCode, 2);
+      assert.match(second.result.stdout ?? '', /CREATE TABLE "Comment"/);
+      assert.doesNotMatch(second.result.stdout ?? '', /"User"|"Post"/);
+      t.diagnostic(`diff with shadow replay (shadow PGlite already running): ${first.ms.toFixed(0)} ms, then ${second.ms.toFixed(0)} ms`);
+    });
+    // The shadow is its own instance: nothing of the replays reached the dev database.
+    assert.deepEqual((await query(database, `SELECT to_regclass('"Comment"')::text, count(*)::int FROM "User"`)).rows, [[null, 1]]);
+  });
+
+  test('reset empties the database; migrations apply again', async () => {
+    assert.ok(db);
+    const database = db;
+    await withEngine(database, async (engine) => {
+      await engine.reset({ filter: NO_FILTER });
+      assert.deepEqual((await query(database, `SELECT to_regclass('_prisma_migrations')::text, to_regclass('"User"')::text`)).rows, [[null, null]]);
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTER });
+      assert.deepEqual(appliedMigrationNames, Object.keys(MIGRATIONS));
+    });
+  });
+
+  test('one instance per folder: a second open is refused while the first is open', async () => {
+    const refused = await expectMigrateError(openPglite(dataDir, { extensions }), 'state');
+    assert.match(refused.message, /already open in this process/);
+  });
+
+  test('the folder keeps the database across close and reopen; a lock left by a dead process is taken over', async (t) => {
+    await db?.dispose();
+    db = undefined;
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(path.join(dataDir, 'prisma-migrations.lock'), String(gone));
+    const { db: reopened, ms } = await open();
+    t.diagnostic(`openPglite on an existing folder: ${ms.toFixed(0)} ms`);
+    const history = await query(reopened, 'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name');
+    assert.deepEqual(history.rows, Object.keys(MIGRATIONS).map((name) => [name]));
+    await withEngine(reopened, async (engine) => {
+      assert.deepEqual((await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTER })).appliedMigrationNames, []);
+    });
+  });
+});
