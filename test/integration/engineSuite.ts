@@ -55,11 +55,10 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
       await drop();
       project.remove();
     };
-    /** Same database, new schema: an engine keeps the schema it was created with. */
+    /** Same database and connection, new schema (as when the user edits schema.prisma). */
     const switchSchema = async (models: string) => {
-      await engine.dispose();
       project.writeSchema(models);
-      engine = withSchema(engine.database);
+      await engine.updateSchema([{ path: project.schemaPath, content: project.schemaText() }]);
     };
 
     describe('create, apply and status', () => {
@@ -220,7 +219,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
         await engine.execute(`CREATE TABLE "Sneaky" ("id" INTEGER NOT NULL PRIMARY KEY)`);
         const report = await status(true);
         assert.match(report.drift?.summary ?? '', /Sneaky/);
-        assert.match(report.drift?.script ?? '', /CREATE TABLE "Sneaky"/);
+        assert.match(report.drift?.script ?? '', /CREATE TABLE (?:"public"\.)?"Sneaky"/);
         assert.equal(isUpToDate(report), false);
       });
 
@@ -280,8 +279,8 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
 
       it('reports a malformed schema with its file and line', async () => {
         const broken = `${project.schemaText()}\nmodel Broken {\n  id Int @id\n  oops\n}\n`;
-        const other = withSchema(engine.database, broken);
-        const error = await rejectsWith(other.planMigration(folder()), 'schema');
+        await engine.updateSchema([{ path: project.schemaPath, content: broken }]);
+        const error = await rejectsWith(engine.planMigration(folder()), 'schema');
         const brokenLine = broken.split('\n').findIndex((l) => l.includes('oops')) + 1;
         assert.match(error.message, new RegExp(`schema\\.prisma:${brokenLine}`));
       });

@@ -45,12 +45,21 @@ export class ManagedAdapterFactory implements SqlMigrationAwareDriverAdapterFact
     return tracked;
   }
 
-  async dispose(): Promise<void> {
+  /**
+   * Closes every connection; the next `connect()` opens a new one. Releases SQLite's exclusive lock and
+   * PostgreSQL's session advisory lock, e.g. after an engine panic or before a SQLite file is recreated.
+   */
+  async closeConnections(): Promise<void> {
     const main = this.main;
     this.main = undefined;
     const shadows = [...this.shadows];
     await Promise.allSettled(shadows.map((s) => s.dispose()));
     if (main) await main.then((m) => m.dispose()).catch(() => undefined);
+  }
+
+  /** Closes the connections and releases what the database holds for good (servers, locks, temp files). */
+  async dispose(): Promise<void> {
+    await this.closeConnections();
     await this.onDispose();
   }
 }

@@ -66,7 +66,7 @@ export function openSqlite(filePath: string): EngineDatabase {
     factory,
     async recreate() {
       // The engine's exclusive lock goes with the connection; the next call reopens a fresh file.
-      await factory.dispose();
+      await factory.closeConnections();
       for (const suffix of ['', '-journal', '-wal', '-shm']) {
         if (existsSync(filePath + suffix)) rmSync(filePath + suffix);
       }

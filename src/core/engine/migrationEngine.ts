@@ -74,7 +74,7 @@ export class MigrationEngine implements HistoryBackend {
   private loaded: Promise<LoadedEngine> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: EngineOptions) {
+  constructor(private options: EngineOptions) {
     this.provider = options.database.provider;
   }
 
@@ -238,9 +238,20 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
+  /**
+   * The schema changed (the user edited it): later operations use the new files. The engine instance is
+   * rebuilt because it is created with the schema; the database connections stay.
+   */
+  updateSchema(schemaFiles: readonly SchemaFile[]): Promise<void> {
+    return this.serialised(async () => {
+      this.options = { ...this.options, schemaFiles };
+      await this.freeEngine();
+    });
+  }
+
   async dispose(): Promise<void> {
     await this.queue.catch(() => undefined);
-    await this.unload();
+    await this.freeEngine();
     await this.options.database.dispose();
   }
 
@@ -305,7 +316,13 @@ export class MigrationEngine implements HistoryBackend {
     return this.loaded;
   }
 
+  /** Frees the engine and closes the connections; both are reopened by the next operation. */
   private async unload(): Promise<void> {
+    await this.freeEngine();
+    await this.options.database.factory.closeConnections();
+  }
+
+  private async freeEngine(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = undefined;
     if (loaded) {
@@ -316,6 +333,5 @@ export class MigrationEngine implements HistoryBackend {
         // A panicked instance may fail to free; its memory goes with the module.
       }
     }
-    await this.options.database.factory.dispose();
   }
 }
