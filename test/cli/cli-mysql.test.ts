@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import mariadb from 'mariadb';
+import mariadb, { type Connection } from 'mariadb';
 import { tempProject, type TempProject } from '../helpers/tempProject';
 import { cli } from './cliSuite';
 
@@ -10,7 +10,7 @@ const PORT = 3306;
 
 /** MySQL over the plain driver (the WASM engine has no MySQL connector), against the MariaDB server. */
 describe('prisma-migrations CLI on MariaDB (driver-level history)', () => {
-  let admin: mariadb.Connection;
+  let admin: Connection;
   let project: TempProject;
   let url: string;
   let name: string;
