@@ -11,7 +11,7 @@ const watch = process.argv.includes('--watch');
 
 const entries = [
   { in: 'src/cli/index.ts', out: 'cli', banner: '#!/usr/bin/env node' },
-  { in: 'src/extension/extension.ts', out: 'extension' },
+  { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/server/server.ts', out: 'server' },
 ].filter((entry) => existsSync(entry.in));
 

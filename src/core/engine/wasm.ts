@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
 import type { ErrorCapturingSqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -22,7 +23,8 @@ let instantiated: Promise<Glue> | undefined;
 function wasmPath(): string {
   const besideBundle = path.join(__dirname, WASM_FILE);
   if (existsSync(besideBundle)) return besideBundle;
-  return path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), WASM_FILE);
+  // createRequire keeps the bundler from trying to resolve the package at build time.
+  return path.join(path.dirname(createRequire(__filename).resolve('@prisma/schema-engine-wasm')), WASM_FILE);
 }
 
 /**

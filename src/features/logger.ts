@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { redactSecrets } from '../core/redact';
+
+/** The extension's one log, a LogOutputChannel; every line passes the one secret filter on its way in. */
+export class Logger implements vscode.Disposable {
+  private readonly channel = vscode.window.createOutputChannel('Prisma Migrate', { log: true });
+
+  info(message: string): void {
+    this.channel.info(redactSecrets(message));
+  }
+
+  warn(message: string): void {
+    this.channel.warn(redactSecrets(message));
+  }
+
+  error(message: string, error?: unknown): void {
+    const detail = error instanceof Error ? `\n${error.stack ?? error.message}` : error === undefined ? '' : `\n${String(error)}`;
+    this.channel.error(redactSecrets(message + detail));
+  }
+
+  debug(message: string): void {
+    this.channel.debug(redactSecrets(message));
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}
