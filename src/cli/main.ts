@@ -172,9 +172,7 @@ const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
 
   async apply(ctx) {
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
-    const applied = await ctx.db.backend.applyPending(folder, {
-      onMigrationStart: (name, index, total) => ctx.output.err(`Applying ${name} (${index + 1}/${total})…`),
-    });
+    const applied = await ctx.db.backend.applyPending(folder);
     ctx.output.out(applied.length === 0 ? 'No pending migrations.' : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n${applied.map((n) => `  ${n}`).join('\n')}`);
     return 0;
   },

@@ -45,35 +45,65 @@ export async function findingsOf(project: PrismaProject, plan: MigrationPlan): P
   };
 
   const findings: Finding[] = [];
-  const add = (rule: string, severity: Severity, message: string, position: SchemaPosition) =>
-    findings.push({ rule, severity, message, ...position });
-
-  for (const { message } of plan.unexecutableSteps) {
-    const required = /required column `([^`]+)` to the `([^`]+)` table/.exec(message);
-    if (required) add('required-column-without-default', 'error', message, at(fieldPosition(required[2], required[1])));
-    else add('unexecutable-step', 'error', message, at(tableOf(message) ? modelPosition(tableOf(message)!) : undefined));
-  }
-  const warnedTables = new Set<string>();
-  for (const { message } of plan.warnings) {
-    const droppedColumn = /drop the column `([^`]+)` on the `([^`]+)` table/.exec(message);
-    const droppedTable = /drop the `([^`]+)` table/.exec(message);
-    const altered = /alter the column `([^`]+)` on the `([^`]+)` table/.exec(message) ?? /The `([^`]+)` column on the `([^`]+)` table would be dropped and recreated/.exec(message);
-    if (droppedColumn) add('dropped-column', 'warning', message, at(modelPosition(droppedColumn[2])));
-    else if (droppedTable) {
-      warnedTables.add(droppedTable[1]);
-      add('dropped-table', 'warning', message, fallback);
-    } else if (altered) add('type-change', 'warning', message, at(fieldPosition(altered[2], altered[1])));
-    else add('data-loss', 'warning', message, at(tableOf(message) ? modelPosition(tableOf(message)!) : undefined));
+  const droppedWithData = new Set<string>();
+  const feedback = [
+    ...plan.unexecutableSteps.map(({ message }) => ({ message, unexecutable: true })),
+    ...plan.warnings.map(({ message }) => ({ message, unexecutable: false })),
+  ];
+  for (const { message, unexecutable } of feedback) {
+    const rule = RULES.find((r) => r.pattern.test(message) && r.unexecutable === unexecutable);
+    const subject = subjectOf(message);
+    const name = rule?.rule ?? (unexecutable ? 'unexecutable-step' : 'data-loss');
+    if (name === 'dropped-table' && subject.table) droppedWithData.add(subject.table);
+    const position =
+      name === 'dropped-table'
+        ? fallback
+        : name === 'dropped-column' || !subject.column
+          ? at(subject.table ? modelPosition(subject.table) : undefined)
+          : at(fieldPosition(subject.table ?? '', subject.column));
+    findings.push({ rule: name, severity: unexecutable ? 'error' : 'warning', message, ...position });
   }
   for (const table of droppedTables(plan.script)) {
-    if (warnedTables.has(table)) continue;
-    add('dropped-table', 'warning', `The next migration drops the table \`${table}\` (empty now, but any code or deployed database still using it breaks).`, fallback);
+    if (droppedWithData.has(table)) continue;
+    findings.push({
+      rule: 'dropped-table',
+      severity: 'warning',
+      message: `The next migration drops the table \`${table}\` (empty now, but any code or deployed database still using it breaks).`,
+      ...fallback,
+    });
   }
   return findings;
 }
 
-function tableOf(message: string): string | undefined {
-  return /`([^`]+)` table/.exec(message)?.[1];
+/**
+ * The engine's data-loss messages (prisma-engines, sql-migration-connector's destructive change
+ * checks), by what they mean. Unmatched messages keep a generic rule; none is ever dropped.
+ */
+const RULES: ReadonlyArray<{ rule: string; unexecutable: boolean; pattern: RegExp }> = [
+  { rule: 'required-column-without-default', unexecutable: true, pattern: /Added the required column `/ },
+  { rule: 'required-column-prisma-default', unexecutable: true, pattern: /required column `[^`]+` was added .* with a prisma-level default/ },
+  { rule: 'optional-to-required-with-nulls', unexecutable: true, pattern: /Made the column `[^`]+` on table `[^`]+` required/ },
+  { rule: 'type-change', unexecutable: true, pattern: /Changed the type of `/ },
+  { rule: 'dropped-table', unexecutable: false, pattern: /drop the `[^`]+` table/ },
+  { rule: 'dropped-column', unexecutable: false, pattern: /drop the column `/ },
+  { rule: 'type-change', unexecutable: false, pattern: /alter the column `|column on the `[^`]+` table would be dropped and recreated/ },
+  { rule: 'added-unique-constraint', unexecutable: false, pattern: /A unique constraint covering the columns/ },
+  { rule: 'dropped-enum-value', unexecutable: false, pattern: /on the enum `[^`]+` will be removed/ },
+  { rule: 'primary-key-change', unexecutable: false, pattern: /The primary key for the `/ },
+];
+
+/** The table and, when the message is about one column, the column it names. */
+function subjectOf(message: string): { table?: string; column?: string } {
+  const table =
+    /(?:on|to|for|drop) the `([^`]+)` table/.exec(message)?.[1] ??
+    /on (?:the )?table `([^`]+)`/.exec(message)?.[1] ??
+    /`([^`]+)` table/.exec(message)?.[1];
+  const column =
+    /column `([^`]+)`/.exec(message)?.[1] ??
+    /The `([^`]+)` column/.exec(message)?.[1] ??
+    /type of `([^`]+)`/.exec(message)?.[1] ??
+    /covering the columns `\[([^\],`]+)\]`/.exec(message)?.[1];
+  return { table, column };
 }
 
 /**

@@ -1,0 +1,389 @@
+// `npm run bench`: medians (min, max) of the engine's main operations on a generated real-size project
+// (100 models, 200 migrations), and applying the history compared with running the same files through
+// `sqlite3` / `psql` directly. `--runs N` (default 5), `--json` for machine output.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createDatabase, openPostgres } from '../../src/core/db/postgres';
+import { openSqlite } from '../../src/core/db/sqlite';
+import type { EngineDatabase } from '../../src/core/db/target';
+import { MigrationEngine } from '../../src/core/engine/migrationEngine';
+import { errorMessage } from '../../src/core/errors';
+import { readMigrationsFolder, type MigrationsFolder } from '../../src/core/migrations/folder';
+import { readStatus } from '../../src/core/operations/status';
+import type { SchemaFile } from '../../src/core/types';
+import { MIGRATION_COUNT, MODEL_COUNT, writeLargeProject, type LargeProject, type LargeProvider } from '../helpers/largeHistory';
+import { psqlApply, psqlValue, sqlite3Apply, sqlite3Value, which } from './floor';
+
+const SERVER = process.env.PG_BENCH_URL ?? process.env.PG_TEST_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+const WARM_UP_CALLS = 5;
+
+interface Measurement {
+  name: string;
+  /** Milliseconds, one per run. */
+  samples: number[];
+  note?: string;
+}
+
+interface Ratio {
+  name: string;
+  ours: string;
+  floor: string;
+  /** ours / floor, medians. */
+  ratio: number;
+}
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } } });
+const RUNS = Number(values.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  console.error('--runs must be a positive integer');
+  process.exit(2);
+}
+const JSON_OUTPUT = values.json ?? false;
+/** Other work on the machine shows in the spread (min–max); the load average says how much there was. */
+const LOAD_AT_START = os.loadavg()[0].toFixed(1);
+
+/** Progress goes to stderr, so that `--json` output stays clean. */
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+const measurements: Measurement[] = [];
+const skipped: string[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+
+/** Runs `once` RUNS times; each call returns the measured time (set-up before, clean-up after, not counted). */
+async function measure(name: string, once: (run: number) => Promise<number>, note?: string, runs = RUNS): Promise<Measurement> {
+  progress(`  ${name}`);
+  const samples: number[] = [];
+  for (let run = 0; run < runs; run += 1) samples.push(await once(run));
+  const measurement = { name, samples, ...(note && { note }) };
+  measurements.push(measurement);
+  return measurement;
+}
+
+async function timed(operation: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await operation();
+  return performance.now() - started;
+}
+
+function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function newEngine(database: EngineDatabase, files: readonly SchemaFile[], configDir: string): MigrationEngine {
+  return new MigrationEngine({ database, schemaFiles: files, configDir });
+}
+
+/** Runs `work` with an engine that is disposed afterwards, whatever happens. */
+async function withEngine<T>(database: EngineDatabase, files: readonly SchemaFile[], configDir: string, work: (engine: MigrationEngine) => Promise<T>): Promise<T> {
+  const engine = newEngine(database, files, configDir);
+  try {
+    return await work(engine);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** The final schema with one optional field added to one model. */
+function withOneField(schema: string): string {
+  const header = 'model Model050 {\n';
+  if (!schema.includes(header)) throw new Error('Model050 is missing from the generated schema');
+  return schema.replace(header, `${header}  benchField String?\n`);
+}
+
+// --- PostgreSQL databases, created and always dropped -----------------------------------------------
+
+async function serverReachable(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: `${SERVER}/postgres`, connectionTimeoutMillis: 3000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.end();
+    return null;
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database on the server for `work`, dropped afterwards. */
+async function withPostgresDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const name = `pm_bench_${randomBytes(6).toString('hex')}`;
+  const url = `${SERVER}/${name}`;
+  await createDatabase(url);
+  const drop = () => dropDatabase(name);
+  cleanups.push(drop); // Also dropped on an interrupted run; dropping twice is harmless.
+  try {
+    return await work(url);
+  } finally {
+    await drop();
+  }
+}
+
+// --- The benchmarks ---------------------------------------------------------------------------------
+
+function concatenated(folder: MigrationsFolder, dir: string): string {
+  const file = path.join(dir, 'all-migrations.sql');
+  writeFileSync(file, folder.migrations.map((m) => m.script ?? '').join('\n'));
+  return file;
+}
+
+function assertAllApplied(applied: string[], where: string): void {
+  if (applied.length !== MIGRATION_COUNT) throw new Error(`${where}: applied ${applied.length} migrations, expected ${MIGRATION_COUNT}`);
+}
+
+async function sqliteBenchmarks(project: LargeProject, sqlite3: string | null): Promise<void> {
+  progress('SQLite');
+  const dir = tempDir('pm-bench-sqlite-');
+  const folder = readMigrationsFolder(project.migrationsDir);
+  const files: SchemaFile[] = [{ path: project.schemaPath, content: project.schemaText }];
+  const plus: SchemaFile[] = [{ path: project.schemaPath, content: withOneField(project.schemaText) }];
+
+  await measure(
+    'engine load, new process (import + WASM compile)',
+    async (run) => {
+      const runDir = path.join(dir, `cold-${run}`);
+      mkdirSync(runDir);
+      const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'coldLoad.ts'), runDir], { encoding: 'utf8' });
+      return (JSON.parse(output) as { ms: number }).ms;
+    },
+    'module loading through tsx included',
+  );
+
+  // The first engine in this process compiles the WebAssembly module: not part of the warm measurement.
+  await withEngine(openSqlite(path.join(dir, 'load-first.db')), files, project.root, (engine) => engine.warmUp());
+  await measure('engine load (new MigrationEngine + warmUp)', async (run) => {
+    const database = openSqlite(path.join(dir, `load-${run}.db`));
+    return withEngine(database, files, project.root, (engine) => engine.warmUp());
+  });
+
+  // Each run applies the whole history to a new file; the last one is kept for the reads below.
+  let applied = '';
+  await measure(`apply ${MIGRATION_COUNT} migrations, new SQLite file`, async (run) => {
+    applied = path.join(dir, `apply-${run}.db`);
+    return withEngine(openSqlite(applied), files, project.root, async (engine) => {
+      await engine.warmUp();
+      let names: string[] = [];
+      const ms = await timed(async () => (names = await engine.applyPending(folder)));
+      assertAllApplied(names, 'SQLite');
+      return ms;
+    });
+  });
+
+  await withEngine(openSqlite(applied), files, project.root, async (engine) => {
+    await engine.warmUp();
+    await measure('readStatus, no drift (200 applied)', () => timed(() => readStatus(engine, folder, { drift: false })));
+    await measure('readStatus with drift (shadow replay)', async () => {
+      let drift: unknown;
+      const ms = await timed(async () => (drift = (await readStatus(engine, folder, { drift: true })).drift));
+      if (drift !== null) throw new Error(`unexpected drift: ${JSON.stringify(drift)}`);
+      return ms;
+    });
+    await measure('diff migrations → schema (shadow replay)', async () => {
+      let changes = true;
+      const ms = await timed(async () => (changes = (await engine.diff({ kind: 'migrations', folder }, { kind: 'schema', files }, { script: true })).hasChanges));
+      if (changes) throw new Error('the history does not reach the schema');
+      return ms;
+    });
+    for (let call = 0; call < WARM_UP_CALLS; call += 1) await engine.diff({ kind: 'schema', files }, { kind: 'schema', files: plus }, { script: true });
+    await measure(
+      `diff datamodel → datamodel, ${MODEL_COUNT} models + 1 field (warm)`,
+      () => timed(() => engine.diff({ kind: 'schema', files }, { kind: 'schema', files: plus }, { script: true })),
+      `after ${WARM_UP_CALLS} warm-up calls`,
+    );
+  });
+
+  await withEngine(openSqlite(applied), plus, project.root, async (engine) => {
+    await engine.warmUp();
+    await measure('planMigration, 1 field added (evaluateDataLoss included)', async () => {
+      let changes = false;
+      const ms = await timed(async () => (changes = (await engine.planMigration(folder)).hasChanges));
+      if (!changes) throw new Error('the plan is empty');
+      return ms;
+    });
+  });
+
+  if (!sqlite3) {
+    skipped.push('sqlite3 is not on PATH: the SQLite floor and its ratio are skipped.');
+    return;
+  }
+  const script = concatenated(folder, dir);
+  await measure(`sqlite3: ${MIGRATION_COUNT} files in one session (floor)`, async (run) => {
+    const file = path.join(dir, `floor-${run}.db`);
+    const ms = await sqlite3Apply(sqlite3, file, script);
+    const tables = await sqlite3Value(sqlite3, file, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'Model%'`);
+    if (tables !== String(MODEL_COUNT)) throw new Error(`sqlite3 left ${tables} tables`);
+    return ms;
+  });
+}
+
+async function postgresBenchmarks(project: LargeProject, psql: string | null): Promise<void> {
+  progress(`PostgreSQL (${SERVER.replace(/\/\/[^@/]*@/, '//')})`);
+  const unreachable = await serverReachable();
+  if (unreachable) {
+    skipped.push(`PostgreSQL at ${SERVER.replace(/\/\/[^@/]*@/, '//')} is not reachable (${unreachable}): its rows are skipped.`);
+    return;
+  }
+  const dir = tempDir('pm-bench-pg-');
+  const folder = readMigrationsFolder(project.migrationsDir);
+  const files: SchemaFile[] = [{ path: project.schemaPath, content: project.schemaText }];
+
+  await measure(`apply ${MIGRATION_COUNT} migrations, new PostgreSQL database`, () =>
+    withPostgresDatabase(async (url) =>
+      withEngine(await openPostgres(url), files, project.root, async (engine) => {
+        await engine.warmUp();
+        let names: string[] = [];
+        const ms = await timed(async () => (names = await engine.applyPending(folder)));
+        assertAllApplied(names, 'PostgreSQL');
+        return ms;
+      }),
+    ),
+  );
+
+  if (!psql) {
+    skipped.push('psql is not on PATH: the PostgreSQL floor and its ratio are skipped.');
+    return;
+  }
+  const script = concatenated(folder, dir);
+  await measure(`psql: ${MIGRATION_COUNT} files in one session (floor)`, () =>
+    withPostgresDatabase(async (url) => {
+      const ms = await psqlApply(psql, url, script);
+      const tables = await psqlValue(psql, url, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'Model%'`);
+      if (tables !== String(MODEL_COUNT)) throw new Error(`psql left ${tables} tables`);
+      return ms;
+    }),
+  );
+}
+
+// --- Output -----------------------------------------------------------------------------------------
+
+function ratios(): Ratio[] {
+  const byName = (prefix: string) => measurements.find((m) => m.name.startsWith(prefix));
+  const pairs: Array<[string, string, string]> = [
+    ['apply on SQLite vs sqlite3', `apply ${MIGRATION_COUNT} migrations, new SQLite`, 'sqlite3:'],
+    ['apply on PostgreSQL vs psql', `apply ${MIGRATION_COUNT} migrations, new PostgreSQL`, 'psql:'],
+  ];
+  return pairs.flatMap(([name, ours, floor]) => {
+    const a = byName(ours);
+    const b = byName(floor);
+    return a && b ? [{ name, ours: a.name, floor: b.name, ratio: median(a.samples) / median(b.samples) }] : [];
+  });
+}
+
+const ms = (value: number) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US'));
+
+function printTable(generation: string): void {
+  const header = ['', 'median ms', 'min', 'max', 'runs'];
+  const rows = measurements.map((m) => [m.name, ms(median(m.samples)), ms(Math.min(...m.samples)), ms(Math.max(...m.samples)), String(m.samples.length)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const load = os.loadavg()[0].toFixed(1);
+  console.log(
+    `\nprisma-migrations bench: ${MODEL_COUNT} models, ${MIGRATION_COUNT} migrations, ${RUNS} runs (Node ${process.version}, ${os.cpus().length} CPUs, load ${LOAD_AT_START} at start, ${load} at end)`,
+  );
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  const found = ratios();
+  if (found.length) {
+    console.log('');
+    const nameWidth = Math.max(...found.map((r) => r.name.length));
+    for (const r of found) console.log(`${r.name.padEnd(nameWidth)}  ${r.ratio.toFixed(2)}× (ours / floor, medians)`);
+  }
+  const notes = measurements.filter((m) => m.note).map((m) => `${m.name}: ${m.note}`);
+  if (found.length) notes.push('floors: each statement in autocommit, no bookkeeping; ours: apply only (engine loaded and connected before)');
+  for (const text of [...notes, generation, ...skipped]) console.log(`- ${text}`);
+}
+
+async function main(): Promise<void> {
+  const tools = { sqlite3: which('sqlite3'), psql: which('psql') };
+  const projects = {} as Record<LargeProvider, LargeProject>;
+  const generationNotes: string[] = [];
+  for (const provider of ['sqlite', 'postgresql'] as const) {
+    const result = await writeLargeProject(provider, tempDir(`pm-bench-project-${provider}-`));
+    projects[provider] = result;
+    generationNotes.push(
+      result.generation.generated
+        ? `${provider} history generated in ${ms(result.generation.ms)} ms`
+        : `${provider} history from the cache (${path.basename(result.generation.cacheDir)})`,
+    );
+  }
+  await sqliteBenchmarks(projects.sqlite, tools.sqlite3);
+  await postgresBenchmarks(projects.postgresql, tools.psql);
+
+  const generation = `generated projects: ${generationNotes.join('; ')}`;
+  if (JSON_OUTPUT) {
+    const summary = measurements.map((m) => ({
+      name: m.name,
+      unit: 'ms',
+      median: median(m.samples),
+      min: Math.min(...m.samples),
+      max: Math.max(...m.samples),
+      samples: m.samples,
+      ...(m.note && { note: m.note }),
+    }));
+    const output = {
+      models: MODEL_COUNT,
+      migrations: MIGRATION_COUNT,
+      runs: RUNS,
+      node: process.version,
+      cpus: os.cpus().length,
+      loadAverage: { start: Number(LOAD_AT_START), end: os.loadavg()[0] },
+      measurements: summary,
+      ratios: ratios(),
+      generation,
+      skipped,
+    };
+    console.log(JSON.stringify(output, null, 2));
+  } else {
+    printTable(generation);
+  }
+}
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      progress(`clean-up failed: ${errorMessage(error)}`);
+    }
+  }
+}
+
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  progress('interrupted: cleaning up');
+  void cleanUp().finally(() => process.exit(130));
+});
+
+main()
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  })
+  .finally(cleanUp);
+
