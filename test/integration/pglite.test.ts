@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +10,8 @@ import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/dri
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
 import { PGLITE_EXTENSIONS, pgliteExtensions, requiredExtensions } from '../../src/core/db/extensions';
 import { openPglite } from '../../src/core/db/pglite';
+import { pgliteShadow } from '../../src/core/db/pgliteShadow';
+import { buildTemplate, defaultCacheDir, pgliteVersion, templateDir } from '../../src/core/db/pgliteTemplate';
 import type { EngineDatabase } from '../../src/core/db/target';
 import { newSchemaEngine } from '../../src/core/engine/wasm';
 import { isMigrateError, type MigrateError } from '../../src/core/errors';
@@ -169,7 +171,7 @@ describe('embedded PGlite through the WASM engine', () => {
       // A foreign key and a check constraint: schema reads go through "char" catalog columns.
       const diagnostic = await timed(() => engine.devDiagnostic({ migrationsList: migrations, filters: NO_FILTER }));
       assert.deepEqual(diagnostic.result, { action: { tag: 'createMigration' } });
-      t.diagnostic(`first devDiagnostic, which starts the in-memory shadow PGlite: ${diagnostic.ms.toFixed(0)} ms`);
+      t.diagnostic(`first devDiagnostic, which starts the shadow PGlite (copy of the template): ${diagnostic.ms.toFixed(0)} ms`);
     });
     const history = await query(db, 'SELECT migration_name, finished_at IS NOT NULL, applied_steps_count FROM _prisma_migrations ORDER BY migration_name');
     assert.deepEqual(history.rows, Object.keys(MIGRATIONS).map((name) => [name, true, 1]));
@@ -184,7 +186,7 @@ describe('embedded PGlite through the WASM engine', () => {
     assert.deepEqual((await query(db, 'SELECT 1')).rows, [[1]]);
   });
 
-  test('diff migrations → schema replays in an in-memory PGlite shadow, wiped and reused', async (t) => {
+  test('diff migrations → schema replays in a shadow PGlite of its own, wiped and reused', async (t) => {
     assert.ok(db);
     const database = db;
     await withEngine(database, async (engine) => {
@@ -228,6 +230,8 @@ describe('embedded PGlite through the WASM engine', () => {
   test('the folder keeps the database across close and reopen; a lock left by a dead process is taken over', async (t) => {
     await db?.dispose();
     db = undefined;
+    // The shadow the diffs above started ran on a copy of the template, deleted with the database.
+    assert.deepEqual(shadowCopies(defaultCacheDir()), []);
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     writeFileSync(path.join(dataDir, 'prisma-migrations.lock'), String(gone));
     const { db: reopened, ms } = await open();
@@ -237,5 +241,85 @@ describe('embedded PGlite through the WASM engine', () => {
     await withEngine(reopened, async (engine) => {
       assert.deepEqual((await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTER })).appliedMigrationNames, []);
     });
+  });
+});
+
+/** This process's shadow copies in `cacheDir`. */
+function shadowCopies(cacheDir: string): string[] {
+  return existsSync(cacheDir) ? readdirSync(cacheDir).filter((name) => name.startsWith(`shadow-${process.pid}-`)) : [];
+}
+
+function templateId(cacheDir: string): string {
+  return (JSON.parse(readFileSync(path.join(templateDir(cacheDir), 'template.json'), 'utf8')) as { id: string }).id;
+}
+
+describe('the shadow PGlite starts from a template folder', () => {
+  const cacheDir = path.join(root, 'cache');
+  const template = () => templateDir(cacheDir);
+
+  test('the template is named by the PGlite version; two racing builds leave one, and nothing else', async (t) => {
+    assert.match(path.basename(template()), /^pglite-template-\d+\.\d+\.\d+/);
+    assert.equal(path.basename(template()), `pglite-template-${pgliteVersion()}`);
+    const { result: built, ms } = await timed(() => Promise.all([buildTemplate(cacheDir), buildTemplate(cacheDir)]));
+    t.diagnostic(`two concurrent template builds (initdb each): ${ms.toFixed(0)} ms`);
+    assert.equal(built[0].manifest.id, built[1].manifest.id, 'the loser adopts the winner');
+    assert.equal(templateId(cacheDir), built[0].manifest.id);
+    assert.deepEqual(readdirSync(cacheDir), [path.basename(template())]);
+  });
+
+  test('each shadow runs on a private copy, reused and wiped, deleted on close; copies left by dead processes are swept', async (t) => {
+    const dead = `shadow-${spawnSync(process.execPath, ['-e', '']).pid}-stale`;
+    mkdirSync(path.join(cacheDir, dead, 'base'), { recursive: true });
+    const id = templateId(cacheDir);
+    const shadow = pgliteShadow(['pgcrypto'], { cacheDir });
+    try {
+      const first = await timed(() => shadow.connect());
+      t.diagnostic(`first shadow connect (copy of the template + PGlite start): ${first.ms.toFixed(0)} ms`);
+      assert.equal(shadowCopies(cacheDir).length, 1);
+      assert.equal(existsSync(path.join(cacheDir, dead)), false, 'the dead process\'s copy is gone');
+      // Extensions load per instance: the template was made without them.
+      await first.result.executeScript(`CREATE EXTENSION pgcrypto; CREATE TABLE "T" (h text DEFAULT encode(digest('a', 'sha256'), 'hex'));`);
+      const second = await shadow.connect();
+      assert.equal(shadowCopies(cacheDir).length, 1, 'reused');
+      const tables = await second.queryRaw({ sql: `SELECT to_regclass('"T"')::text`, args: [], argTypes: [] });
+      assert.deepEqual(tables.rows, [[null]], 'wiped before each use');
+    } finally {
+      await shadow.close();
+    }
+    assert.deepEqual(shadowCopies(cacheDir), [], 'the copy is deleted on close');
+    assert.deepEqual(readdirSync(cacheDir), [path.basename(template())]);
+    assert.equal(templateId(cacheDir), id, 'the template itself is never opened');
+  });
+
+  test('a template missing a file, or one that does not open, is rebuilt', async () => {
+    for (const damage of [
+      () => rmSync(path.join(template(), 'data', 'PG_VERSION')),
+      () => writeFileSync(path.join(template(), 'data', 'global', 'pg_control'), Buffer.alloc(8192, 7)),
+    ]) {
+      const id = templateId(cacheDir);
+      damage();
+      const shadow = pgliteShadow([], { cacheDir });
+      try {
+        const adapter = await shadow.connect();
+        assert.deepEqual((await adapter.queryRaw({ sql: 'SELECT 1', args: [], argTypes: [] })).rows, [[1]]);
+      } finally {
+        await shadow.close();
+      }
+      assert.notEqual(templateId(cacheDir), id, 'a new template');
+      assert.deepEqual(readdirSync(cacheDir), [path.basename(template())], 'nothing left behind');
+    }
+  });
+
+  test('without a usable cache folder the shadow is an in-memory PGlite', async () => {
+    const notAFolder = path.join(root, 'not-a-folder');
+    writeFileSync(notAFolder, '');
+    const shadow = pgliteShadow(['pgcrypto'], { cacheDir: notAFolder });
+    try {
+      const adapter = await shadow.connect();
+      await adapter.executeScript(`CREATE EXTENSION pgcrypto; SELECT digest('a', 'sha256');`);
+    } finally {
+      await shadow.close();
+    }
+    assert.equal(readFileSync(notAFolder, 'utf8'), '');
   });
 });

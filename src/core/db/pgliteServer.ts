@@ -18,13 +18,21 @@ export interface PgliteServer {
  */
 export async function startPglite(dataDir: string | undefined, extensions: Record<string, Extension>): Promise<PgliteServer> {
   const db = await PGlite.create(dataDir, { extensions });
+  return servePglite(db, () => db.close());
+}
+
+/**
+ * Serves an already started PGlite instance (see `startPglite`). `closeDb` closes it (and releases
+ * whatever belongs to it) after the socket server has stopped; it also runs if the server fails to start.
+ */
+export async function servePglite(db: PGlite, closeDb: () => Promise<void>): Promise<PgliteServer> {
   // One live connection plus one closing: node-postgres' pool destroys its connection after any failed
   // query and connects again at once, before the server has seen the old socket close.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
   try {
     await server.start();
   } catch (error) {
-    await db.close();
+    await closeDb();
     throw error;
   }
   // PGlite ignores user, password and database name.
@@ -33,8 +41,11 @@ export async function startPglite(dataDir: string | undefined, extensions: Recor
     // In-process: closing an idle connection would free nothing.
     connect: () => connectPg(url, { idleTimeoutMillis: 0 }),
     async close() {
-      await server.stop();
-      await db.close();
+      try {
+        await server.stop();
+      } finally {
+        await closeDb();
+      }
     },
   };
 }

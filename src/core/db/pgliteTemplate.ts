@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import { constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { type Extension, PGlite } from '@electric-sql/pglite';
+
+/**
+ * A fresh PGlite for a shadow database, fast. `PGlite.create()` in memory runs initdb every time
+ * (4–9 s); opening an existing data folder takes ~1 s. So initdb runs once per user and PGlite version,
+ * into a template folder in a cache directory, and each shadow opens a private copy of it, deleted on
+ * close. Extensions are not part of the template: PGlite loads them per instance at start-up, and the
+ * migrations run `CREATE EXTENSION` in the copy.
+ *
+ * Cache layout (`cacheDir`, one per user: `<tmpdir>/prisma-migrations-<uid>`):
+ * - `pglite-template-<version>/`: `data/` (the initdb'd folder, never opened itself) and `template.json`
+ *   (every file and folder with its size, and an id). Built in `build-<pid>-…` and renamed into place,
+ *   so it is complete or absent; when two processes race, the first rename wins and the other adopts it.
+ * - `shadow-<pid>-…`: the copies in use. Removed on close, at process exit, and, for a process that
+ *   died without either, by the next shadow to start.
+ *
+ * A template that does not match its manifest (a temp cleaner removed files) or whose copy does not
+ * open is rebuilt once; if that fails too, or the cache cannot be used, the shadow is a plain in-memory
+ * PGlite, as before.
+ */
+
+export interface ShadowPglite {
+  db: PGlite;
+  /** The private copy the instance runs on; undefined for the in-memory fallback. */
+  dataDir: string | undefined;
+  /** Closes the instance and deletes its copy. */
+  close(): Promise<void>;
+}
+
+export interface ShadowPgliteOptions {
+  /** Where the template and the copies live. Default: `defaultCacheDir()`. */
+  cacheDir?: string;
+}
+
+const MANIFEST = 'template.json';
+const FORMAT = 1;
+const TEMP_ENTRY = /^(shadow|build|trash)-(\d+)-/;
+
+interface Manifest {
+  format: number;
+  pglite: string;
+  id: string;
+  /** Relative path (with `/`) → size in bytes, or -1 for a folder; folders before their contents. */
+  entries: Record<string, number>;
+}
+
+interface Template {
+  dir: string;
+  manifest: Manifest;
+}
+
+export function defaultCacheDir(): string {
+  const user = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
+  return path.join(os.tmpdir(), `prisma-migrations${user}`);
+}
+
+/** Opens a shadow PGlite on a copy of the template (see above), or in memory when that cannot be done. */
+export async function openShadowPglite(extensions: Record<string, Extension>, options: ShadowPgliteOptions = {}): Promise<ShadowPglite> {
+  const version = pgliteVersion();
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  if (version !== undefined && usableCacheDir(cacheDir)) {
+    sweepStaleEntries(cacheDir);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let template: Template;
+      try {
+        template = await ensureTemplate(cacheDir, version);
+      } catch {
+        break;
+      }
+      const opened = await openCopy(cacheDir, template, extensions);
+      if (opened) return opened;
+      discardTemplate(template);
+    }
+  }
+  const db = await PGlite.create(undefined, { extensions });
+  return { db, dataDir: undefined, close: () => db.close() };
+}
+
+/** A copy of the template opened with `extensions`; undefined (and nothing left behind) when that fails. */
+async function openCopy(cacheDir: string, template: Template, extensions: Record<string, Extension>): Promise<ShadowPglite | undefined> {
+  let copy: string | undefined;
+  try {
+    copy = track(mkdtempSync(path.join(cacheDir, `shadow-${process.pid}-`)));
+    // Fails on a file missing from the template (e.g. removed by a temp cleaner).
+    await copyEntries(path.join(template.dir, 'data'), copy, template.manifest.entries);
+    const db = await PGlite.create(copy, { extensions });
+    const dataDir = copy;
+    return {
+      db,
+      dataDir,
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+          untrack(dataDir);
+        }
+      },
+    };
+  } catch {
+    if (copy) {
+      rmSync(copy, { recursive: true, force: true, maxRetries: 3 });
+      untrack(copy);
+    }
+    return undefined;
+  }
+}
+
+/** One look-up or build per template folder and process; forgotten when the template is discarded. */
+const templates = new Map<string, Promise<Template>>();
+
+function ensureTemplate(cacheDir: string, version: string): Promise<Template> {
+  const dir = templateDir(cacheDir, version);
+  let pending = templates.get(dir);
+  if (!pending) {
+    pending = Promise.resolve(readTemplate(dir, version) ?? buildTemplate(cacheDir, version));
+    templates.set(dir, pending);
+    const mine = pending;
+    mine.catch(() => {
+      if (templates.get(dir) === mine) templates.delete(dir);
+    });
+  }
+  return pending;
+}
+
+export function templateDir(cacheDir: string, version = pgliteVersion() ?? 'unknown'): string {
+  return path.join(cacheDir, `pglite-template-${version.replace(/[^\w.-]/g, '_')}`);
+}
+
+/**
+ * Runs initdb in a private folder and renames it into place. Safe against a concurrent build by another
+ * process: the loser of the rename deletes its own build and returns the winner's template.
+ */
+export async function buildTemplate(cacheDir: string, version = pgliteVersion() ?? 'unknown'): Promise<Template> {
+  const dir = templateDir(cacheDir, version);
+  mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  const build = track(mkdtempSync(path.join(cacheDir, `build-${process.pid}-`)));
+  try {
+    const db = await PGlite.create(path.join(build, 'data'));
+    await db.close();
+    const manifest: Manifest = { format: FORMAT, pglite: version, id: randomUUID(), entries: listEntries(path.join(build, 'data')) };
+    writeFileSync(path.join(build, MANIFEST), JSON.stringify(manifest));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        renameSync(build, dir);
+        return { dir, manifest };
+      } catch (error) {
+        // Another process got there first (ENOTEMPTY / EEXIST; EPERM on Windows).
+        if (!existsSync(dir) || attempt > 0) throw error;
+        const theirs = readTemplate(dir, version);
+        if (theirs) return theirs;
+        // A folder without a valid manifest: a template broken beyond use. Replace it.
+        trash(dir);
+      }
+    }
+  } finally {
+    rmSync(build, { recursive: true, force: true, maxRetries: 3 });
+    untrack(build);
+  }
+}
+
+function readTemplate(dir: string, version: string): Template | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
+    if (manifest.format !== FORMAT || manifest.pglite !== version || typeof manifest.id !== 'string' || typeof manifest.entries !== 'object') return undefined;
+    return { dir, manifest };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Moves a broken template out of the way — unless another process has replaced it already (its id
+ * differs), or a copy of this one failed only because the template was replaced while it was copied.
+ */
+function discardTemplate(template: Template): void {
+  const dir = template.dir;
+  templates.delete(dir);
+  const current = readTemplate(dir, template.manifest.pglite);
+  if (current?.manifest.id === template.manifest.id) trash(dir);
+}
+
+/** Renames `dir` away (atomic, so no one copies half of it) and deletes it. */
+function trash(dir: string): void {
+  const away = path.join(path.dirname(dir), `trash-${process.pid}-${randomUUID()}`);
+  try {
+    renameSync(dir, away);
+  } catch {
+    return; // gone already, or another process is replacing it
+  }
+  rmSync(away, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** Every file and folder under `root`, relative, with its size (-1 for a folder). */
+function listEntries(root: string): Record<string, number> {
+  const entries: Record<string, number> = {};
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const rel = prefix + entry.name;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        entries[rel] = -1;
+        walk(full, `${rel}/`);
+      } else {
+        // Only plain files and folders: the copy would not know what to do with anything else.
+        if (!entry.isFile()) throw new Error(`unexpected entry in the PGlite template: ${full}`);
+        entries[rel] = lstatSync(full).size;
+      }
+    }
+  };
+  walk(root, '');
+  return entries;
+}
+
+/**
+ * Copies the manifest's entries from `from` into the existing folder `to`: folders first, then the files,
+ * a few at a time (faster than `cpSync` here, ~40 MB in ~1,000 files, and it does not block the event
+ * loop). A copy-on-write clone where the file system offers one (APFS, btrfs, XFS), a plain copy elsewhere.
+ */
+async function copyEntries(from: string, to: string, entries: Record<string, number>): Promise<void> {
+  const files: string[] = [];
+  for (const [rel, size] of Object.entries(entries)) {
+    if (size === -1) mkdirSync(path.join(to, rel), { recursive: true });
+    else files.push(rel);
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const rel = files[next++]!;
+      try {
+        await copyFile(path.join(from, rel), path.join(to, rel), constants.COPYFILE_FICLONE);
+      } catch (error) {
+        next = files.length; // stop the other workers
+        throw error;
+      }
+    }
+  };
+  // Settled, not just failed: the caller deletes `to` next, and no copy may still be writing into it.
+  const results = await Promise.allSettled(Array.from({ length: 8 }, worker));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * Creates the cache folder if needed; usable only if it is a real folder of ours that no one else may
+ * write to (in a shared temp folder another user could otherwise plant a template).
+ */
+function usableCacheDir(cacheDir: string): boolean {
+  try {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(cacheDir);
+    if (!stat.isDirectory()) return false;
+    if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes copies, builds and trash left by processes that are gone (killed, crashed). */
+function sweepStaleEntries(cacheDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(TEMP_ENTRY.exec(name)?.[2]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    try {
+      rmSync(path.join(cacheDir, name), { recursive: true, force: true });
+    } catch {
+      // Best effort: the next sweep tries again.
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Folders to delete if the process exits without closing them (e.g. `process.exit()` in the CLI). */
+const live = new Set<string>();
+let exitHookInstalled = false;
+
+function track(dir: string): string {
+  live.add(dir);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const leftover of live) {
+        try {
+          rmSync(leftover, { recursive: true, force: true });
+        } catch {
+          // The next shadow's sweep deletes it.
+        }
+      }
+    });
+  }
+  return dir;
+}
+
+function untrack(dir: string): void {
+  live.delete(dir);
+}
+
+let version: string | null | undefined;
+
+/** The installed `@electric-sql/pglite` version, which names the template: data folders are not portable across versions. */
+export function pgliteVersion(): string | undefined {
+  if (version === undefined) version = readPgliteVersion() ?? null;
+  return version ?? undefined;
+}
+
+function readPgliteVersion(): string | undefined {
+  try {
+    // createRequire keeps the bundler from resolving the package at build time (PGlite stays external).
+    let dir = path.dirname(createRequire(__filename).resolve('@electric-sql/pglite'));
+    for (;;) {
+      const file = path.join(dir, 'package.json');
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+        if (pkg.name === '@electric-sql/pglite' && typeof pkg.version === 'string') return pkg.version;
+      }
+      const up = path.dirname(dir);
+      if (up === dir) return undefined;
+      dir = up;
+    }
+  } catch {
+    return undefined;
+  }
+}
