@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { effectiveUrl, openProjectDatabase } from '../../core/connect';
 import { errorMessage } from '../../core/errors';
@@ -95,7 +96,7 @@ export class ProjectService implements vscode.Disposable {
     try {
       const db = await openProjectDatabase(state.project, { log: (line) => this.log.debug(line) });
       try {
-        state.databaseLabel = db.label;
+        state.databaseLabel = shortLabel(db.label, state.project.root);
         state.report = await readStatus(db.backend, readMigrationsFolder(state.project.migrationsDir), { drift: false });
         state.error = undefined;
       } finally {
@@ -117,8 +118,18 @@ export class ProjectService implements vscode.Disposable {
 function databaseLabel(project: PrismaProject): string {
   try {
     const url = effectiveUrl(project);
-    return url.source === 'embedded' ? `embedded: ${describeUrl(url.url.replace(/^pglite:/, 'file:'))}` : describeUrl(url.url);
+    return shortLabel(describeUrl(url.url.replace(/^pglite:/, 'file:')), project.root);
   } catch {
     return 'no database configured';
   }
+}
+
+/** Files inside the project are shown relative to it: the view is narrow. */
+function shortLabel(label: string, root: string): string {
+  const embedded = /^embedded PGlite \((.*)\)$/.exec(label);
+  const file = embedded ? embedded[1] : label;
+  if (!path.isAbsolute(file)) return label;
+  const relative = path.relative(root, file);
+  if (relative.startsWith('..')) return label;
+  return embedded ? `embedded PGlite (${relative})` : relative;
 }
