@@ -1,5 +1,7 @@
-// `npm test` after the build and type check: every test file under test/ (unit and integration against
-// the real databases), each file in its own process.
+// `npm test` after the build and type check: every test file under test/unit, test/integration and
+// test/cli (against the real databases), each file in its own process; then the VS Code tests
+// (test/e2e/run.ts: the packaged extension in code-server, extension-host and UI suites).
+// `--no-vscode` skips the VS Code step; other arguments go to `node --test`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -20,10 +22,20 @@ function testFiles(dir) {
   });
 }
 
+const args = process.argv.slice(2).filter((arg) => arg !== '--no-vscode');
 const files = suites.flatMap(testFiles).sort();
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const started = Date.now();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files], {
+const node = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...args, ...files], {
   stdio: 'inherit',
 });
-console.log(`\n${files.length} test files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-process.exit(result.status ?? 1);
+console.log(`\n${files.length} test files in ${seconds(started)}`);
+
+let vscode = { status: 0 };
+if (!process.argv.includes('--no-vscode')) {
+  const vscodeStarted = Date.now();
+  console.log('\nVS Code tests (test/e2e/run.ts)');
+  vscode = spawnSync(process.execPath, ['--import', 'tsx', 'test/e2e/run.ts'], { stdio: 'inherit' });
+  console.log(`\nVS Code tests in ${seconds(vscodeStarted)}`);
+}
+process.exit(node.status !== 0 ? (node.status ?? 1) : (vscode.status ?? 1));

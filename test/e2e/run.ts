@@ -1,0 +1,148 @@
+// `npm test`'s VS Code step (also `npm run test:vscode`): the packaged extension in a real VS Code.
+//
+//   1. Node 24 + code-server into .cache/vscode (first run only), Debian's Chromium (CHROMIUM_PATH overrides)
+//   2. the .vsix (test/e2e/vsix.ts) installed into a throw-away code-server: fresh user data, extensions,
+//      HOME, XDG folders and TMPDIR under one /tmp/pmv-* folder, removed afterwards
+//   3. extension-host suites (test/vscode, mocha, the real API) on a copy of example/ and on a folder
+//      without Prisma, through code-server's smoke-test driver; then a few more openings of the example
+//      for the median activation time
+//   4. UI tests (test/e2e/ui.test.ts) on the example in Chromium, screenshots in test/e2e/screenshots/
+//
+// Options: --only=extension-host|ui, --samples=N (activation samples, default 5, also
+// VSCODE_TEST_ACTIVATION_SAMPLES), --keep (keep the run folder), --update-media (copy the README
+// screenshots to media/screenshots/). Environment: CHROMIUM_PATH (default /usr/bin/chromium),
+// PRISMA_MIGRATIONS_VSCODE_CACHE (default .cache/vscode), VSCODE_TEST_DEBUG=1 (the page's whole console).
+// Warm, on 2 cores: about 2 minutes; the first run installs code-server first (about 3 minutes).
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+import { chromiumPath, ensureVSCodeEnv } from '../../scripts/vscode-env';
+import { buildSuites, suites } from '../vscode/build';
+import { copyWorkspace, createRunFolder, installExtension, startCodeServer, type CodeServer } from './codeServer';
+import { exampleDir, exampleFilter, repoRoot, resetExampleDatabase } from './example';
+import { runExtensionHostSuite, type SuiteResult } from './extensionHost';
+import { isStoppingOnSignal, runCleanups, stopEverythingOnSignals } from './processes';
+import { setUiSession } from './session';
+import { packageExtension } from './vsix';
+import { launchChromium } from './workbench';
+
+const args = process.argv.slice(2);
+const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+const only = option('only');
+const samples = Number(option('samples') ?? process.env.VSCODE_TEST_ACTIVATION_SAMPLES ?? 5);
+const screenshots = path.join(__dirname, 'screenshots');
+/** The scenes shown in the README. */
+const readmeScreenshots = ['migrations-view', 'migration-sql'];
+
+const log = (line: string) => console.log(`\x1b[36m[vscode]\x1b[0m ${line}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+interface ActivationSample {
+  totalMs: number;
+  loadMs: number;
+  activateMs: number;
+}
+
+async function main(): Promise<number> {
+  const wallStarted = performance.now();
+  stopEverythingOnSignals();
+  // Before anything slow: a missing browser fails in a second, naming what is missing.
+  chromiumPath();
+
+  const vscode = await ensureVSCodeEnv(log);
+  const packaged = await packageExtension({ outDir: path.join(repoRoot, '.cache', 'vsix') });
+  const modules = packaged.files.filter((file) => file.startsWith('node_modules/')).length;
+  log(`${path.relative(repoRoot, packaged.vsix)}: ${packaged.files.length} files, ${modules} of them the runtime closure of ${packaged.closure.roots.filter((name) => !packaged.closure.skipped.includes(name)).join(', ')} (${packaged.reused ? 'unchanged, reused' : seconds(packaged.ms)})`);
+  await buildSuites();
+
+  const run = createRunFolder({ keep: args.includes('--keep') });
+  const example = copyWorkspace(run, exampleDir, exampleFilter);
+  resetExampleDatabase(example);
+  const noPrisma = copyWorkspace(run, path.join(repoRoot, 'test', 'fixtures', 'no-prisma'));
+  const installed = await installExtension(vscode, run, packaged.vsix, packaged.id);
+  log(`installed into ${run.root} in ${seconds(installed.ms)}`);
+  const browser = await launchChromium(path.join(run.root, 'chromium'));
+
+  let failures = 0;
+  const measurements: string[] = [];
+
+  if (only !== 'ui') {
+    const started = performance.now();
+    const server = await startCodeServer(vscode, run, { smokeTestDriver: true, reconnectionGraceSeconds: 5 });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const suite = (folder: string, testsPath: string, onLine?: (line: string) => void): Promise<SuiteResult> =>
+      runExtensionHostSuite(context, server, { folder, extensionPath: installed.dir, testsPath, onLine });
+    const activation: ActivationSample[] = [];
+    const collect = (result: SuiteResult) => {
+      for (const report of result.reports) if (report.name === 'activation') activation.push(report.value as ActivationSample);
+    };
+    log(`extension-host suite on the example (code-server ${vscode.codeServerVersion}, smoke-test driver)`);
+    const first = await suite(example, suites.example);
+    collect(first);
+    log(`  ${first.exitCode === 0 ? 'passed' : 'FAILED'} in ${seconds(first.totalMs)}`);
+    log(`extension-host suite on a folder without Prisma`);
+    const second = await suite(noPrisma, suites.noPrisma);
+    log(`  ${second.exitCode === 0 ? 'passed' : 'FAILED'} in ${seconds(second.totalMs)}`);
+    for (const result of [first, second]) if (result.exitCode !== 0) failures += 1;
+    for (let i = activation.length; i < samples; i += 1) {
+      const sample = await suite(example, suites.activation, () => undefined);
+      if (sample.exitCode !== 0) throw new Error(`the activation sample failed:\n${sample.lines.join('\n')}`);
+      collect(sample);
+      log(`  activation sample ${i + 1}: ${JSON.stringify(sample.reports.at(-1)?.value)} (${seconds(sample.totalMs)})`);
+    }
+    await context.close();
+    await server.stop();
+    if (activation.length > 0) {
+      const total = activation.map((sample) => sample.totalMs);
+      measurements.push(
+        `extension activation: median ${median(total)} ms of ${activation.length} (loading the code ${median(activation.map((s) => s.loadMs))} ms, activate() ${median(activation.map((s) => s.activateMs))} ms; all: ${total.join(', ')} ms)`,
+      );
+    }
+    measurements.push(`code-server listening ${Math.round(server.listeningMs)} ms after spawn; workbench ready ${Math.round(first.workbenchMs)} ms after navigation`);
+    measurements.push(`extension-host suites incl. ${activation.length - 1} extra activation samples: ${seconds(performance.now() - started)}`);
+  }
+
+  if (only !== 'extension-host') {
+    const started = performance.now();
+    const server: CodeServer = await startCodeServer(vscode, run);
+    const timings: Record<string, number> = {};
+    setUiSession({ browser, server, workspace: example, screenshots, timings });
+    log(`UI tests in Chromium on the example (screenshots in ${path.relative(process.cwd(), screenshots)}/)`);
+    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 60_000 });
+    mocha.addFile(path.join(__dirname, 'ui.test.ts'));
+    const uiFailures = await new Promise<number>((resolve) => mocha.run(resolve));
+    failures += uiFailures;
+    setUiSession(undefined);
+    await server.stop();
+    measurements.push(
+      `UI: code-server listening ${Math.round(server.listeningMs)} ms, workbench ready ${Math.round(server.listeningMs + (timings.workbenchPageMs ?? Number.NaN))} ms after spawn; migrations listed ${Math.round(timings.migrationsListedMs ?? Number.NaN)} ms after opening the view`,
+    );
+    measurements.push(`UI suite: ${seconds(performance.now() - started)} wall`);
+    if (args.includes('--update-media') && uiFailures === 0) {
+      mkdirSync(path.join(repoRoot, 'media', 'screenshots'), { recursive: true });
+      for (const name of readmeScreenshots) copyFileSync(path.join(screenshots, `${name}.png`), path.join(repoRoot, 'media', 'screenshots', `${name}.png`));
+      log(`copied ${readmeScreenshots.join(', ')} to media/screenshots/`);
+    }
+  }
+
+  await runCleanups();
+  if (isStoppingOnSignal()) return 1; // interrupted: the results mean nothing
+  measurements.push(`VS Code tests: ${seconds(performance.now() - wallStarted)} wall, everything stopped`);
+  for (const line of measurements) log(line);
+  if (failures > 0) log(`\x1b[31m${failures} failure(s)\x1b[0m`);
+  return failures > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    if (!isStoppingOnSignal()) process.exit(code);
+  },
+  async (error: unknown) => {
+    // Interrupted: the signal handler stops everything and exits with 128 + signal.
+    if (isStoppingOnSignal()) return;
+    console.error(`\n\x1b[31mVS Code tests could not run:\x1b[0m ${error instanceof Error ? error.message : String(error)}`);
+    await runCleanups();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,91 @@
+// UI tests on the example project in a real workbench (code-server in headless Chromium). Run by
+// test/e2e/run.ts, which starts the server and the browser; each scene leaves a screenshot in
+// test/e2e/screenshots/.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'mocha';
+import type { BrowserContext, Page } from 'playwright-core';
+import { uiSession } from './session';
+import { editorText, openWorkbench, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand, workbenchUrl } from './workbench';
+
+const CONTAINER_TITLE = 'Prisma Migrate';
+const MIGRATIONS = ['20260105093000_init', '20260112141500_add_published_flag', '20260120101000_add_tags'];
+
+describe('the example project in the workbench', () => {
+  let context: BrowserContext;
+  let page: Page;
+  const shot = (name: string) => screenshot(page, uiSession().screenshots, name);
+
+  before(async () => {
+    const session = uiSession();
+    context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    session.timings.workbenchPageMs = await openWorkbench(page, workbenchUrl(session.server.url, session.workspace));
+  });
+
+  after(async () => {
+    await context?.close();
+  });
+
+  it('shows the Prisma Migrate item in the activity bar', async () => {
+    await page.locator(selectors.activityItem(CONTAINER_TITLE)).waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  it('lists the three example migrations, applied, in the Migrations view', async () => {
+    const started = performance.now();
+    await showContainer(page, CONTAINER_TITLE);
+    // Wide enough for a migration's name and status in the screenshots.
+    await resizeSidebar(page, 520);
+    let texts: string[] = [];
+    const rows = await poll(
+      () => `the Migrations view did not list the three migrations as applied (its rows: ${JSON.stringify(texts)})`,
+      async () => {
+        texts = await treeRows(page);
+        const migrations = MIGRATIONS.map((name) => texts.find((text) => text.includes(name)));
+        return migrations.every((text) => text && /\bapplied\b/.test(text)) ? texts : undefined;
+      },
+      30_000,
+    );
+    uiSession().timings.migrationsListedMs = performance.now() - started;
+    console.log(rows.map((row) => `      | ${row}`).join('\n'));
+    assert.deepEqual(
+      rows.filter((row) => MIGRATIONS.some((name) => row.includes(name))).map((row) => MIGRATIONS.find((name) => row.includes(name))),
+      MIGRATIONS,
+      'in the order of the migrations folder',
+    );
+    await shot('migrations-view');
+  });
+
+  it("opens a migration's SQL when its row is clicked", async () => {
+    await page.locator(selectors.treeRows, { hasText: MIGRATIONS[2] }).click();
+    await page.locator(selectors.tabs, { hasText: 'migration.sql' }).waitFor({ state: 'visible', timeout: 15_000 });
+    const editor = page.locator('.part.editor .editor-instance .monaco-editor').first();
+    await poll('the editor did not show the migration SQL', async () => (await editorText(editor)).includes('CREATE TABLE "Tag"'));
+    await shot('migration-sql');
+  });
+
+  it('runs "Prisma Migrate: Refresh" from the command palette', async () => {
+    await typeCommand(page, 'Prisma Migrate: Refresh');
+    await shot('command-palette');
+    await page.keyboard.press('Enter');
+    await page.locator(selectors.quickInput).waitFor({ state: 'hidden', timeout: 15_000 });
+    let texts: string[] = [];
+    await poll(() => `the migrations were not listed after Refresh (rows: ${JSON.stringify(texts)})`, async () => {
+      texts = await treeRows(page);
+      return MIGRATIONS.every((name) => texts.some((text) => text.includes(name) && /\bapplied\b/.test(text)));
+    });
+    assert.deepEqual((await toastMessages(page)).filter((message) => /error|fail/i.test(message)), []);
+  });
+
+  it('shows its log from "Prisma Migrate: Show Log"', async () => {
+    await runCommand(page, 'Prisma Migrate: Show Log');
+    const output = page.locator(`${selectors.panel} .monaco-editor`).first();
+    await poll('the Output panel did not show the extension log', async () => /Activated in/.test(await editorText(output)));
+    await shot('log');
+  });
+
+  it('shows the migration status in the status bar', async () => {
+    const item = page.locator(selectors.statusBarItems, { hasText: /migration/i }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    console.log(`      status bar: "${(await item.innerText()).trim()}" (${await item.getAttribute('id')})`);
+  });
+});

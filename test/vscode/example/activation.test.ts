@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import { activationTimes, contributedCommands, extension, log, report, VIEW_ID, waitFor } from '../shared';
+
+/** The part of @libsql/client used here (its types are ESM-only). */
+interface LibsqlClientModule {
+  createClient(config: { url: string }): { execute(sql: string): Promise<{ rows: Array<Record<string, unknown>> }>; close(): void };
+}
+
+describe('on a workspace with schema.prisma (the example project)', () => {
+  it('the workspace is the example', async () => {
+    const schemas = await vscode.workspace.findFiles('**/schema.prisma', '**/node_modules/**');
+    assert.equal(schemas.length, 1, `expected one schema.prisma in ${vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath).join(', ')}`);
+  });
+
+  it('activates by itself (workspaceContains), without anyone calling activate()', async () => {
+    const ext = extension();
+    await waitFor('the extension did not activate', () => ext.isActive);
+  });
+
+  it('registers every command it contributes', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed = contributedCommands(extension());
+    assert.ok(contributed.includes('prismaMigrations.refresh'), `contributed: ${contributed.join(', ')}`);
+    assert.deepEqual(contributed.filter((command) => !registered.has(command)), []);
+  });
+
+  it('reports its activation time', () => {
+    const times = activationTimes();
+    assert.ok(times, 'the extension host recorded no activation marks for the extension');
+    log(`      activation: ${times.totalMs} ms (loading the code ${times.loadMs} ms, activate() ${times.activateMs} ms)`);
+    report('activation', times);
+  });
+
+  it('contributes the Migrations view, which can be focused', async () => {
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+  });
+
+  it('runs Refresh and Show Log without error', async () => {
+    await vscode.commands.executeCommand('prismaMigrations.refresh');
+    await vscode.commands.executeCommand('prismaMigrations.showLog');
+  });
+
+  it('loads its external modules from its own folder: libsql (N-API, prebuilt for this platform), PGlite, @prisma/config', async () => {
+    const ext = extension();
+    const load = createRequire(path.join(ext.extensionPath, 'package.json'));
+    const native = load.resolve('@libsql/linux-x64-gnu');
+    assert.ok(native.startsWith(ext.extensionPath), `${native} is outside ${ext.extensionPath}`);
+    const { createClient } = load('@libsql/client') as LibsqlClientModule;
+    const client = createClient({ url: ':memory:' });
+    try {
+      const result = await client.execute('select 40 + 2 as answer');
+      assert.equal(Number(result.rows[0].answer), 42);
+    } finally {
+      client.close();
+    }
+    assert.equal(typeof (load('@electric-sql/pglite') as { PGlite?: unknown }).PGlite, 'function');
+    assert.equal(typeof (load('@prisma/config') as { loadConfigFromFile?: unknown }).loadConfigFromFile, 'function');
+    log(`      node ${process.version} (${process.versions.modules} ABI), VS Code ${vscode.version}, ${path.relative(ext.extensionPath, native)}`);
+  });
+});
