@@ -20,7 +20,16 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     vscode.commands.registerCommand('prismaMigrations.showLog', () => log.show()),
   );
   void projects.refresh().catch((error: unknown) => log.error('Refreshing the migration status failed', error));
+  void revealOnce(context);
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);
   return { activationMs };
+}
+
+/** The first time the extension meets a workspace, it shows its view; after that, the user's layout wins. */
+async function revealOnce(context: vscode.ExtensionContext): Promise<void> {
+  const key = 'prismaMigrations.viewRevealed';
+  if (context.workspaceState.get<boolean>(key)) return;
+  await context.workspaceState.update(key, true);
+  await vscode.commands.executeCommand('prismaMigrations.migrations.focus');
 }

@@ -1,11 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { effectiveUrl, openProjectDatabase } from '../../core/connect';
 import { errorMessage } from '../../core/errors';
-import { readMigrationsFolder } from '../../core/migrations/folder';
-import { readStatus } from '../../core/operations/status';
-import { findProjects } from '../../core/project/discover';
-import { describeUrl } from '../../core/redact';
 import type { PrismaProject } from '../../core/types';
 import type { Logger } from '../logger';
 import type { ProjectState } from './projectState';
@@ -59,9 +54,10 @@ export class ProjectService implements vscode.Disposable {
   private async run(): Promise<void> {
     const started = performance.now();
     const projects = await this.discover();
+    const { configuredDatabase } = await loadStatusReader();
     this.states = projects.map((project) => ({
       project,
-      databaseLabel: databaseLabel(project),
+      databaseLabel: shortLabel(configuredDatabase(project), project.root),
       loading: true,
       report: this.states.find((s) => s.project.schemaPath === project.schemaPath)?.report,
     }));
@@ -74,6 +70,7 @@ export class ProjectService implements vscode.Disposable {
   private async discover(): Promise<PrismaProject[]> {
     const trusted = vscode.workspace.isTrusted;
     const folders = vscode.workspace.workspaceFolders ?? [];
+    const { findProjects } = await loadStatusReader();
     const found = await Promise.all(
       folders.map((folder) =>
         findProjects(folder.uri.fsPath, {
@@ -94,14 +91,11 @@ export class ProjectService implements vscode.Disposable {
       return;
     }
     try {
-      const db = await openProjectDatabase(state.project, { log: (line) => this.log.debug(line) });
-      try {
-        state.databaseLabel = shortLabel(db.label, state.project.root);
-        state.report = await readStatus(db.backend, readMigrationsFolder(state.project.migrationsDir), { drift: false });
-        state.error = undefined;
-      } finally {
-        await db.backend.dispose();
-      }
+      const { readProjectStatus } = await loadStatusReader();
+      const { label, report } = await readProjectStatus(state.project, (line) => this.log.debug(line));
+      state.databaseLabel = shortLabel(label, state.project.root);
+      state.report = report;
+      state.error = undefined;
     } catch (error) {
       state.error = errorMessage(error);
       this.log.error(`Could not read the migration status of ${state.project.schemaPath}`, error);
@@ -115,13 +109,8 @@ export class ProjectService implements vscode.Disposable {
   }
 }
 
-function databaseLabel(project: PrismaProject): string {
-  try {
-    const url = effectiveUrl(project);
-    return shortLabel(describeUrl(url.url.replace(/^pglite:/, 'file:')), project.root);
-  } catch {
-    return 'no database configured';
-  }
+function loadStatusReader(): Promise<typeof import('./statusReader.js')> {
+  return import('./statusReader.js');
 }
 
 /** Files inside the project are shown relative to it: the view is narrow. */
