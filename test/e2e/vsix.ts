@@ -205,7 +205,7 @@ function stageAndPackage({ root, manifest, closure, stage, partial, target, scan
 
   // vsce's CLI in a child process: its secret scanner calls process.exit on internal errors.
   const args = [
-    require.resolve('@vscode/vsce/vsce'),
+    packageFile('@vscode/vsce/vsce'),
     'package',
     '--target',
     target,
@@ -242,7 +242,7 @@ function inputsKey(root: string, closure: RuntimeClosure): string {
     }
   };
   for (const name of [...shippedTopLevel(root), 'package-lock.json']) if (existsSync(path.join(root, name))) add(path.join(root, name));
-  hash.update(closure.dirs.join('\n')).update(readFileSync(require.resolve('@vscode/vsce/package.json')));
+  hash.update(closure.dirs.join('\n')).update(readFileSync(packageFile('@vscode/vsce/package.json')));
   return hash.digest('hex');
 }
 
@@ -282,4 +282,9 @@ if (require.main === module) {
       console.error(error instanceof Error ? error.message : error);
       process.exit(1);
     });
+}
+
+/** A package file's path. Loaded through tsx's `tsImport` (npm start), `require.resolve` appends a `?namespace=…` query. */
+function packageFile(id: string): string {
+  return require.resolve(id).replace(/\?.*$/, '');
 }
