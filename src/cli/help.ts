@@ -53,7 +53,8 @@ given; steps that cannot run on the current data are refused unless --draft.
 ${COMMON}`,
   apply: `Usage: prisma-migrations apply
 
-Applies pending migrations in order; stops at the first failure.
+Applies pending migrations in order; stops at the first failure. A PostgreSQL database that does not
+exist yet is created first (create and reset do the same).
 
 ${COMMON}`,
   resolve: `Usage: prisma-migrations resolve --applied <migration> | --rolled-back <migration>

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { findingsOf, failsCheck } from '../core/check/findings';
-import { openProjectDatabase, type ProjectDatabase } from '../core/connect';
+import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
 import { createMigration } from '../core/operations/create';
@@ -80,9 +80,16 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     });
     for (const warning of project.warnings) output.err(`warning: ${warning}`);
     validateArguments(command, values);
-    db = await openProjectDatabase(project, {
-      url: values.url ? { url: String(values.url), source: 'flag' } : undefined,
-      log: values.verbose ? (line) => output.err(line) : undefined,
+    const options = {
+      url: values.url ? { url: String(values.url), source: 'flag' as const } : undefined,
+      log: values.verbose ? (line: string) => output.err(line) : undefined,
+    };
+    db = await openProjectDatabase(project, options).catch(async (error: unknown) => {
+      // Like `prisma migrate deploy` / `dev`: the commands that build the database create it first.
+      if (!(error instanceof MigrateError) || error.kind !== 'missingDatabase' || !CREATES_DATABASE.has(command)) throw error;
+      await createMissingDatabase(project, options.url);
+      output.err(`Created database ${error.details?.databaseName ?? ''}.`);
+      return openProjectDatabase(project, options);
     });
     return await COMMANDS[command]({ project, db, values, output, cwd });
   } catch (error) {
@@ -94,6 +101,8 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     await db?.backend.dispose().catch(() => undefined);
   }
 }
+
+const CREATES_DATABASE = new Set<Command>(['apply', 'create', 'reset']);
 
 /** Argument mistakes are reported before any database is opened. */
 function validateArguments(command: Command, values: Values): void {

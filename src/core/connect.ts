@@ -2,7 +2,7 @@ import path from 'node:path';
 import { requiredExtensions } from './db/extensions';
 import { openMysqlBackend } from './db/mysql';
 import { openPglite } from './db/pglite';
-import { openPostgres } from './db/postgres';
+import { createDatabase, openPostgres } from './db/postgres';
 import { openSqlite, sqliteFilePath } from './db/sqlite';
 import type { EngineDatabase } from './db/target';
 import type { HistoryBackend } from './engine/backend';
@@ -100,4 +100,13 @@ async function openEngineDatabase(project: PrismaProject, url: ResolvedUrl): Pro
     throw new MigrateError('config', `The schema's provider is postgresql but the URL (${describeUrl(url.url)}) is not a postgresql:// URL.`);
   }
   return openPostgres(url.url, { shadowDatabaseUrl: project.shadowDatabaseUrl?.url, extensions });
+}
+
+/** Creates the database a 'missingDatabase' error named (PostgreSQL servers; other databases never report it). */
+export async function createMissingDatabase(project: PrismaProject, override?: ResolvedUrl): Promise<void> {
+  const url = effectiveUrl(project, override);
+  if (project.provider !== 'postgresql' || !/^postgres(ql)?:/.test(url.url)) {
+    throw new MigrateError('unsupported', `Creating the database is only supported for PostgreSQL servers (${describeUrl(url.url)}).`);
+  }
+  await createDatabase(url.url);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import pg from 'pg';
 import { newPostgresDatabase, POSTGRES_SERVER } from '../helpers/postgresDatabase';
 import { tempProject } from '../helpers/tempProject';
 import { cli, cliSuite } from './cliSuite';
@@ -43,6 +44,24 @@ describe('prisma-migrations CLI connection errors on PostgreSQL', () => {
     const result = await run(`${POSTGRES_SERVER}/pm_does_not_exist_db`);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /pm_does_not_exist_db/);
+  });
+
+  it('apply creates a missing database first, as prisma migrate deploy does', async () => {
+    const name = `pm_created_${Date.now().toString(36)}`;
+    const project = tempProject('postgresql', 'model A {\n  id Int @id\n}\n');
+    project.addMigration('20250101000000_a', 'CREATE TABLE "A" ("id" INTEGER NOT NULL PRIMARY KEY);\n');
+    const admin = new pg.Client({ connectionString: `${POSTGRES_SERVER}/postgres` });
+    await admin.connect();
+    try {
+      const result = await cli(project.root, 'apply', '--url', `${POSTGRES_SERVER}/${name}`);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, new RegExp(`Created database ${name}`));
+      assert.match(result.stdout, /Applied 1 migration/);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+      project.remove();
+    }
   });
 
   it('a provider/URL mismatch is refused before connecting', async () => {
