@@ -29,10 +29,14 @@ export interface ProjectDatabase {
   url: ResolvedUrl;
 }
 
+/** The schema file's folder, or the folder of a multi-file schema. */
+function schemaDir(project: PrismaProject): string {
+  return project.schemaPath.endsWith('.prisma') ? path.dirname(project.schemaPath) : project.schemaPath;
+}
+
 /** Embedded dev databases live next to the schema, where the user can see and delete them. */
 export function embeddedLocation(project: PrismaProject): string {
-  const schemaDir = project.schemaFiles.length > 1 || !project.schemaPath.endsWith('.prisma') ? project.schemaPath : path.dirname(project.schemaPath);
-  return project.provider === 'sqlite' ? path.join(schemaDir, 'dev.db') : path.join(schemaDir, '.pglite');
+  return path.join(schemaDir(project), project.provider === 'sqlite' ? 'dev.db' : '.pglite');
 }
 
 /** The URL migrations run against, and where it came from. */
@@ -47,9 +51,7 @@ export function effectiveUrl(project: PrismaProject, override?: ResolvedUrl): Re
 /** Relative SQLite paths resolve against the file that names them, as Prisma does. */
 function urlBaseDir(project: PrismaProject, url: ResolvedUrl): string {
   if (url.source === 'config' && project.configFile) return path.dirname(project.configFile);
-  if (url.source === 'schema-env' || url.source === 'schema-literal') {
-    return project.schemaPath.endsWith('.prisma') ? path.dirname(project.schemaPath) : project.schemaPath;
-  }
+  if (url.source === 'schema-env' || url.source === 'schema-literal') return schemaDir(project);
   return project.root;
 }
 

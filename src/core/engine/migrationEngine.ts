@@ -10,7 +10,7 @@ import type {
 import type { EngineDatabase } from '../db/target';
 import { MigrateError } from '../errors';
 import { assertFolderUsable, type MigrationsFolder, toEngineMigrationList } from '../migrations/folder';
-import { migrationStatuses } from '../migrations/history';
+import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import type { MigrationRow, SchemaFile } from '../types';
 import type { ApplyProgress, HistoryBackend } from './backend';
 import { isPanic, toMigrateError } from './engineErrors';
@@ -139,13 +139,8 @@ export class MigrationEngine implements HistoryBackend {
         exitCode: true,
         filters: NO_FILTER,
       });
-      await this.ensureMigrationsTable(wrapper);
-      const rows = (await readMigrationRows(await this.options.database.factory.mainConnection())) ?? [];
-      const applied = new Set(
-        migrationStatuses(folder.migrations, rows)
-          .filter((m) => m.status === 'applied' || m.status === 'edited')
-          .map((m) => m.name),
-      );
+      const rows = await this.ensureMigrationsTable(wrapper);
+      const applied = new Set(appliedMigrations(migrationStatuses(folder.migrations, rows)));
       const migrationsList = toEngineMigrationList(folder, applied, this.provider);
       // evaluateDataLoss reads the shadow-database cache that devDiagnostic fills for exactly this list (NOTES.md).
       await wrapper.devDiagnostic({ migrationsList, filters: NO_FILTER });
@@ -162,8 +157,7 @@ export class MigrationEngine implements HistoryBackend {
   async applyPending(folder: MigrationsFolder, progress: ApplyProgress = {}): Promise<string[]> {
     assertFolderUsable(folder, this.provider);
     return this.withEngine(async ({ wrapper }, registry) => {
-      await this.ensureMigrationsTable(wrapper);
-      const rows = (await readMigrationRows(await this.options.database.factory.mainConnection())) ?? [];
+      const rows = await this.ensureMigrationsTable(wrapper);
       const statuses = migrationStatuses(folder.migrations, rows);
       const failed = statuses.find((s) => s.status === 'failed');
       if (failed) {
@@ -283,14 +277,18 @@ export class MigrationEngine implements HistoryBackend {
     }
   }
 
-  /** Prisma's devDiagnostic and resolve need `_prisma_migrations`; applying an empty list creates it. */
-  private async ensureMigrationsTable(wrapper: Wrapper): Promise<void> {
+  /**
+   * Prisma's devDiagnostic and resolve need `_prisma_migrations`; applying an empty list creates it.
+   * Returns its rows (none when just created).
+   */
+  private async ensureMigrationsTable(wrapper: Wrapper): Promise<MigrationRow[]> {
     const rows = await readMigrationRows(await this.options.database.factory.mainConnection());
-    if (rows !== null) return;
+    if (rows !== null) return rows;
     await wrapper.applyMigrations({
       migrationsList: toEngineMigrationList({ dir: '', migrations: [], lockfile: null, problems: [] }, undefined, this.provider),
       filters: NO_FILTER,
     });
+    return [];
   }
 
   private serialised<T>(operation: () => Promise<T>): Promise<T> {

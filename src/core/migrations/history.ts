@@ -58,3 +58,8 @@ function statusOf(name: string, migration: LocalMigration | undefined, attempts:
 export function pendingMigrations(statuses: readonly MigrationStatus[]): string[] {
   return statuses.filter((s) => s.status === 'pending' || s.status === 'rolledBack').map((s) => s.name);
 }
+
+/** Migrations whose SQL is in the database as the history records it (edited ones ran their old text). */
+export function appliedMigrations(statuses: readonly MigrationStatus[]): string[] {
+  return statuses.filter((s) => s.status === 'applied' || s.status === 'edited').map((s) => s.name);
+}

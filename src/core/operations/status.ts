@@ -1,8 +1,8 @@
 import type { HistoryBackend } from '../engine/backend';
 import { MigrationEngine } from '../engine/migrationEngine';
 import { lockfileProvider, type MigrationsFolder } from '../migrations/folder';
-import { migrationStatuses } from '../migrations/history';
-import type { MigrationStatus, StatusReport } from '../types';
+import { appliedMigrations, migrationStatuses } from '../migrations/history';
+import type { StatusReport } from '../types';
 
 export interface StatusOptions {
   /** Drift needs a shadow-database replay of the applied history; skip it for the cheap status. */
@@ -26,14 +26,10 @@ export async function readStatus(backend: HistoryBackend, folder: MigrationsFold
   } else if (migrations.some((m) => m.status === 'missingLocally')) {
     report.driftUnavailable = 'Some applied migrations are missing locally, so the history cannot be replayed to compare.';
   } else {
-    const applied = new Set(migrations.filter(isInDatabase).map((m) => m.name));
+    const applied = new Set(appliedMigrations(migrations));
     report.drift = await backend.drift(folder, applied);
   }
   return report;
-}
-
-function isInDatabase(status: MigrationStatus): boolean {
-  return status.status === 'applied' || status.status === 'edited';
 }
 
 /** True when the database needs nothing: every migration applied as written, no drift. */
