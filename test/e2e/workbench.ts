@@ -172,10 +172,16 @@ export async function resizeSidebar(page: Page, width: number): Promise<void> {
 
 /** Opens the command palette (F1), types `title`, waits for its entry; Enter then runs it. */
 export async function typeCommand(page: Page, title: string): Promise<Locator> {
-  await page.keyboard.press('F1');
   const input = page.locator(selectors.quickInputBox);
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
+  // The workbench may close a just-opened palette when focus moves (an editor or view finishing to
+  // open): open it again rather than typing into nothing.
+  await poll(`the command palette did not take "${title}"`, async () => {
+    if (!(await input.isVisible())) await page.keyboard.press('F1');
+    return input.fill(`>${title}`, { timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+  }, 30_000, 200);
   const row = page.locator(selectors.quickInputRows, { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   return row;
