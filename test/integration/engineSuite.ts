@@ -4,11 +4,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EngineDatabase } from '../../src/core/db/target';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
-import { isMigrateError, type MigrateError } from '../../src/core/errors';
+import { isMigrateError } from '../../src/core/errors';
 import { migrationChecksum } from '../../src/core/migrations/checksum';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { createMigration } from '../../src/core/operations/create';
 import { isUpToDate, readStatus } from '../../src/core/operations/status';
+import { expectMigrateError } from '../helpers/migrateError';
 import { tempProject, type TempProject } from '../helpers/tempProject';
 
 export interface DatabaseFixture {
@@ -18,18 +19,6 @@ export interface DatabaseFixture {
 }
 
 const USER = `model User {\n  id    Int    @id\n  email String @unique\n  name  String\n}\n`;
-
-export async function rejectsWith(promise: Promise<unknown>, kind: MigrateError['kind'], pattern?: RegExp): Promise<MigrateError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isMigrateError(error), `expected a MigrateError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return error;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
 
 /** Every engine operation against one kind of database; the same assertions for SQLite, PGlite and PostgreSQL. */
 export function engineSuite(label: string, fixture: DatabaseFixture): void {
@@ -98,7 +87,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
       it('refuses a change that loses data and writes nothing, naming the row count', async () => {
         await engine.execute(`INSERT INTO "User" ("id", "email", "name") VALUES (1, 'a@x', 'A'), (2, 'b@x', 'B')`);
         await switchSchema(`model User {\n  id    Int    @id\n  email String @unique\n}\n`);
-        await rejectsWith(
+        await expectMigrateError(
           createMigration(engine, project.migrationsDir, { name: 'drop name', draft: false, acceptDataLoss: false }),
           'refused',
           /drop the column `name`.*2 non-null values/s,
@@ -114,7 +103,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
 
       it('refuses an unexecutable step (required column, rows present) unless it is a draft', async () => {
         await switchSchema(`model User {\n  id    Int    @id\n  email String @unique\n  role  String\n}\n`);
-        await rejectsWith(
+        await expectMigrateError(
           createMigration(engine, project.migrationsDir, { name: 'add role', draft: false, acceptDataLoss: true }),
           'refused',
           /required column `role`.*2 rows/s,
@@ -166,7 +155,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
       it('stops at a migration whose SQL fails halfway: status failed, earlier data intact', async () => {
         project.addMigration(first, `CREATE TABLE "Item" ("id" INTEGER NOT NULL PRIMARY KEY, "label" TEXT);\nINSERT INTO "Item" ("id", "label") VALUES (1, 'kept');\n`);
         project.addMigration(second, `CREATE TABLE "Other" ("id" INTEGER NOT NULL PRIMARY KEY);\nINSERT INTO "NoSuchTable" ("id") VALUES (1);\n`);
-        const error = await rejectsWith(engine.applyPending(folder()), 'migrationFailed', /NoSuchTable/);
+        const error = await expectMigrateError(engine.applyPending(folder()), 'migrationFailed', /NoSuchTable/);
         assert.equal(error.details?.migration, second);
         const report = await status();
         assert.deepEqual(
@@ -181,7 +170,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
       });
 
       it('refuses to apply while a migration is failed', async () => {
-        await rejectsWith(engine.applyPending(folder()), 'state', /failed earlier/);
+        await expectMigrateError(engine.applyPending(folder()), 'state', /failed earlier/);
       });
 
       it('recovers through resolve --rolled-back, a fixed file and apply', async () => {
@@ -226,7 +215,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
       it('refuses a migration folder without migration.sql before touching the database', async () => {
         const dir = project.addMigration('20250103000000_broken', '');
         rmSync(path.join(dir, 'migration.sql'));
-        await rejectsWith(engine.applyPending(folder()), 'migrationsFolder', /20250103000000_broken has no migration\.sql/);
+        await expectMigrateError(engine.applyPending(folder()), 'migrationsFolder', /20250103000000_broken has no migration\.sql/);
         rmSync(dir, { recursive: true });
       });
 
@@ -234,7 +223,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
         const lock = path.join(project.migrationsDir, 'migration_lock.toml');
         const original = readFileSync(lock, 'utf8');
         writeFileSync(lock, 'provider = "mysql"\n');
-        await rejectsWith(engine.applyPending(folder()), 'migrationsFolder', /created for mysql/);
+        await expectMigrateError(engine.applyPending(folder()), 'migrationsFolder', /created for mysql/);
         writeFileSync(lock, original);
       });
 
@@ -252,7 +241,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
         project.addMigration('20250105000000_a', `CREATE TABLE "A" ("id" INTEGER NOT NULL PRIMARY KEY);\n`);
         project.addMigration('20250106000000_b', `CREATE TABLE "B" ("id" INTEGER NOT NULL PRIMARY KEY);\n`);
         const controller = new AbortController();
-        await rejectsWith(
+        await expectMigrateError(
           engine.applyPending(folder(), {
             signal: controller.signal,
             onMigrationStart: (_name, index) => {
@@ -280,7 +269,7 @@ export function engineSuite(label: string, fixture: DatabaseFixture): void {
       it('reports a malformed schema with its file and line', async () => {
         const broken = `${project.schemaText()}\nmodel Broken {\n  id Int @id\n  oops\n}\n`;
         await engine.updateSchema([{ path: project.schemaPath, content: broken }]);
-        const error = await rejectsWith(engine.planMigration(folder()), 'schema');
+        const error = await expectMigrateError(engine.planMigration(folder()), 'schema');
         const brokenLine = broken.split('\n').findIndex((l) => l.includes('oops')) + 1;
         assert.match(error.message, new RegExp(`schema\\.prisma:${brokenLine}`));
       });

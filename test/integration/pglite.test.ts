@@ -5,7 +5,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import util from 'node:util';
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
 import { PGLITE_EXTENSIONS, pgliteExtensions, requiredExtensions } from '../../src/core/db/extensions';
@@ -14,8 +13,8 @@ import { pgliteShadow } from '../../src/core/db/pgliteShadow';
 import { buildTemplate, defaultCacheDir, pgliteVersion, templateDir } from '../../src/core/db/pgliteTemplate';
 import type { EngineDatabase } from '../../src/core/db/target';
 import { newSchemaEngine } from '../../src/core/engine/wasm';
-import { isMigrateError, type MigrateError } from '../../src/core/errors';
 import { lockfileContent, readMigrationsFolder, toEngineMigrationList } from '../../src/core/migrations/folder';
+import { expectMigrateError } from '../helpers/migrateError';
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
@@ -123,16 +122,6 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number 
   return { result, ms: performance.now() - started };
 }
 
-async function expectMigrateError(promise: Promise<unknown>, kind: MigrateError['kind']): Promise<MigrateError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isMigrateError(error), `expected a MigrateError, got ${util.inspect(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    return error;
-  }
-  assert.fail(`expected a MigrateError of kind ${kind}`);
-}
 
 describe('required extensions', () => {
   test('finds CREATE EXTENSION statements, also in DO blocks, never in comments', () => {

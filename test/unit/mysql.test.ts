@@ -9,9 +9,10 @@ import * as mariadb from 'mariadb';
 import { openMysqlBackend, parseMysqlUrl } from '../../src/core/db/mysql';
 import { splitStatements, statementForDisplay } from '../../src/core/db/mysqlScript';
 import type { HistoryBackend } from '../../src/core/engine/backend';
-import { isMigrateError, MigrateError } from '../../src/core/errors';
+import { isMigrateError } from '../../src/core/errors';
 import { lockfileContent, readMigrationsFolder } from '../../src/core/migrations/folder';
 import { migrationStatuses } from '../../src/core/migrations/history';
+import { expectMigrateError } from '../helpers/migrateError';
 
 // Runs against the MariaDB server of the machine (root, empty password); every test uses its own database.
 const HOST = process.env.MYSQL_TEST_HOST ?? '127.0.0.1';
@@ -93,16 +94,6 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const utc = (value: string) => new Date(`${value.replace(' ', 'T')}Z`);
 
-async function expectMigrateError(promise: Promise<unknown>, kind: MigrateError['kind']): Promise<MigrateError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isMigrateError(error), `expected a MigrateError, got ${util.inspect(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    return error;
-  }
-  assert.fail(`expected a MigrateError of kind ${kind}`);
-}
 
 const THREE = {
   '20240101000000_init': '-- CreateTable\nCREATE TABLE `User` (\n    `id` INTEGER NOT NULL AUTO_INCREMENT,\n    `email` VARCHAR(191) NOT NULL,\n\n    UNIQUE INDEX `User_email_key`(`email`),\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n',

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type Extension, PGlite } from '@electric-sql/pglite';
+import { isRunning } from './pgliteLock';
 
 /**
  * A fresh PGlite for a shadow database, fast. `PGlite.create()` in memory runs initdb every time
@@ -279,16 +280,6 @@ function sweepStaleEntries(cacheDir: string): void {
     } catch {
       // Best effort: the next sweep tries again.
     }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
