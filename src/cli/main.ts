@@ -11,7 +11,8 @@ import { readMigrationsFolder } from '../core/migrations/folder';
 import { discoverProject } from '../core/project/discover';
 import type { PrismaProject } from '../core/types';
 import { HELP } from './help';
-import { formatStatus, type Output, statusJson } from './output';
+import { formatStatus } from '../core/operations/statusText';
+import { type Output, statusJson } from './output';
 
 const COMMON_OPTIONS = {
   schema: { type: 'string' },

@@ -26,15 +26,24 @@ export interface CreateResult {
 
 /** A migration name as Prisma writes it into a folder name: lower-case words joined by `_`. */
 export function migrationFolderName(name: string, now: Date): string {
-  const slug = name
+  const problem = migrationNameProblem(name);
+  if (problem) throw new MigrateError('config', problem);
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `${stamp}_${slug(name)}`;
+}
+
+/** Why `name` cannot name a migration, or undefined when it can (the editor validates as the user types). */
+export function migrationNameProblem(name: string): string | undefined {
+  return slug(name) ? undefined : `"${name}" is not a usable migration name: use letters, digits and _.`;
+}
+
+function slug(name: string): string {
+  return name
     .trim()
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .slice(0, 200);
-  if (!slug) throw new MigrateError('config', `"${name}" is not a usable migration name: use letters, digits and _.`);
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${stamp}_${slug}`;
 }
 
 /**

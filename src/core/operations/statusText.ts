@@ -1,0 +1,39 @@
+import type { MigrationStatus, StatusReport } from '../types';
+
+const SYMBOL: Record<MigrationStatus['status'], string> = {
+  applied: '✓',
+  pending: '•',
+  failed: '✗',
+  rolledBack: '↺',
+  edited: '!',
+  missingLocally: '?',
+};
+
+const WORDS: Record<MigrationStatus['status'], string> = {
+  applied: 'applied',
+  pending: 'pending',
+  failed: 'failed',
+  rolledBack: 'rolled back (will be re-applied)',
+  edited: 'edited after it was applied',
+  missingLocally: 'applied, but missing from the migrations folder',
+};
+
+/** The status as plain text: the CLI prints it, the extension shows it in a read-only document. */
+export function formatStatus(report: StatusReport, database: string): string {
+  const lines = [`Database: ${database}`];
+  if (report.migrations.length === 0) lines.push('No migrations yet.');
+  const width = Math.max(0, ...report.migrations.map((m) => m.name.length));
+  for (const m of report.migrations) {
+    const when = m.status === 'applied' && m.appliedAt ? ` ${m.appliedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC` : '';
+    lines.push(`  ${SYMBOL[m.status]} ${m.name.padEnd(width)}  ${WORDS[m.status]}${when}`);
+    if (m.status === 'failed' && m.logs) lines.push(...m.logs.trim().split('\n').map((l) => `      ${l}`));
+  }
+  if (report.drift) lines.push('Drift: the database differs from the migration history:', ...indent(report.drift.summary));
+  else if (report.drift === null) lines.push('Drift: none.');
+  else if (report.driftUnavailable) lines.push(`Drift: not checked. ${report.driftUnavailable}`);
+  return lines.join('\n');
+}
+
+function indent(text: string): string[] {
+  return text.split('\n').map((l) => `  ${l}`);
+}
