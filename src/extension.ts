@@ -1,29 +1,61 @@
 import * as vscode from 'vscode';
+import type { CommandContext } from './features/commands/commandContext';
+import { registerCommands } from './features/commands/commandTable';
+import { type Prompts, vscodePrompts } from './features/commands/prompts';
+import { DevDatabaseStore } from './features/devDatabase/devDatabaseStore';
 import { Logger } from './features/logger';
 import { MigrationsTreeProvider } from './features/migrationsView/migrationsTree';
+import { DatabaseAccess } from './features/projects/databaseAccess';
 import { ProjectService } from './features/projects/projectService';
+import { SqlDocuments } from './features/sqlDocuments/sqlDocuments';
 import { MigrationStatusItem } from './features/statusBar/migrationStatusItem';
 
+/** What activate() returns: the activation time, and the seams the extension-host tests use. */
+export interface ExtensionApi {
+  activationMs: number;
+  projects: ProjectService;
+  tree: MigrationsTreeProvider;
+  /** Replaces the user's prompts (input boxes, picks, modals) with scripted answers; returns the previous ones. */
+  setPrompts(prompts: Prompts): Prompts;
+}
+
 /** Composition only: build the services, register the features, start the first refresh. */
-export function activate(context: vscode.ExtensionContext): { activationMs: number } {
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   const log = new Logger();
-  const projects = new ProjectService(log);
+  const store = new DevDatabaseStore(context.secrets);
+  const access = new DatabaseAccess(store, log);
+  const projects = new ProjectService(log, access, store);
   const tree = new MigrationsTreeProvider(projects);
+  const view = vscode.window.createTreeView('prismaMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true });
+  const documents = new SqlDocuments();
+  const ctx: CommandContext = { projects, access, store, documents, log, prompts: vscodePrompts };
   context.subscriptions.push(
     log,
+    store,
     projects,
     tree,
-    vscode.window.createTreeView('prismaMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
+    view,
+    documents,
     new MigrationStatusItem(projects),
-    vscode.commands.registerCommand('prismaMigrations.refresh', () => projects.refresh()),
-    vscode.commands.registerCommand('prismaMigrations.showLog', () => log.show()),
+    view.onDidChangeVisibility((event) => projects.setVisible(event.visible)),
+    ...registerCommands(ctx),
   );
-  void projects.refresh().catch((error: unknown) => log.error('Refreshing the migration status failed', error));
+  projects.setVisible(view.visible);
+  void projects.refresh();
   void revealOnce(context);
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs };
+  return {
+    activationMs,
+    projects,
+    tree,
+    setPrompts(prompts) {
+      const previous = ctx.prompts;
+      ctx.prompts = prompts;
+      return previous;
+    },
+  };
 }
 
 /** The first time the extension meets a workspace, it shows its view; after that, the user's layout wins. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requiredExtensions } from './db/extensions';
 import { openMysqlBackend } from './db/mysql';
@@ -39,13 +40,49 @@ export function embeddedLocation(project: PrismaProject): string {
   return path.join(schemaDir(project), project.provider === 'sqlite' ? 'dev.db' : '.pglite');
 }
 
+/** Whether the embedded dev database has been created (opening it would create it). */
+export function embeddedDatabaseExists(project: PrismaProject): boolean {
+  return existsSync(embeddedLocation(project));
+}
+
 /** The URL migrations run against, and where it came from. */
 export function effectiveUrl(project: PrismaProject, override?: ResolvedUrl): ResolvedUrl {
   if (override) return override;
   if (project.url) return project.url;
+  const embedded = embeddedUrl(project);
+  if (embedded) return embedded;
+  throw new MigrateError('config', `No database URL is configured for this ${project.provider} project, and there is no embedded ${project.provider} database. Set one in prisma.config.ts, .env or --url.`);
+}
+
+/** The embedded dev database: a SQLite file, or PGlite for PostgreSQL; none for other providers. */
+export function embeddedUrl(project: PrismaProject): ResolvedUrl | undefined {
   if (project.provider === 'sqlite') return { url: `file:${embeddedLocation(project)}`, source: 'embedded' };
   if (project.provider === 'postgresql') return { url: `pglite:${embeddedLocation(project)}`, source: 'embedded' };
-  throw new MigrateError('config', `No database URL is configured for this ${project.provider} project, and there is no embedded ${project.provider} database. Set one in prisma.config.ts, .env or --url.`);
+  return undefined;
+}
+
+/** The database a URL names, for people, before anything is opened (the same words the backends use). */
+export function databaseLabel(url: ResolvedUrl): string {
+  if (url.url.startsWith('pglite:')) return `embedded PGlite (${url.url.slice('pglite:'.length)})`;
+  return describeUrl(url.url);
+}
+
+/** Where a URL came from, in the words the editor shows next to the database. */
+export function describeUrlSource(url: ResolvedUrl, project: PrismaProject): string {
+  switch (url.source) {
+    case 'flag':
+      return 'from --url';
+    case 'config':
+      return `from ${project.configFile ? path.basename(project.configFile) : 'prisma.config.ts'}${url.envVar ? ` (${url.envVar})` : ''}`;
+    case 'schema-env':
+      return `from the environment${url.envVar ? ` (${url.envVar})` : ''}`;
+    case 'schema-literal':
+      return 'from the schema';
+    case 'secret':
+      return 'entered in VS Code';
+    case 'embedded':
+      return 'embedded';
+  }
 }
 
 /** Relative SQLite paths resolve against the file that names them, as Prisma does. */

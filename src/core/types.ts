@@ -7,8 +7,11 @@ export interface SchemaFile {
   content: string;
 }
 
-/** Where a URL came from, so the UI can say "from prisma.config.ts" or "from .env". */
-export type UrlSource = 'flag' | 'config' | 'schema-env' | 'schema-literal' | 'setting' | 'embedded';
+/**
+ * Where a URL came from, so the UI can say "from prisma.config.ts" or "from .env". `secret` is the URL
+ * the user entered in the editor (kept in VS Code's secret storage, never in settings).
+ */
+export type UrlSource = 'flag' | 'config' | 'schema-env' | 'schema-literal' | 'secret' | 'embedded';
 
 export interface ResolvedUrl {
   url: string;

@@ -2,7 +2,7 @@ import type { HistoryBackend } from '../engine/backend';
 import { MigrationEngine } from '../engine/migrationEngine';
 import { lockfileProvider, type MigrationsFolder } from '../migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../migrations/history';
-import type { StatusReport } from '../types';
+import type { MigrationStatus, StatusReport } from '../types';
 
 export interface StatusOptions {
   /** Drift needs a shadow-database replay of the applied history; skip it for the cheap status. */
@@ -19,17 +19,35 @@ export async function readStatus(backend: HistoryBackend, folder: MigrationsFold
     drift: undefined,
     lockfileProvider: lockfileProvider(folder.lockfile),
   };
-  if (!options.drift) {
-    report.driftUnavailable = 'Drift was not computed.';
-  } else if (!(backend instanceof MigrationEngine)) {
-    report.driftUnavailable = `Drift detection needs Prisma's schema engine, which this build cannot run for ${backend.provider}.`;
-  } else if (migrations.some((m) => m.status === 'missingLocally')) {
-    report.driftUnavailable = 'Some applied migrations are missing locally, so the history cannot be replayed to compare.';
-  } else {
-    const applied = new Set(appliedMigrations(migrations));
-    report.drift = await backend.drift(folder, applied);
-  }
+  if (options.drift) Object.assign(report, await checkDrift(backend, folder, migrations));
+  else report.driftUnavailable = 'Drift was not computed.';
   return report;
+}
+
+/** Drift for statuses already read: the engine replays the applied migrations and compares with the database. */
+export async function checkDrift(
+  backend: HistoryBackend,
+  folder: MigrationsFolder,
+  migrations: readonly MigrationStatus[],
+): Promise<Pick<StatusReport, 'drift' | 'driftUnavailable'>> {
+  if (!(backend instanceof MigrationEngine)) {
+    return { drift: undefined, driftUnavailable: `Drift detection needs Prisma's schema engine, which this build cannot run for ${backend.provider}.` };
+  }
+  if (migrations.some((m) => m.status === 'missingLocally')) {
+    return { drift: undefined, driftUnavailable: 'Some applied migrations are missing locally, so the history cannot be replayed to compare.' };
+  }
+  return { drift: await backend.drift(folder, new Set(appliedMigrations(migrations))), driftUnavailable: undefined };
+}
+
+/** The status of a project whose dev database does not exist yet: everything is pending. */
+export function statusWithoutDatabase(folder: MigrationsFolder): StatusReport {
+  return {
+    hasMigrationsTable: false,
+    migrations: migrationStatuses(folder.migrations, []),
+    drift: undefined,
+    driftUnavailable: 'There is no dev database yet.',
+    lockfileProvider: lockfileProvider(folder.lockfile),
+  };
 }
 
 /** True when the database needs nothing: every migration applied as written, no drift. */

@@ -1,15 +1,19 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { driftSections } from '../../core/operations/driftSummary';
 import type { MigrationStatus, MigrationStatusKind } from '../../core/types';
 import type { ProjectService } from '../projects/projectService';
 import { healthOf, type ProjectState } from '../projects/projectState';
 
 export type MigrationsNode =
   | { kind: 'project'; state: ProjectState }
+  | { kind: 'drift'; state: ProjectState }
+  | { kind: 'driftSection'; state: ProjectState; title: string; items: readonly string[] }
+  | { kind: 'driftItem'; state: ProjectState; text: string }
   | { kind: 'migration'; state: ProjectState; migration: MigrationStatus }
-  | { kind: 'message'; state: ProjectState; text: string };
+  | { kind: 'message'; state: ProjectState; text: string; icon: string; contextValue: string; command?: vscode.Command };
 
-const STATUS_ICON: Record<MigrationStatusKind, [icon: string, color?: string]> = {
+export const STATUS_ICON: Record<MigrationStatusKind, [icon: string, color: string]> = {
   applied: ['pass', 'testing.iconPassed'],
   pending: ['circle-large-outline', 'charts.yellow'],
   failed: ['error', 'testing.iconFailed'],
@@ -18,14 +22,16 @@ const STATUS_ICON: Record<MigrationStatusKind, [icon: string, color?: string]> =
   missingLocally: ['question', 'charts.purple'],
 };
 
-const STATUS_WORDS: Record<MigrationStatusKind, string> = {
+export const STATUS_WORDS: Record<MigrationStatusKind, string> = {
   applied: 'applied',
   pending: 'pending',
   failed: 'failed',
   rolledBack: 'rolled back',
   edited: 'edited after apply',
-  missingLocally: 'missing locally',
+  missingLocally: 'applied, missing locally',
 };
+
+const DRIFT_TITLE = 'Database differs from migration history';
 
 /** Maps the project service's data to tree items; owns no data itself. */
 export class MigrationsTreeProvider implements vscode.TreeDataProvider<MigrationsNode>, vscode.Disposable {
@@ -39,29 +45,59 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
 
   getChildren(node?: MigrationsNode): MigrationsNode[] {
     if (!node) return this.service.projects.map((state) => ({ kind: 'project', state }));
-    if (node.kind !== 'project') return [];
-    const { state } = node;
-    if (state.error) return [{ kind: 'message', state, text: state.error }];
-    if (!state.report) return [{ kind: 'message', state, text: 'Reading the migration status…' }];
-    if (state.report.migrations.length === 0) return [{ kind: 'message', state, text: 'No migrations yet.' }];
-    return state.report.migrations.map((migration) => ({ kind: 'migration', state, migration }));
+    switch (node.kind) {
+      case 'project':
+        return projectChildren(node.state);
+      case 'drift':
+        return driftSections(node.state.report?.drift?.summary ?? '').map(({ title, items }) => ({ kind: 'driftSection', state: node.state, title, items }));
+      case 'driftSection':
+        return node.items.map((text) => ({ kind: 'driftItem', state: node.state, text }));
+      default:
+        return [];
+    }
   }
 
   getTreeItem(node: MigrationsNode): vscode.TreeItem {
     switch (node.kind) {
       case 'project':
         return projectItem(node.state);
+      case 'drift': {
+        const item = new vscode.TreeItem(DRIFT_TITLE, vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        item.tooltip = new vscode.MarkdownString(
+          `**${DRIFT_TITLE}**\n\nSomeone changed the database outside the migrations (or a migration was edited after it ran). The SQL below would bring the history to the database's state:\n\n\`\`\`sql\n${node.state.report?.drift?.script ?? ''}\n\`\`\``,
+        );
+        item.contextValue = 'drift';
+        item.id = `drift:${node.state.project.schemaPath}`;
+        return item;
+      }
+      case 'driftSection': {
+        const item = new vscode.TreeItem(node.title, node.items.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.contextValue = 'driftSection';
+        return item;
+      }
+      case 'driftItem': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.contextValue = 'driftItem';
+        return item;
+      }
       case 'migration':
-        return migrationItem(node.migration);
+        return migrationItem(node.state, node.migration);
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon(node.state.error ? 'warning' : 'info');
-        item.contextValue = 'message';
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = node.contextValue;
+        item.command = node.command;
+        item.tooltip = node.text;
         return item;
       }
       default:
         return assertNever(node);
     }
+  }
+
+  getParent(node: MigrationsNode): MigrationsNode | undefined {
+    return node.kind === 'project' ? undefined : { kind: 'project', state: node.state };
   }
 
   dispose(): void {
@@ -70,25 +106,54 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
   }
 }
 
+function projectChildren(state: ProjectState): MigrationsNode[] {
+  const message = (text: string, icon: string, contextValue: string, command?: vscode.Command): MigrationsNode => ({ kind: 'message', state, text, icon, contextValue, command });
+  if (state.untrusted) {
+    return [message('Restricted Mode: trust this workspace to read its migrations (it runs prisma.config.ts and connects to the database).', 'shield', 'untrusted', { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' })];
+  }
+  if (state.error) return [message(state.error, 'warning', 'error', { command: 'prismaMigrations.showLog', title: 'Show Log' })];
+  if (!state.report) return [message('Reading the migration status…', 'loading~spin', 'loading')];
+  const nodes: MigrationsNode[] = [];
+  if (state.databaseMissing) {
+    nodes.push(message(`No dev database yet: apply the migrations to create ${state.databaseLabel}, or configure one.`, 'database', 'noDatabase'));
+  }
+  if (state.report.drift) nodes.push({ kind: 'drift', state });
+  else if (state.checkingDrift) nodes.push(message('Checking for drift…', 'loading~spin', 'loading'));
+  if (state.report.migrations.length === 0) nodes.push(message('No migrations yet: create the first one.', 'info', 'noMigrations', { command: 'prismaMigrations.createMigration', title: 'Create Migration…' }));
+  for (const migration of state.report.migrations) nodes.push({ kind: 'migration', state, migration });
+  return nodes;
+}
+
 function projectItem(state: ProjectState): vscode.TreeItem {
   const folder = path.basename(state.project.root);
   const item = new vscode.TreeItem(folder, vscode.TreeItemCollapsibleState.Expanded);
   item.description = state.databaseLabel;
-  item.tooltip = new vscode.MarkdownString(`**${folder}**\n\nSchema: \`${state.project.schemaPath}\`\n\nDatabase: ${state.databaseLabel}`);
-  item.iconPath = new vscode.ThemeIcon(healthOf(state) === 'loading' ? 'loading~spin' : 'database');
+  const source = state.databaseSource ? ` (${state.databaseSource})` : '';
+  item.tooltip = new vscode.MarkdownString(
+    [`**${folder}** — ${state.project.provider}`, `Schema: \`${state.project.schemaPath}\``, `Migrations: \`${state.project.migrationsDir}\``, `Database: ${state.databaseLabel}${source}`].join('\n\n'),
+  );
+  const health = healthOf(state);
+  item.iconPath = health === 'loading' ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon('database', HEALTH_COLOR[health]);
   item.contextValue = 'project';
   item.id = `project:${state.project.schemaPath}`;
   return item;
 }
 
-function migrationItem(migration: MigrationStatus): vscode.TreeItem {
+const HEALTH_COLOR: Partial<Record<ReturnType<typeof healthOf>, vscode.ThemeColor>> = {
+  failed: new vscode.ThemeColor('testing.iconFailed'),
+  drift: new vscode.ThemeColor('list.warningForeground'),
+  attention: new vscode.ThemeColor('list.warningForeground'),
+  error: new vscode.ThemeColor('list.errorForeground'),
+};
+
+function migrationItem(state: ProjectState, migration: MigrationStatus): vscode.TreeItem {
   const item = new vscode.TreeItem(migration.name, vscode.TreeItemCollapsibleState.None);
   const [icon, color] = STATUS_ICON[migration.status];
-  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-  item.description =
-    migration.status === 'applied' && migration.appliedAt ? `applied ${migration.appliedAt.toLocaleString()}` : STATUS_WORDS[migration.status];
+  item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+  item.description = migration.status === 'applied' && migration.appliedAt ? `applied ${migration.appliedAt.toLocaleString()}` : STATUS_WORDS[migration.status];
   item.tooltip = tooltip(migration);
   item.contextValue = `migration.${migration.status}`;
+  item.id = `migration:${state.project.schemaPath}:${migration.name}`;
   if (migration.dir) {
     const file = vscode.Uri.file(path.join(migration.dir, 'migration.sql'));
     item.resourceUri = file;
@@ -100,10 +165,19 @@ function migrationItem(migration: MigrationStatus): vscode.TreeItem {
 function tooltip(migration: MigrationStatus): vscode.MarkdownString {
   const lines = [`**${migration.name}** — ${STATUS_WORDS[migration.status]}`, ''];
   if (migration.appliedAt) lines.push(`Applied: ${migration.appliedAt.toLocaleString()}`, '');
+  else if (migration.startedAt) lines.push(`Started: ${migration.startedAt.toLocaleString()}`, '');
   if (migration.durationMs !== null) lines.push(`Duration: ${migration.durationMs} ms`, '');
-  if (migration.checksum.matches === false) lines.push('The file changed after it was applied (checksum differs).', '');
-  if (migration.logs) lines.push('```', migration.logs.trim(), '```');
+  lines.push(`Checksum: ${checksumWords(migration)}`, '');
+  if (migration.logs) lines.push('Database error log:', '', '```', migration.logs.trim(), '```');
   return new vscode.MarkdownString(lines.join('\n'));
+}
+
+function checksumWords(migration: MigrationStatus): string {
+  const { local, database, matches } = migration.checksum;
+  if (database === null) return local === null ? 'no local file' : 'not applied yet';
+  if (local === null) return 'no local file to compare';
+  if (matches) return 'matches the applied file';
+  return 'differs: the file changed after it was applied';
 }
 
 function assertNever(value: never): never {

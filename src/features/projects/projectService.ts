@@ -2,13 +2,22 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { PrismaProject } from '../../core/types';
+import { setContext } from '../contextKeys';
+import type { DevDatabaseStore } from '../devDatabase/devDatabaseStore';
 import type { Logger } from '../logger';
+import { affectsSetting, readSettings } from '../settings';
+import type { DatabaseAccess } from './databaseAccess';
+import { loadCore } from './loadCore';
 import type { ProjectState } from './projectState';
+
+/** While the view is visible, the database is read at most this often unless files or commands change it. */
+export const POLL_INTERVAL_MS = 30_000;
+/** File events come in bursts (a git checkout, a save-all): one refresh for the burst. */
+const FILE_EVENT_DEBOUNCE_MS = 300;
 
 /**
  * Owns the Prisma projects of the workspace and their migration status; the view and the status bar
- * only render it. Connections are opened per refresh and closed right after: the engine's SQLite
- * connection holds an exclusive lock the user's own app would otherwise wait on.
+ * only render it. Status comes first, drift (a shadow replay) follows and updates the view again.
  */
 export class ProjectService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -17,50 +26,93 @@ export class ProjectService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  private visible = false;
+  private poll: NodeJS.Timeout | undefined;
+  private debounce: NodeJS.Timeout | undefined;
 
-  constructor(private readonly log: Logger) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/{*.prisma,migration.sql,migration_lock.toml,prisma.config.*}');
+  constructor(
+    private readonly log: Logger,
+    private readonly access: DatabaseAccess,
+    store: DevDatabaseStore,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/{*.prisma,migration.sql,migration_lock.toml,prisma.config.*,.env}');
     const onFileChange = (uri: vscode.Uri) => {
-      if (!uri.path.includes('/node_modules/')) void this.refresh();
+      if (!uri.path.includes('/node_modules/') && readSettings(uri).autoRefresh) this.refreshSoon();
     };
     watcher.onDidChange(onFileChange, this, this.disposables);
     watcher.onDidCreate(onFileChange, this, this.disposables);
     watcher.onDidDelete(onFileChange, this, this.disposables);
+    this.disposables.push(watcher);
     vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh(), this, this.disposables);
     vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh(), this, this.disposables);
-    this.disposables.push(watcher);
+    vscode.workspace.onDidChangeConfiguration(
+      (event) => {
+        if (affectsSetting(event, 'schemaPath', 'migrationsPath')) void this.refresh();
+        if (affectsSetting(event, 'autoRefresh')) this.updatePolling();
+      },
+      this,
+      this.disposables,
+    );
+    store.onDidChange(() => this.refresh(), this, this.disposables);
   }
 
   get projects(): readonly ProjectState[] {
     return this.states;
   }
 
+  /** The view reports its visibility: the database is polled only while someone can see the result. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.updatePolling();
+  }
+
   /** Re-discovers projects and re-reads every status; concurrent calls coalesce into one more run. */
   refresh(): Promise<void> {
     if (this.refreshing) {
       this.refreshAgain = true;
-      return this.refreshing;
+      return this.refreshing.then(() => this.refreshing);
     }
-    this.refreshing = this.run().finally(() => {
-      this.refreshing = undefined;
-      if (this.refreshAgain) {
-        this.refreshAgain = false;
-        void this.refresh();
-      }
-    });
+    this.refreshing = this.run()
+      .catch((error: unknown) => this.log.error('Refreshing the migration status failed', error))
+      .finally(() => {
+        this.refreshing = undefined;
+        if (this.refreshAgain) {
+          this.refreshAgain = false;
+          this.refreshing = this.refresh();
+        }
+      });
     return this.refreshing;
+  }
+
+  private refreshSoon(): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.refresh(), FILE_EVENT_DEBOUNCE_MS);
+  }
+
+  private updatePolling(): void {
+    clearInterval(this.poll);
+    this.poll = undefined;
+    if (this.visible && readSettings().autoRefresh) this.poll = setInterval(() => void this.refresh(), POLL_INTERVAL_MS);
   }
 
   private async run(): Promise<void> {
     const started = performance.now();
     const projects = await this.discover();
-    const { configuredDatabase } = await loadStatusReader();
-    this.states = projects.map((project) => ({
-      project,
-      databaseLabel: shortLabel(configuredDatabase(project), project.root),
-      loading: true,
-      report: this.states.find((s) => s.project.schemaPath === project.schemaPath)?.report,
-    }));
+    const trusted = vscode.workspace.isTrusted;
+    this.states = projects.map((project) => {
+      const previous = this.states.find((s) => s.project.schemaPath === project.schemaPath);
+      return {
+        project,
+        databaseLabel: previous?.databaseLabel ?? '',
+        databaseSource: previous?.databaseSource,
+        databaseMissing: previous?.databaseMissing ?? false,
+        report: previous?.report,
+        untrusted: !trusted,
+        loading: trusted,
+        checkingDrift: false,
+      };
+    });
+    setContext('prismaMigrations.hasProjects', this.states.length > 0);
     this.changed.fire();
     await Promise.all(this.states.map((state) => this.readState(state)));
     this.changed.fire();
@@ -69,15 +121,27 @@ export class ProjectService implements vscode.Disposable {
 
   private async discover(): Promise<PrismaProject[]> {
     const trusted = vscode.workspace.isTrusted;
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    const { findProjects } = await loadStatusReader();
+    const core = await loadCore();
     const found = await Promise.all(
-      folders.map((folder) =>
-        findProjects(folder.uri.fsPath, {
-          trusted,
-          onError: (where, error) => this.log.warn(`${where}: ${error.message}`),
-        }),
-      ),
+      (vscode.workspace.workspaceFolders ?? []).map(async (folder) => {
+        const root = folder.uri.fsPath;
+        const settings = readSettings(folder.uri);
+        let projects: PrismaProject[];
+        if (settings.schemaPath) {
+          const schema = path.resolve(root, settings.schemaPath);
+          projects = await core.discoverProject({ cwd: root, schema, trusted }).then(
+            (project) => [project],
+            (error: unknown) => {
+              this.log.warn(`The schema set in prismaMigrations.schemaPath (${schema}) could not be used: ${errorMessage(error)}`);
+              return [];
+            },
+          );
+        } else {
+          projects = await core.findProjects(root, { trusted, onError: (where, error) => this.log.warn(`${where}: ${error.message}`) });
+        }
+        if (settings.migrationsPath) for (const project of projects) project.migrationsDir = path.resolve(root, settings.migrationsPath);
+        return projects;
+      }),
     );
     const projects = found.flat();
     for (const project of projects) for (const warning of project.warnings) this.log.warn(`${project.schemaPath}: ${warning}`);
@@ -85,32 +149,48 @@ export class ProjectService implements vscode.Disposable {
   }
 
   private async readState(state: ProjectState): Promise<void> {
-    if (!vscode.workspace.isTrusted) {
-      state.error = 'Trust this workspace to read the migration status: it connects to the database.';
-      state.loading = false;
-      return;
-    }
+    if (state.untrusted) return;
+    const { project } = state;
     try {
-      const { readProjectStatus } = await loadStatusReader();
-      const { label, report } = await readProjectStatus(state.project, (line) => this.log.debug(line));
-      state.databaseLabel = shortLabel(label, state.project.root);
-      state.report = report;
-      state.error = undefined;
+      const core = await loadCore();
+      const url = await this.access.urlOf(project);
+      state.databaseLabel = shortLabel(core.databaseLabel(url), project.root);
+      state.databaseSource = core.describeUrlSource(url, project);
+      const folder = core.readMigrationsFolder(project.migrationsDir);
+      state.databaseMissing = url.source === 'embedded' && !core.embeddedDatabaseExists(project);
+      if (state.databaseMissing) {
+        state.report = core.statusWithoutDatabase(folder);
+        state.error = undefined;
+        return;
+      }
+      await this.access.read(project, async (db) => {
+        const report = await core.readStatus(db.backend, folder, { drift: false });
+        state.report = report;
+        state.error = undefined;
+        state.loading = false;
+        state.checkingDrift = true;
+        this.changed.fire();
+        try {
+          Object.assign(report, await core.checkDrift(db.backend, folder, report.migrations));
+        } catch (error) {
+          report.driftUnavailable = `Drift could not be checked: ${errorMessage(error)}`;
+          this.log.warn(`Drift check of ${project.schemaPath} failed: ${errorMessage(error)}`);
+        }
+      });
     } catch (error) {
       state.error = errorMessage(error);
-      this.log.error(`Could not read the migration status of ${state.project.schemaPath}`, error);
+      this.log.error(`Could not read the migration status of ${project.schemaPath}`, error);
     } finally {
       state.loading = false;
+      state.checkingDrift = false;
     }
   }
 
   dispose(): void {
+    clearInterval(this.poll);
+    clearTimeout(this.debounce);
     for (const disposable of this.disposables) disposable.dispose();
   }
-}
-
-function loadStatusReader(): Promise<typeof import('./statusReader.js')> {
-  return import('./statusReader.js');
 }
 
 /** Files inside the project are shown relative to it: the view is narrow. */

@@ -5,12 +5,19 @@ export interface ProjectState {
   project: PrismaProject;
   /** Where migrations run, for people (never a password). */
   databaseLabel: string;
+  /** Where that database was configured: "from .env (DATABASE_URL)", "embedded", "entered in VS Code". */
+  databaseSource?: string;
+  /** The embedded dev database has not been created yet (nothing was opened, so nothing was created). */
+  databaseMissing: boolean;
   report?: StatusReport;
   error?: string;
+  /** Restricted Mode: nothing was read. */
+  untrusted: boolean;
   loading: boolean;
+  checkingDrift: boolean;
 }
 
-export type ProjectHealth = 'upToDate' | 'pending' | 'failed' | 'attention' | 'error' | 'loading';
+export type ProjectHealth = 'upToDate' | 'pending' | 'failed' | 'drift' | 'attention' | 'error' | 'loading';
 
 /** One word for the status bar and the project's icon. */
 export function healthOf(state: ProjectState): ProjectHealth {
@@ -18,7 +25,8 @@ export function healthOf(state: ProjectState): ProjectHealth {
   if (state.error || !state.report) return 'error';
   const statuses = state.report.migrations.map((m) => m.status);
   if (statuses.includes('failed')) return 'failed';
-  if (statuses.some((s) => s === 'edited' || s === 'missingLocally') || state.report.drift) return 'attention';
+  if (state.report.drift) return 'drift';
+  if (statuses.some((s) => s === 'edited' || s === 'missingLocally')) return 'attention';
   if (statuses.some((s) => s === 'pending' || s === 'rolledBack')) return 'pending';
   return 'upToDate';
 }

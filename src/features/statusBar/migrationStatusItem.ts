@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ProjectService } from '../projects/projectService';
 import { healthOf, pendingCount, type ProjectState } from '../projects/projectState';
 
-/** "✓ migrations up to date" / "2 pending" / "failed" / "drift" for the workspace; click reveals the view. */
+/** "✓ migrations up to date" / "2 pending migrations" / "migration failed" / "drift" for the workspace; click reveals the view. */
 export class MigrationStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('prismaMigrations.status', vscode.StatusBarAlignment.Left, 10);
   private readonly subscription: vscode.Disposable;
@@ -36,6 +36,7 @@ function textFor(states: readonly ProjectState[]): string {
   if (health.includes('loading')) return '$(loading~spin) migrations';
   if (health.includes('failed')) return '$(error) migration failed';
   if (health.includes('error')) return '$(warning) migrations: no status';
+  if (health.includes('drift')) return '$(warning) migrations: drift';
   if (health.includes('attention')) return '$(warning) migrations need attention';
   const pending = states.reduce((sum, s) => sum + pendingCount(s), 0);
   if (pending > 0) return `$(circle-large-outline) ${pending} pending migration${pending === 1 ? '' : 's'}`;

@@ -1,0 +1,16 @@
+import type { DevDatabaseStore } from '../devDatabase/devDatabaseStore';
+import type { Logger } from '../logger';
+import type { DatabaseAccess } from '../projects/databaseAccess';
+import type { ProjectService } from '../projects/projectService';
+import type { SqlDocuments } from '../sqlDocuments/sqlDocuments';
+import type { Prompts } from './prompts';
+
+/** What every command handler may use: the services, and the prompts (swappable by the tests). */
+export interface CommandContext {
+  readonly projects: ProjectService;
+  readonly access: DatabaseAccess;
+  readonly store: DevDatabaseStore;
+  readonly documents: SqlDocuments;
+  readonly log: Logger;
+  prompts: Prompts;
+}

@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import { errorMessage, isMigrateError } from '../../core/errors';
+import { configureDevDatabaseCommand, createEmbeddedDatabaseCommand } from '../devDatabase/configureDevDatabase';
+import { applyPendingCommand } from './apply';
+import type { CommandContext } from './commandContext';
+import { createMigrationCommand } from './createMigration';
+import { createSchemaCommand } from './createSchema';
+import { diffCommand, diffMigrationCommand } from './diff';
+import { copyMigrationNameCommand, openMigrationCommand, revealMigrationCommand } from './migrationItemCommands';
+import { resetDatabaseCommand } from './reset';
+import { markAppliedCommand, markRolledBackCommand, resolveFailedCommand } from './resolve';
+import { showStatusCommand } from './showStatus';
+import { Cancelled, UserFacingError } from './userError';
+
+type Handler = (ctx: CommandContext, arg: unknown) => Promise<unknown>;
+
+/** Every command, by id; the titles are the manifest's and name the command in error messages. */
+const COMMANDS = {
+  'prismaMigrations.refresh': { title: 'Refresh', run: (ctx) => ctx.projects.refresh() },
+  'prismaMigrations.showLog': { title: 'Show Log', run: async (ctx) => ctx.log.show() },
+  'prismaMigrations.createMigration': { title: 'Create Migration', run: createMigrationCommand },
+  'prismaMigrations.applyPending': { title: 'Apply Pending Migrations', run: applyPendingCommand },
+  'prismaMigrations.diff': { title: 'Diff', run: diffCommand },
+  'prismaMigrations.showStatus': { title: 'Show Status', run: showStatusCommand },
+  'prismaMigrations.resolveFailed': { title: 'Resolve Failed Migration', run: resolveFailedCommand },
+  'prismaMigrations.markApplied': { title: 'Mark Applied', run: markAppliedCommand },
+  'prismaMigrations.markRolledBack': { title: 'Mark Rolled Back', run: markRolledBackCommand },
+  'prismaMigrations.resetDatabase': { title: 'Reset Dev Database', run: resetDatabaseCommand },
+  'prismaMigrations.configureDevDatabase': { title: 'Configure Dev Database', run: configureDevDatabaseCommand },
+  'prismaMigrations.createEmbeddedDatabase': { title: 'Create Embedded Dev Database', run: createEmbeddedDatabaseCommand },
+  'prismaMigrations.openMigration': { title: 'Open Migration', run: openMigrationCommand },
+  'prismaMigrations.revealMigration': { title: 'Reveal in Explorer', run: revealMigrationCommand },
+  'prismaMigrations.copyMigrationName': { title: 'Copy Name', run: copyMigrationNameCommand },
+  'prismaMigrations.diffMigration': { title: 'Compare with Previous Migration', run: diffMigrationCommand },
+  'prismaMigrations.createSchema': { title: 'Create Prisma Schema', run: createSchemaCommand },
+} satisfies Record<string, { title: string; run: Handler }>;
+
+export type CommandId = keyof typeof COMMANDS;
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, { title, run }]) =>
+    vscode.commands.registerCommand(id, (arg: unknown) => guarded(ctx, title, () => (run as Handler)(ctx, arg))),
+  );
+}
+
+/** The one error wrapper: a cancelled prompt says nothing, anything else is one sentence plus "Show Log". */
+async function guarded(ctx: CommandContext, title: string, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof Cancelled) return;
+    if (isMigrateError(error) && error.kind === 'cancelled') {
+      void ctx.prompts.info(error.message);
+      return;
+    }
+    ctx.log.error(`${title} failed`, error);
+    const actions = error instanceof UserFacingError ? error.actions : [];
+    const message = error instanceof UserFacingError ? error.message : `${title} failed: ${errorMessage(error)}`;
+    // Not awaited: the command is over; the message stays until the user answers it.
+    void ctx.prompts.error(message, ...actions.map((a) => a.title), 'Show Log').then((chosen) => {
+      if (chosen === 'Show Log') ctx.log.show();
+      const action = actions.find((a) => a.title === chosen);
+      return action ? guarded(ctx, action.title, async () => action.run()) : undefined;
+    });
+  }
+}

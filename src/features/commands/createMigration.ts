@@ -1,0 +1,105 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { migrationNameProblem } from '../../core/operations/create';
+import type { ProjectDatabase } from '../../core/connect';
+import type { MigrationPlan } from '../../core/engine/migrationEngine';
+import type { Core } from '../projects/loadCore';
+import { projectArgument } from './arguments';
+import type { CommandContext } from './commandContext';
+import { withProgress } from '../progress';
+import { requireEngine } from './requireEngine';
+import { Cancelled } from './userError';
+
+type Mode = 'apply' | 'draft';
+
+/**
+ * `migrate dev` with the questions asked first: the name, then the SQL and the engine's warnings (with
+ * the dev database's row counts) shown before anything is written; data loss needs a modal yes that
+ * names what is lost; a migration that cannot run can only be created as a draft to edit.
+ */
+export async function createMigrationCommand(ctx: CommandContext, arg: unknown): Promise<void> {
+  const state = await projectArgument(ctx, arg);
+  const name = await ctx.prompts.input({
+    title: 'Create Migration',
+    prompt: 'Name of the new migration (becomes part of its folder name)',
+    placeHolder: 'e.g. add_user_roles',
+    validateInput: (value) => migrationNameProblem(value),
+  });
+  if (name === undefined) throw new Cancelled();
+
+  const plan = await withProgress('Planning the migration…', () =>
+    ctx.access.read(state.project, (db, core) => requireEngine(db, 'Creating a migration').planMigration(core.readMigrationsFolder(state.project.migrationsDir))),
+  );
+  const mode = await chooseMode(ctx, plan);
+
+  // A draft only reads the database; creating and applying rewrites it, so it passes the dev-host guard.
+  const create = async (db: ProjectDatabase, core: Core) =>
+    core.createMigration(requireEngine(db, 'Creating a migration'), state.project.migrationsDir, { name, draft: mode === 'draft', acceptDataLoss: plan.warnings.length > 0 });
+  const result = await withProgress(mode === 'draft' ? 'Writing the draft migration…' : 'Creating and applying the migration…', () =>
+      mode === 'draft' ? ctx.access.read(state.project, create) : ctx.access.write(state.project, 'Create Migration', create),
+    )
+    .finally(() => ctx.projects.refresh());
+  if (!result.dir || !result.name) {
+    void ctx.prompts.info('Already in sync: the schema matches the migration history, no migration was created.');
+    return;
+  }
+  const file = vscode.Uri.file(path.join(result.dir, 'migration.sql'));
+  ctx.log.info(`Created ${result.name}${result.applied.length > 0 ? `; applied ${result.applied.join(', ')}` : ' (draft)'}`);
+  if (mode === 'draft') {
+    await vscode.window.showTextDocument(file);
+    void ctx.prompts.info(`Draft migration ${result.name} created; edit it, then apply it.`);
+  } else {
+    void ctx.prompts.info(`Migration ${result.name} created and applied.`);
+  }
+}
+
+async function chooseMode(ctx: CommandContext, plan: MigrationPlan): Promise<Mode> {
+  if (!plan.hasChanges) {
+    const answer = await ctx.prompts.info('The schema matches the migration history: there is nothing to migrate.', 'Create Empty Draft');
+    if (answer !== 'Create Empty Draft') throw new Cancelled();
+    return 'draft';
+  }
+  await ctx.documents.show('Planned migration.sql', previewText(plan), { beside: true });
+  if (plan.unexecutableSteps.length > 0) {
+    const answer = await ctx.prompts.confirm(
+      'This migration cannot run on the dev database as it is.',
+      `${bullets(plan.unexecutableSteps)}\n\nCreate it as a draft, edit its SQL (e.g. fill the new column first), then apply it.`,
+      'Create Draft',
+    );
+    if (answer !== 'Create Draft') throw new Cancelled();
+    return 'draft';
+  }
+  if (plan.warnings.length > 0) {
+    const answer = await ctx.prompts.confirm(
+      'This migration loses data on the dev database.',
+      `${bullets(plan.warnings)}\n\nThe data cannot be recovered once the migration is applied.`,
+      'Create and Apply, Losing This Data',
+      'Create Draft Only',
+    );
+    if (answer === 'Create and Apply, Losing This Data') return 'apply';
+    if (answer === 'Create Draft Only') return 'draft';
+    throw new Cancelled();
+  }
+  const picked = await ctx.prompts.pick(
+    [
+      { label: 'Create and apply', detail: 'Writes the migration and applies it to the dev database.', mode: 'apply' as const },
+      { label: 'Create only (draft)', detail: 'Writes the migration without applying it, and opens it for editing.', mode: 'draft' as const },
+    ],
+    { placeHolder: 'The SQL is shown beside. Create the migration?' },
+  );
+  if (!picked) throw new Cancelled();
+  return picked.mode;
+}
+
+/** The planned SQL, headed by what the engine warned about, as SQL comments. */
+function previewText(plan: MigrationPlan): string {
+  const notes = [
+    ...plan.unexecutableSteps.map((step) => `-- Cannot run: ${step.message}`),
+    ...plan.warnings.map((warning) => `-- Data loss: ${warning.message}`),
+  ];
+  return `${notes.length > 0 ? `${notes.join('\n')}\n\n` : ''}${plan.script}`;
+}
+
+function bullets(feedback: ReadonlyArray<{ message: string }>): string {
+  return feedback.map((f) => `• ${f.message}`).join('\n');
+}

@@ -1,0 +1,21 @@
+/*
+ * Everything the extension needs from the core's database side, in one module loaded on first use: the
+ * database drivers, PGlite and prisma.config.ts's loader cost seconds to load, and activation should not
+ * wait for them. Import it only through `loadCore()`; type-only imports are free.
+ */
+export { findingsOf } from '../../core/check/findings';
+export {
+  createMissingDatabase,
+  databaseLabel,
+  describeUrlSource,
+  effectiveUrl,
+  embeddedDatabaseExists,
+  embeddedLocation,
+  embeddedUrl,
+  openProjectDatabase,
+} from '../../core/connect';
+export { readMigrationsFolder } from '../../core/migrations/folder';
+export { createMigration } from '../../core/operations/create';
+export { checkDrift, readStatus, statusWithoutDatabase } from '../../core/operations/status';
+export { formatStatus } from '../../core/operations/statusText';
+export { discoverProject, findProjects } from '../../core/project/discover';

@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import type { ProjectDatabase } from '../../core/connect';
+import { isMigrateError } from '../../core/errors';
+import { DatabaseLocks } from '../../core/operations/databaseLocks';
+import { describeUrl } from '../../core/redact';
+import { checkDevHost } from '../../core/safety/devHosts';
+import type { PrismaProject, ResolvedUrl } from '../../core/types';
+import { UserFacingError } from '../commands/userError';
+import type { DevDatabaseStore } from '../devDatabase/devDatabaseStore';
+import type { Logger } from '../logger';
+import { readSettings, settingId } from '../settings';
+import { type Core, loadCore } from './loadCore';
+
+/**
+ * The one way the extension reaches a dev database: it resolves which database (the user's choice in
+ * secret storage, else prisma.config.ts / .env, else the embedded default), refuses in Restricted Mode,
+ * guards commands that rewrite it (allowed dev hosts, one command at a time), and closes the connection
+ * after each use so the user's own app is never locked out of a SQLite file.
+ */
+export class DatabaseAccess {
+  private readonly locks = new DatabaseLocks();
+
+  constructor(
+    private readonly store: DevDatabaseStore,
+    private readonly log: Logger,
+  ) {}
+
+  /** The database the project's commands use, and where that choice came from. */
+  async urlOf(project: PrismaProject): Promise<ResolvedUrl> {
+    const core = await loadCore();
+    const choice = await this.store.get(project);
+    if (choice?.kind === 'url') return core.effectiveUrl(project, { url: choice.url, source: 'secret' });
+    if (choice?.kind === 'embedded') return core.effectiveUrl(project, core.embeddedUrl(project));
+    return core.effectiveUrl(project);
+  }
+
+  /** Reads (status, drift, diff): waits for a running command on the same database instead of failing. */
+  async read<T>(project: PrismaProject, fn: (db: ProjectDatabase, core: Core) => Promise<T>): Promise<T> {
+    assertTrusted();
+    const url = await this.urlOf(project);
+    return this.locks.read(url.url, () => this.withDatabase(project, url, false, fn));
+  }
+
+  /** Commands that change the database: only on an allowed dev host, never two at once on one database. */
+  async write<T>(project: PrismaProject, title: string, fn: (db: ProjectDatabase, core: Core) => Promise<T>): Promise<T> {
+    assertTrusted();
+    const url = await this.urlOf(project);
+    const verdict = checkDevHost(url.url, readSettings(vscode.Uri.file(project.root)).allowedDevHosts);
+    if (!verdict.allowed) {
+      throw new UserFacingError(
+        `${title} refused: ${verdict.host} is not a development database host. If it is one, add it to the "${settingId('allowedDevHosts')}" setting.`,
+        [{ title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', settingId('allowedDevHosts')) }],
+      );
+    }
+    return this.locks.command(url.url, title, describeUrl(url.url), () => this.withDatabase(project, url, true, fn));
+  }
+
+  private async withDatabase<T>(project: PrismaProject, url: ResolvedUrl, createMissing: boolean, fn: (db: ProjectDatabase, core: Core) => Promise<T>): Promise<T> {
+    const core = await loadCore();
+    const options = { url, log: (line: string) => this.log.debug(line) };
+    const db = await core.openProjectDatabase(project, options).catch(async (error: unknown) => {
+      // As `prisma migrate dev` does: a command that builds the database creates it first.
+      if (!createMissing || !isMigrateError(error) || error.kind !== 'missingDatabase') throw error;
+      await core.createMissingDatabase(project, url);
+      this.log.info(`Created database ${error.details?.databaseName ?? describeUrl(url.url)}`);
+      return core.openProjectDatabase(project, options);
+    });
+    try {
+      return await fn(db, core);
+    } finally {
+      await db.backend.dispose().catch((error: unknown) => this.log.warn(`Closing ${db.label} failed: ${String(error)}`));
+    }
+  }
+}
+
+function assertTrusted(): void {
+  if (vscode.workspace.isTrusted) return;
+  throw new UserFacingError('This workspace is in Restricted Mode: Prisma Migrate runs no prisma.config.ts and touches no database until you trust it.', [
+    { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
+  ]);
+}
