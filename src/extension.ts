@@ -15,6 +15,8 @@ export interface ExtensionApi {
   activationMs: number;
   projects: ProjectService;
   tree: MigrationsTreeProvider;
+  /** Where the log channel's file lives. */
+  logUri: vscode.Uri;
   /** Replaces the user's prompts (input boxes, picks, modals) with scripted answers; returns the previous ones. */
   setPrompts(prompts: Prompts): Prompts;
 }
@@ -50,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     activationMs,
     projects,
     tree,
+    logUri: context.logUri,
     setPrompts(prompts) {
       const previous = ctx.prompts;
       ctx.prompts = prompts;

@@ -8,17 +8,19 @@
 //      for the median activation time
 //   4. UI tests (test/e2e/ui.test.ts) on the example in Chromium, screenshots in test/e2e/screenshots/
 //
-// Options: --only=extension-host|ui, --samples=N (activation samples, default 5, also
+// Options: --only=extension-host|ui, --suite=example|noPrisma|commands (one extension-host suite, no
+// activation samples), --samples=N (activation samples, default 5, also
 // VSCODE_TEST_ACTIVATION_SAMPLES), --keep (keep the run folder), --update-media (copy the README
 // screenshots to media/screenshots/). Environment: CHROMIUM_PATH (default /usr/bin/chromium),
 // PRISMA_MIGRATIONS_VSCODE_CACHE (default .cache/vscode), VSCODE_TEST_DEBUG=1 (the page's whole console).
 // Warm, on 2 cores: about 2 minutes; the first run installs code-server first (about 3 minutes).
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { chromiumPath, ensureVSCodeEnv } from '../../scripts/vscode-env';
 import { buildSuites, suites } from '../vscode/build';
-import { copyWorkspace, createRunFolder, installExtension, startCodeServer, type CodeServer } from './codeServer';
+import { newPostgresDatabase } from '../helpers/postgresDatabase';
+import { copyWorkspace, createRunFolder, installExtension, startCodeServer, type CodeServer, type RunFolder } from './codeServer';
 import { exampleDir, exampleFilter, repoRoot, resetExampleDatabase } from './example';
 import { runExtensionHostSuite, type SuiteResult } from './extensionHost';
 import { isStoppingOnSignal, runCleanups, stopEverythingOnSignals } from './processes';
@@ -29,6 +31,7 @@ import { launchChromium } from './workbench';
 const args = process.argv.slice(2);
 const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 const only = option('only');
+const onlySuite = option('suite');
 const samples = Number(option('samples') ?? process.env.VSCODE_TEST_ACTIVATION_SAMPLES ?? 5);
 const screenshots = path.join(__dirname, 'screenshots');
 /** The scenes shown in the README. */
@@ -42,6 +45,27 @@ interface ActivationSample {
   totalMs: number;
   loadMs: number;
   activateMs: number;
+}
+
+/**
+ * The command suite's workspace: a copy of the fixture whose PostgreSQL project points (through its .env,
+ * with a password the server ignores, to check it never shows) at a fresh database, dropped afterwards.
+ */
+async function withCommandsWorkspace<T>(run: RunFolder, fn: (folder: string) => Promise<T>): Promise<T> {
+  const folder = copyWorkspace(run, path.join(repoRoot, 'test', 'fixtures', 'commands-workspace'));
+  const database = await newPostgresDatabase('pmv_ext');
+  const url = database.url.replace('postgres@', 'postgres:s3cret-pw@');
+  writeFileSync(path.join(folder, 'pg-app', '.env'), `DATABASE_URL="${url}"\n`);
+  try {
+    return await fn(folder);
+  } finally {
+    await database.drop();
+  }
+}
+
+/** Figures a suite reported with `report('measure:<what>', text)`, for the summary. */
+function collectReports(result: SuiteResult, measurements: string[]): void {
+  for (const report of result.reports) if (report.name.startsWith('measure:')) measurements.push(`${report.name.slice('measure:'.length)}: ${String(report.value)}`);
 }
 
 async function main(): Promise<number> {
@@ -74,18 +98,26 @@ async function main(): Promise<number> {
     const suite = (folder: string, testsPath: string, onLine?: (line: string) => void): Promise<SuiteResult> =>
       runExtensionHostSuite(context, server, { folder, extensionPath: installed.dir, testsPath, onLine });
     const activation: ActivationSample[] = [];
+    let workbenchMs: number | undefined;
     const collect = (result: SuiteResult) => {
       for (const report of result.reports) if (report.name === 'activation') activation.push(report.value as ActivationSample);
     };
-    log(`extension-host suite on the example (code-server ${vscode.codeServerVersion}, smoke-test driver)`);
-    const first = await suite(example, suites.example);
-    collect(first);
-    log(`  ${first.exitCode === 0 ? 'passed' : 'FAILED'} in ${seconds(first.totalMs)}`);
-    log(`extension-host suite on a folder without Prisma`);
-    const second = await suite(noPrisma, suites.noPrisma);
-    log(`  ${second.exitCode === 0 ? 'passed' : 'FAILED'} in ${seconds(second.totalMs)}`);
-    for (const result of [first, second]) if (result.exitCode !== 0) failures += 1;
-    for (let i = activation.length; i < samples; i += 1) {
+    const runs: Array<[name: keyof typeof suites, title: string, folder: () => Promise<SuiteResult>]> = [
+      ['example', `the example (code-server ${vscode.codeServerVersion}, smoke-test driver)`, () => suite(example, suites.example)],
+      ['noPrisma', 'a folder without Prisma', () => suite(noPrisma, suites.noPrisma)],
+      ['commands', 'a SQLite and a PostgreSQL project (commands)', () => withCommandsWorkspace(run, (folder) => suite(folder, suites.commands))],
+    ];
+    for (const [name, title, runSuite] of runs) {
+      if (onlySuite && onlySuite !== name) continue;
+      log(`extension-host suite on ${title}`);
+      const result = await runSuite();
+      collect(result);
+      collectReports(result, measurements);
+      log(`  ${result.exitCode === 0 ? 'passed' : 'FAILED'} in ${seconds(result.totalMs)}`);
+      workbenchMs ??= result.workbenchMs;
+      if (result.exitCode !== 0) failures += 1;
+    }
+    for (let i = activation.length; i < (onlySuite ? 0 : samples); i += 1) {
       const sample = await suite(example, suites.activation, () => undefined);
       if (sample.exitCode !== 0) throw new Error(`the activation sample failed:\n${sample.lines.join('\n')}`);
       collect(sample);
@@ -99,7 +131,7 @@ async function main(): Promise<number> {
         `extension activation: median ${median(total)} ms of ${activation.length} (loading the code ${median(activation.map((s) => s.loadMs))} ms, activate() ${median(activation.map((s) => s.activateMs))} ms; all: ${total.join(', ')} ms)`,
       );
     }
-    measurements.push(`code-server listening ${Math.round(server.listeningMs)} ms after spawn; workbench ready ${Math.round(first.workbenchMs)} ms after navigation`);
+    measurements.push(`code-server listening ${Math.round(server.listeningMs)} ms after spawn; workbench ready ${Math.round(workbenchMs ?? Number.NaN)} ms after navigation`);
     measurements.push(`extension-host suites incl. ${activation.length - 1} extra activation samples: ${seconds(performance.now() - started)}`);
   }
 

@@ -13,6 +13,8 @@ export const suites = {
   example: path.join(suitesOut, 'example', 'index.js'),
   /** Workspace: test/fixtures/no-prisma. */
   noPrisma: path.join(suitesOut, 'noPrisma', 'index.js'),
+  /** Workspace: a copy of test/fixtures/commands-workspace (a SQLite and a PostgreSQL project). */
+  commands: path.join(suitesOut, 'commands', 'index.js'),
   /** Workspace: a copy of example/; no tests, one activation-time sample. */
   activation: path.join(suitesOut, 'activation', 'index.js'),
 } as const;
@@ -33,7 +35,8 @@ export async function buildSuites(): Promise<void> {
     target: 'node20',
     format: 'cjs',
     sourcemap: 'inline',
-    external: ['vscode', 'mocha'],
+    // pg's optional native binding is never used.
+    external: ['vscode', 'mocha', 'pg-native'],
     logLevel: 'warning',
   });
 }

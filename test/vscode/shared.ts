@@ -42,12 +42,12 @@ export function contributedCommands(ext: vscode.Extension<unknown>): string[] {
 }
 
 /** Polls `fn` until truthy or throws `message` at the deadline (no fixed sleeps). */
-export async function waitFor<T>(message: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(message: string | (() => string), fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${message} within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`${typeof message === 'string' ? message : message()} within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -70,10 +70,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     root,
     schemaPath: schema.path,
     schemaFiles: schema.files,
-    engineSchemaFiles: schema.files.map((file): SchemaFile => ({
-      path: file.path,
-      content: file === datasource.file ? blankUrlProperties(datasource) : file.content,
-    })),
+    engineSchemaFiles: engineFiles(schema.files, datasource),
     // The rule of @prisma/internals' inferDirectoryConfig, which wants a full schema context to say it.
     migrationsDir: config?.migrationsPath ?? path.join(schema.rootDir, 'migrations'),
     provider,
@@ -83,6 +80,24 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     ...(configFile !== undefined && { configFile }),
     warnings,
   };
+}
+
+/**
+ * The project with its schema as it is on disk now: the user edits and saves between two refreshes, and a
+ * command must plan from what was saved, not from what the view last read.
+ */
+export async function reloadSchema(project: PrismaProject): Promise<PrismaProject> {
+  const schema = await locateSchema({ cwd: project.root, baseDir: project.root, explicit: project.schemaPath });
+  const datasource = findDatasource(schema.files);
+  if (!datasource) {
+    throw new MigrateError('schema', `The Prisma schema ${schema.path} has no datasource block.`, { file: schema.files[0].path });
+  }
+  return { ...project, schemaFiles: schema.files, engineSchemaFiles: engineFiles(schema.files, datasource), datasourcePosition: datasource.position };
+}
+
+/** The files as the 7.x engine takes them: Prisma 6 URL properties blanked in place. */
+function engineFiles(files: readonly SchemaFile[], datasource: DatasourceBlock): SchemaFile[] {
+  return files.map((file) => ({ path: file.path, content: file === datasource.file ? blankUrlProperties(datasource) : file.content }));
 }
 
 const MAX_DEPTH = 5;

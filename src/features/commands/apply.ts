@@ -44,7 +44,8 @@ export async function applyPending(ctx: CommandContext, state: ProjectState): Pr
     if (isMigrateError(error) && error.kind === 'migrationFailed' && error.details?.migration) throw failedMigrationError(ctx, state, error.details.migration, error.message);
     throw error;
   } finally {
-    await ctx.projects.refresh();
+    // Not awaited: a refused command must say so at once, not after the command it waited for.
+    void ctx.projects.refresh();
   }
 }
 

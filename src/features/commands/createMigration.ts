@@ -38,7 +38,7 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
   const result = await withProgress(mode === 'draft' ? 'Writing the draft migration…' : 'Creating and applying the migration…', () =>
       mode === 'draft' ? ctx.access.read(state.project, create) : ctx.access.write(state.project, 'Create Migration', create),
     )
-    .finally(() => ctx.projects.refresh());
+    .finally(() => void ctx.projects.refresh());
   if (!result.dir || !result.name) {
     void ctx.prompts.info('Already in sync: the schema matches the migration history, no migration was created.');
     return;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DiffSource } from '../../core/engine/migrationEngine';
 import type { MigrationsFolder } from '../../core/migrations/folder';
-import type { MigrationStatus } from '../../core/types';
+import type { MigrationStatus, PrismaProject } from '../../core/types';
 import type { ProjectState } from '../projects/projectState';
 import { migrationArgument, projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
@@ -18,9 +18,9 @@ export async function diffCommand(ctx: CommandContext, arg: unknown): Promise<vo
   const from = await pickSide(ctx, state, 'Diff from…');
   const to = await pickSide(ctx, state, `Diff from ${from.label} to…`);
   const result = await withProgress(`Diffing ${from.label} → ${to.label}…`, () =>
-    ctx.access.read(state.project, (db, core) => {
-      const folder = core.readMigrationsFolder(state.project.migrationsDir);
-      return requireEngine(db, 'Diff').diff(toSource(state, folder, from), toSource(state, folder, to), { script: true });
+    ctx.access.read(state.project, (db, core, project) => {
+      const folder = core.readMigrationsFolder(project.migrationsDir);
+      return requireEngine(db, 'Diff').diff(toSource(project, folder, from), toSource(project, folder, to), { script: true });
     }),
   );
   const header = `-- From: ${from.label}\n-- To:   ${to.label}\n`;
@@ -62,10 +62,10 @@ async function pickSide(ctx: CommandContext, state: ProjectState, placeHolder: s
   return picked.side;
 }
 
-function toSource(state: ProjectState, folder: MigrationsFolder, side: Side): DiffSource {
+function toSource(project: PrismaProject, folder: MigrationsFolder, side: Side): DiffSource {
   switch (side.kind) {
     case 'schema':
-      return { kind: 'schema', files: state.project.engineSchemaFiles };
+      return { kind: 'schema', files: project.engineSchemaFiles };
     case 'migrations':
       return { kind: 'migrations', folder };
     case 'database':

@@ -26,7 +26,7 @@ export async function resetDatabaseCommand(ctx: CommandContext, arg: unknown): P
         });
       });
     })
-    .finally(() => ctx.projects.refresh());
+    .finally(() => void ctx.projects.refresh());
   ctx.log.info(`Reset done; applied ${applied.length} migration(s)`);
   void ctx.prompts.info(`Dev database reset; ${applied.length} migration${applied.length === 1 ? '' : 's'} applied.`);
 }

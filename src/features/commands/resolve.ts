@@ -38,7 +38,7 @@ export async function markMigration(ctx: CommandContext, state: ProjectState, na
       else await db.backend.markRolledBack(name);
     });
   } finally {
-    await ctx.projects.refresh();
+    void ctx.projects.refresh();
   }
   ctx.log.info(`Marked ${name} ${WORDS[resolution]}`);
   void ctx.prompts.info(`Migration ${name} marked as ${WORDS[resolution]}.`);

@@ -13,7 +13,8 @@ import { type Core, loadCore } from './loadCore';
 
 /**
  * The one way the extension reaches a dev database: it resolves which database (the user's choice in
- * secret storage, else prisma.config.ts / .env, else the embedded default), refuses in Restricted Mode,
+ * secret storage, else prisma.config.ts / .env, else the embedded default) and the schema as saved now,
+ * refuses in Restricted Mode,
  * guards commands that rewrite it (allowed dev hosts, one command at a time), and closes the connection
  * after each use so the user's own app is never locked out of a SQLite file.
  */
@@ -35,14 +36,14 @@ export class DatabaseAccess {
   }
 
   /** Reads (status, drift, diff): waits for a running command on the same database instead of failing. */
-  async read<T>(project: PrismaProject, fn: (db: ProjectDatabase, core: Core) => Promise<T>): Promise<T> {
+  async read<T>(project: PrismaProject, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
     assertTrusted();
     const url = await this.urlOf(project);
     return this.locks.read(url.url, () => this.withDatabase(project, url, false, fn));
   }
 
   /** Commands that change the database: only on an allowed dev host, never two at once on one database. */
-  async write<T>(project: PrismaProject, title: string, fn: (db: ProjectDatabase, core: Core) => Promise<T>): Promise<T> {
+  async write<T>(project: PrismaProject, title: string, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
     assertTrusted();
     const url = await this.urlOf(project);
     const verdict = checkDevHost(url.url, readSettings(vscode.Uri.file(project.root)).allowedDevHosts);
@@ -55,8 +56,9 @@ export class DatabaseAccess {
     return this.locks.command(url.url, title, describeUrl(url.url), () => this.withDatabase(project, url, true, fn));
   }
 
-  private async withDatabase<T>(project: PrismaProject, url: ResolvedUrl, createMissing: boolean, fn: (db: ProjectDatabase, core: Core) => Promise<T>): Promise<T> {
+  private async withDatabase<T>(project: PrismaProject, url: ResolvedUrl, createMissing: boolean, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
     const core = await loadCore();
+    project = await core.reloadSchema(project);
     const options = { url, log: (line: string) => this.log.debug(line) };
     const db = await core.openProjectDatabase(project, options).catch(async (error: unknown) => {
       // As `prisma migrate dev` does: a command that builds the database creates it first.
@@ -66,7 +68,7 @@ export class DatabaseAccess {
       return core.openProjectDatabase(project, options);
     });
     try {
-      return await fn(db, core);
+      return await fn(db, core, project);
     } finally {
       await db.backend.dispose().catch((error: unknown) => this.log.warn(`Closing ${db.label} failed: ${String(error)}`));
     }

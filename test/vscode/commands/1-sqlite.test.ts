@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import type { Prompts } from '../../../src/features/commands/prompts';
+import { waitFor } from '../shared';
+import { extensionApi, migrationNode, migrationRows, projectNode, ScriptedPrompts, sqlite, workspaceRoot } from './helpers';
+
+const APP = 'sqlite-app';
+const SCHEMA_HEAD = 'datasource db {\n  provider = "sqlite"\n}\n\n';
+const AUTHOR = 'model Author {\n  id    Int     @id @default(autoincrement())\n  name  String\n  email String?\n}\n';
+const POST = '\nmodel Post {\n  id    Int    @id @default(autoincrement())\n  title String\n}\n';
+
+describe('a SQLite project: the Migrations view and the commands', function () {
+  this.timeout(60_000);
+  let api: ExtensionApi;
+  let prompts: ScriptedPrompts;
+  let previous: Prompts;
+  const root = () => path.join(workspaceRoot(), APP, 'prisma');
+  const devDb = () => path.join(root(), 'dev.db');
+  const migrationsDir = () => path.join(root(), 'migrations');
+  const folders = () => readdirSync(migrationsDir()).filter((name) => /^\d{14}_/.test(name));
+  const writeSchema = (models: string) => writeFileSync(path.join(root(), 'schema.prisma'), SCHEMA_HEAD + models);
+  const run = async (command: string, arg: unknown = projectNode(api, APP)) => {
+    await vscode.commands.executeCommand(command, arg);
+    await api.projects.refresh();
+  };
+
+  before(async () => {
+    api = await extensionApi();
+    prompts = new ScriptedPrompts();
+    previous = api.setPrompts(prompts);
+    await api.projects.refresh();
+  });
+
+  after(() => {
+    api.setPrompts(previous);
+  });
+
+  it('has one root per project, labelled with its folder and database, never a password', () => {
+    const roots = api.tree.getChildren().map((node) => api.tree.getTreeItem(node));
+    const shown = roots.map((item) => `${String(item.label)} — ${String(item.description)}`);
+    assert.deepEqual(shown.map((text) => text.split(' — ')[0]).sort(), ['pg-app', 'sqlite-app']);
+    assert.ok(shown.includes(`sqlite-app — ${path.join('prisma', 'dev.db')}`), shown.join('\n'));
+    assert.ok(shown.some((text) => /^pg-app — postgresql:\/\/127\.0\.0\.1:5432\/pmv_ext_\w+$/.test(text)), shown.join('\n'));
+    const tooltips = roots.map((item) => (item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip)));
+    assert.ok(tooltips.some((text) => /from the environment \(DATABASE_URL\)/.test(text)), tooltips.join('\n'));
+    assert.doesNotMatch(JSON.stringify([shown, tooltips]), /s3cret/);
+  });
+
+  it('says there is no dev database yet, lists the migration as pending, and creates no file by looking', () => {
+    const children = api.tree.getChildren(projectNode(api, APP));
+    const first = children[0];
+    assert.equal(first.kind, 'message');
+    assert.equal(api.tree.getTreeItem(first).contextValue, 'noDatabase');
+    assert.deepEqual(migrationRows(api, APP), ['20260101000000_init: pending']);
+    assert.equal(existsSync(devDb()), false);
+  });
+
+  it("creates the embedded database from that node's button: the migration becomes applied", async () => {
+    const noDatabase = api.tree.getChildren(projectNode(api, APP))[0];
+    await run('prismaMigrations.createEmbeddedDatabase', noDatabase);
+    assert.ok(existsSync(devDb()));
+    assert.deepEqual(migrationRows(api, APP), ['20260101000000_init: applied']);
+    assert.ok(prompts.find('info', /Applied 1 migration/), JSON.stringify(prompts.calls));
+    const item = api.tree.getTreeItem(migrationNode(api, APP, /init/));
+    assert.match(String(item.description), /^applied /);
+    assert.equal(item.contextValue, 'migration.applied');
+    assert.match((item.tooltip as vscode.MarkdownString).value, /Checksum: matches/);
+    assert.equal(api.tree.getChildren(projectNode(api, APP)).some((n) => n.kind === 'message'), false);
+    prompts.reset();
+  });
+
+  it('shows drift made outside the migrations as a node saying what differs', async () => {
+    await sqlite(devDb(), (db) => db.execute('CREATE TABLE "Sneaky" ("id" INTEGER NOT NULL PRIMARY KEY)'));
+    await api.projects.refresh();
+    const drift = api.tree.getChildren(projectNode(api, APP)).find((n) => n.kind === 'drift');
+    assert.ok(drift, 'no drift node');
+    assert.equal(api.tree.getTreeItem(drift).label, 'Database differs from migration history');
+    const sections = api.tree.getChildren(drift);
+    assert.deepEqual(sections.map((s) => api.tree.getTreeItem(s).label), ['Added tables']);
+    assert.deepEqual(api.tree.getChildren(sections[0]).map((n) => api.tree.getTreeItem(n).label), ['Sneaky']);
+    assert.match((api.tree.getTreeItem(drift).tooltip as vscode.MarkdownString).value, /CREATE TABLE "Sneaky"/);
+    await sqlite(devDb(), (db) => db.execute('DROP TABLE "Sneaky"'));
+    await api.projects.refresh();
+    assert.equal(api.tree.getChildren(projectNode(api, APP)).some((n) => n.kind === 'drift'), false);
+  });
+
+  it('Create Migration validates the name, shows the SQL, then creates and applies it', async () => {
+    writeSchema(AUTHOR + POST);
+    prompts.answer('add posts', 'Create and apply');
+    await run('prismaMigrations.createMigration');
+    const input = prompts.calls.find((call) => call.kind === 'input');
+    assert.ok(input?.validate, 'the name prompt validates');
+    assert.match(String(await input.validate('  --- ')), /not a usable migration name/);
+    assert.equal(await input.validate('add posts'), undefined);
+    const preview = vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === 'prisma-migrations' && doc.uri.path.endsWith('Planned migration.sql'));
+    assert.ok(preview, 'the planned SQL was not shown');
+    assert.match(preview.getText(), /CREATE TABLE "Post"/);
+    assert.equal(preview.languageId, 'sql');
+    const created = folders().find((name) => name.endsWith('_add_posts'));
+    assert.ok(created, `no add_posts folder in ${folders().join(', ')}`);
+    assert.deepEqual(migrationRows(api, APP), ['20260101000000_init: applied', `${created}: applied`]);
+    assert.deepEqual(prompts.errors(), []);
+    prompts.reset();
+  });
+
+  it('names the data a migration would lose in a modal; cancelling writes nothing', async () => {
+    await sqlite(devDb(), (db) => db.executeMultiple(`INSERT INTO "Author" ("name", "email") VALUES ('Ada', 'ada@example.test'), ('Alan', 'alan@example.test');`));
+    writeSchema(AUTHOR.replace('  email String?\n', '') + POST);
+    const before = folders();
+    prompts.answer('drop email', undefined);
+    await run('prismaMigrations.createMigration');
+    const modal = prompts.find('confirm', /loses data/);
+    assert.ok(modal, JSON.stringify(prompts.calls));
+    assert.match(modal.detail ?? '', /`email`.*`Author`.*2 non-null values/);
+    assert.deepEqual(modal.choices, ['Create and Apply, Losing This Data', 'Create Draft Only']);
+    assert.deepEqual(folders(), before, 'nothing may be written when the user cancels');
+    const rows = await sqlite(devDb(), (db) => db.execute('SELECT count(*) AS n FROM "Author" WHERE "email" IS NOT NULL'));
+    assert.equal(Number(rows.rows[0].n), 2);
+    prompts.reset();
+  });
+
+  it('"Create Draft Only" writes the migration without applying it and opens it', async () => {
+    prompts.answer('drop email', 'Create Draft Only');
+    await run('prismaMigrations.createMigration');
+    const draft = folders().find((name) => name.endsWith('_drop_email'));
+    assert.ok(draft, `no drop_email folder in ${folders().join(', ')}`);
+    assert.equal(migrationRows(api, APP).at(-1), `${draft}: pending`);
+    await waitFor('the draft was not opened', () => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(migrationsDir(), draft, 'migration.sql'));
+    prompts.reset();
+  });
+
+  it('a failing migration is reported with the database error and the ways out; Mark Rolled Back resolves it', async () => {
+    const draft = folders().find((name) => name.endsWith('_drop_email'))!;
+    const file = path.join(migrationsDir(), draft, 'migration.sql');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, 'CREATE TABLE "Half" ("id" INTEGER);\nINSERT INTO "DoesNotExist" VALUES (1);\n');
+    await run('prismaMigrations.applyPending');
+    const error = prompts.find('error', /failed/);
+    assert.ok(error, JSON.stringify(prompts.calls));
+    assert.match(error.message, new RegExp(`${draft}.*DoesNotExist`, 's'));
+    assert.deepEqual(error.choices, ['Open Migration', 'Mark Rolled Back', 'Mark Applied', 'Show Log']);
+    const failed = migrationNode(api, APP, /_drop_email$/);
+    assert.equal(failed.migration.status, 'failed');
+    const item = api.tree.getTreeItem(failed);
+    assert.equal(item.contextValue, 'migration.failed');
+    assert.match((item.tooltip as vscode.MarkdownString).value, /DoesNotExist/);
+
+    await run('prismaMigrations.markRolledBack', failed);
+    assert.equal(migrationNode(api, APP, /_drop_email$/).migration.status, 'rolledBack');
+    writeFileSync(file, `DROP TABLE IF EXISTS "Half";\n${original}`);
+    prompts.calls.length = 0;
+    await run('prismaMigrations.applyPending');
+    assert.deepEqual(prompts.errors(), []);
+    assert.equal(migrationNode(api, APP, /_drop_email$/).migration.status, 'applied');
+    prompts.reset();
+  });
+
+  it('refuses a second command on the same database while one runs', async () => {
+    let answer!: (value: string | undefined) => void;
+    prompts.answer(new Promise<string | undefined>((resolve) => (answer = resolve)));
+    const reset = run('prismaMigrations.resetDatabase');
+    let apply: Promise<void> | undefined;
+    try {
+      await waitFor(() => `the reset did not ask for the database name: ${JSON.stringify(prompts.calls)}`, () => prompts.calls.some((call) => call.kind === 'input'));
+      // Not awaited here: its refresh afterwards waits for the reset, which waits for the answer below.
+      apply = run('prismaMigrations.applyPending');
+      await waitFor(() => `the second command was not refused: ${JSON.stringify(prompts.calls)}`, () => prompts.find('error', /"Reset Dev Database" is still running on .*dev\.db/));
+    } finally {
+      answer('not the name');
+      await Promise.all([reset, apply]);
+    }
+    const rows = await sqlite(devDb(), (db) => db.execute('SELECT count(*) AS n FROM "Author"'));
+    assert.equal(Number(rows.rows[0].n), 2, 'a reset without the typed name must not touch the data');
+    prompts.reset();
+  });
+
+  it('Reset Dev Database deletes the data only after the database name is typed, then re-applies everything', async () => {
+    prompts.answer('dev.db');
+    await run('prismaMigrations.resetDatabase');
+    const input = prompts.calls.find((call) => call.kind === 'input');
+    assert.match(input?.message ?? '', /deletes ALL data.*Type "dev\.db" to confirm/s);
+    assert.match(String(await input?.validate?.('dev')), /Type "dev\.db" exactly/);
+    const rows = await sqlite(devDb(), (db) => db.execute('SELECT count(*) AS n FROM "Author"'));
+    assert.equal(Number(rows.rows[0].n), 0);
+    assert.ok(migrationRows(api, APP).every((row) => row.endsWith(': applied')), migrationRows(api, APP).join(', '));
+    assert.ok(prompts.find('info', /reset; 3 migrations applied/), JSON.stringify(prompts.calls));
+    prompts.reset();
+  });
+
+  it('Show Status opens the status, drift included, as a read-only document', async () => {
+    await run('prismaMigrations.showStatus');
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.scheme, 'prisma-migrations');
+    assert.match(doc?.getText() ?? '', /Database: .*dev\.db/);
+    assert.match(doc?.getText() ?? '', /✓ 20260101000000_init\s+applied/);
+    assert.match(doc?.getText() ?? '', /Drift: none\./);
+    prompts.reset();
+  });
+
+  it('Diff… shows the SQL from one picked side to another', async () => {
+    prompts.answer('Empty database', 'Migrations');
+    await run('prismaMigrations.diff');
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(text, /-- From: empty\n-- To:\s+migrations/);
+    assert.match(text, /CREATE TABLE "Author"/);
+    assert.match(text, /CREATE TABLE "Post"/);
+    prompts.answer('Schema', 'Dev database');
+    await run('prismaMigrations.diff');
+    assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /-- No difference\./);
+    prompts.reset();
+  });
+
+  it("Compare with Previous Migration shows the schema before and after it in the diff editor", async () => {
+    await run('prismaMigrations.diffMigration', migrationNode(api, APP, /_add_posts$/));
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputTextDiff, `the active tab is ${tab?.label}`);
+    const [left, right] = await Promise.all([vscode.workspace.openTextDocument(tab.input.original), vscode.workspace.openTextDocument(tab.input.modified)]);
+    assert.doesNotMatch(left.getText(), /CREATE TABLE "Post"/);
+    assert.match(right.getText(), /CREATE TABLE "Post"/);
+    assert.match(tab.label, /add_posts: schema before ↔ after/);
+    prompts.reset();
+  });
+});
