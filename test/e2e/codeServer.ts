@@ -160,6 +160,8 @@ export interface StartOptions {
   reconnectionGraceSeconds?: number;
   onLine?: (line: string) => void;
   timeoutMs?: number;
+  /** Keep Workspace Trust on (the default passes --disable-workspace-trust: every folder is trusted). */
+  workspaceTrust?: boolean;
 }
 
 /** Starts code-server and resolves once it listens; throws a sentence with its output when it cannot. */
@@ -177,7 +179,7 @@ export async function startCodeServer(vscode: VSCodeEnv, run: RunFolder, options
     'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];

@@ -14,7 +14,7 @@
 // screenshots to media/screenshots/). Environment: CHROMIUM_PATH (default /usr/bin/chromium),
 // PRISMA_MIGRATIONS_VSCODE_CACHE (default .cache/vscode), VSCODE_TEST_DEBUG=1 (the page's whole console).
 // Warm, on 2 cores: about 2 minutes; the first run installs code-server first (about 3 minutes).
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { chromiumPath, ensureVSCodeEnv } from '../../scripts/vscode-env';
@@ -60,6 +60,21 @@ async function withCommandsWorkspace<T>(run: RunFolder, fn: (folder: string) => 
     return await fn(folder);
   } finally {
     await database.drop();
+  }
+}
+
+/** Workspace trust on, never asking: a folder nobody trusted opens in Restricted Mode. */
+const RESTRICTED_MODE = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false };
+
+/** Runs `fn` with `settings` added to the user settings (a workbench page reads them when it opens). */
+async function withUserSettings<T>(run: RunFolder, settings: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+  const file = path.join(run.userData, 'User', 'settings.json');
+  const original = readFileSync(file, 'utf8');
+  writeFileSync(file, `${JSON.stringify({ ...JSON.parse(original), ...settings }, null, 2)}\n`);
+  try {
+    return await fn();
+  } finally {
+    writeFileSync(file, original);
   }
 }
 
@@ -143,10 +158,25 @@ async function main(): Promise<number> {
     log(`UI tests in Chromium on the example (screenshots in ${path.relative(process.cwd(), screenshots)}/)`);
     const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 60_000 });
     mocha.addFile(path.join(__dirname, 'ui.test.ts'));
-    const uiFailures = await new Promise<number>((resolve) => mocha.run(resolve));
+    mocha.addFile(path.join(__dirname, 'commands.ui.test.ts'));
+    let uiFailures = await new Promise<number>((resolve) => mocha.run(resolve));
+    await server.stop();
+    // Workspace trust is a server option: Restricted Mode gets a server of its own.
+    uiFailures += await withUserSettings(run, RESTRICTED_MODE, async () => {
+      const restrictedServer = await startCodeServer(vscode, run, { workspaceTrust: true });
+      const untrusted = copyWorkspace(run, path.join(repoRoot, 'test', 'fixtures', 'untrusted-workspace'));
+      setUiSession({ browser, server: restrictedServer, workspace: untrusted, screenshots, timings });
+      log('UI test of a Prisma project in Restricted Mode');
+      const restricted = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 60_000 });
+      restricted.addFile(path.join(__dirname, 'restricted.ui.test.ts'));
+      try {
+        return await new Promise<number>((resolve) => restricted.run(resolve));
+      } finally {
+        await restrictedServer.stop();
+      }
+    });
     failures += uiFailures;
     setUiSession(undefined);
-    await server.stop();
     measurements.push(
       `UI: code-server listening ${Math.round(server.listeningMs)} ms, workbench ready ${Math.round(server.listeningMs + (timings.workbenchPageMs ?? Number.NaN))} ms after spawn; migrations listed ${Math.round(timings.migrationsListedMs ?? Number.NaN)} ms after opening the view`,
     );

@@ -52,7 +52,7 @@ export async function applyPending(ctx: CommandContext, state: ProjectState): Pr
 /** The database's error for the failed migration, and the actions that resolve it. */
 function failedMigrationError(ctx: CommandContext, state: ProjectState, migration: string, message: string): UserFacingError {
   const file = vscode.Uri.file(path.join(state.project.migrationsDir, migration, 'migration.sql'));
-  return new UserFacingError(`${message} Fix the database or the migration, then resolve it.`, [
+  return new UserFacingError(`${message.replace(/\.?\s*$/, '.')} Fix the database or the migration, then resolve it.`, [
     { title: 'Open Migration', run: () => vscode.window.showTextDocument(file) },
     { title: 'Mark Rolled Back', run: () => markMigration(ctx, state, migration, 'rolledBack') },
     { title: 'Mark Applied', run: () => markMigration(ctx, state, migration, 'applied') },

@@ -11,7 +11,7 @@ export type MigrationsNode =
   | { kind: 'driftSection'; state: ProjectState; title: string; items: readonly string[] }
   | { kind: 'driftItem'; state: ProjectState; text: string }
   | { kind: 'migration'; state: ProjectState; migration: MigrationStatus }
-  | { kind: 'message'; state: ProjectState; text: string; icon: string; contextValue: string; command?: vscode.Command };
+  | { kind: 'message'; state: ProjectState; text: string; icon: string; contextValue: string; command?: vscode.Command; description?: string; tooltip?: string };
 
 export const STATUS_ICON: Record<MigrationStatusKind, [icon: string, color: string]> = {
   applied: ['pass', 'testing.iconPassed'],
@@ -88,7 +88,8 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.contextValue = node.contextValue;
         item.command = node.command;
-        item.tooltip = node.text;
+        item.description = node.description;
+        item.tooltip = node.tooltip ?? node.text;
         return item;
       }
       default:
@@ -109,7 +110,18 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
 function projectChildren(state: ProjectState): MigrationsNode[] {
   const message = (text: string, icon: string, contextValue: string, command?: vscode.Command): MigrationsNode => ({ kind: 'message', state, text, icon, contextValue, command });
   if (state.untrusted) {
-    return [message('Restricted Mode: trust this workspace to read its migrations (it runs prisma.config.ts and connects to the database).', 'shield', 'untrusted', { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' })];
+    return [
+      {
+        kind: 'message',
+        state,
+        text: 'Restricted Mode',
+        description: 'trust this workspace to see its migrations',
+        tooltip: 'Reading migrations runs prisma.config.ts and connects to the database, which Restricted Mode does not allow. Click to manage Workspace Trust.',
+        icon: 'shield',
+        contextValue: 'untrusted',
+        command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' },
+      },
+    ];
   }
   if (state.error) return [message(state.error, 'warning', 'error', { command: 'prismaMigrations.showLog', title: 'Show Log' })];
   if (!state.report) return [message('Reading the migration status…', 'loading~spin', 'loading')];

@@ -17,10 +17,11 @@ export interface ProjectState {
   checkingDrift: boolean;
 }
 
-export type ProjectHealth = 'upToDate' | 'pending' | 'failed' | 'drift' | 'attention' | 'error' | 'loading';
+export type ProjectHealth = 'upToDate' | 'pending' | 'failed' | 'drift' | 'attention' | 'error' | 'loading' | 'restricted';
 
 /** One word for the status bar and the project's icon. */
 export function healthOf(state: ProjectState): ProjectHealth {
+  if (state.untrusted) return 'restricted';
   if (state.loading && !state.report) return 'loading';
   if (state.error || !state.report) return 'error';
   const statuses = state.report.migrations.map((m) => m.status);

@@ -33,6 +33,7 @@ export class MigrationStatusItem implements vscode.Disposable {
 
 function textFor(states: readonly ProjectState[]): string {
   const health = states.map(healthOf);
+  if (health.includes('restricted')) return '$(shield) migrations: Restricted Mode';
   if (health.includes('loading')) return '$(loading~spin) migrations';
   if (health.includes('failed')) return '$(error) migration failed';
   if (health.includes('error')) return '$(warning) migrations: no status';

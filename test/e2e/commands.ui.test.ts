@@ -1,0 +1,125 @@
+// UI tests of the commands on the example project, after ui.test.ts (same workbench page setup): create a
+// migration that cannot run as it is, see it fail, resolve it, fix it, apply it; compare a migration with
+// the previous one; reset with the typed confirmation. Each scene leaves a screenshot.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { uiSession } from './session';
+import { openWorkbench, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, treeRows, typeCommand, workbenchUrl } from './workbench';
+
+const DIALOG = '.monaco-dialog-box';
+const NOTIFICATION = '.notifications-toasts .notification-list-item';
+
+describe('the commands on the example project, in the workbench', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let draft = '';
+  const shot = (name: string) => screenshot(page, uiSession().screenshots, name);
+  const migrationsDir = () => path.join(uiSession().workspace, 'prisma', 'migrations');
+  const rowOf = (name: string) => page.locator(selectors.treeRows, { hasText: name }).first();
+  const waitForRow = (name: string, status: RegExp) => {
+    let rows: string[] = [];
+    return poll(
+      () => `the row of ${name} did not show ${status} (rows: ${JSON.stringify(rows)})`,
+      async () => {
+        rows = await treeRows(page);
+        return status.test(rows.find((row) => row.includes(name)) ?? '');
+      },
+      30_000,
+    );
+  };
+  const notification = (text: RegExp): Locator => page.locator(NOTIFICATION, { hasText: text }).first();
+
+  before(async () => {
+    const session = uiSession();
+    context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    await openWorkbench(page, workbenchUrl(session.server.url, session.workspace));
+    await showContainer(page, 'Prisma Migrate');
+    await resizeSidebar(page, 520);
+    await waitForRow('20260120101000_add_tags', /\bapplied\b/);
+  });
+
+  after(async () => {
+    await context?.close();
+  });
+
+  it('Create Migration… refuses to apply a change that cannot run, and offers a draft', async () => {
+    await typeCommand(page, 'Prisma Migrate: Create Migration…');
+    await page.keyboard.press('Enter');
+    const name = page.locator(`${selectors.quickInputBox}[placeholder*="add_user_roles"]`);
+    await name.waitFor({ state: 'visible', timeout: 15_000 });
+    await name.fill('rename user name');
+    await page.keyboard.press('Enter');
+    const dialog = page.locator(DIALOG);
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await dialog.innerText();
+    assert.match(text, /cannot run on the dev database/);
+    assert.match(text, /required column `fullName`.*2 rows/s);
+    await poll('the planned SQL was not shown beside', async () => (await page.locator(selectors.tabs, { hasText: 'Planned migration.sql' }).count()) > 0);
+    await shot('create-unexecutable');
+    await dialog.locator('.monaco-button', { hasText: 'Create Draft' }).click();
+    draft = await poll('no draft migration folder appeared', () => {
+      const found = readdirSync(migrationsDir()).find((name) => name.endsWith('_rename_user_name'));
+      return found ?? undefined;
+    });
+    await waitForRow(draft, /\bpending\b/);
+    await page.locator(selectors.tabs, { hasText: 'migration.sql' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await shot('draft-pending');
+  });
+
+  it('Apply Pending Migrations reports the failing migration with its database error and the ways out', async () => {
+    await runCommand(page, 'Prisma Migrate: Apply Pending Migrations');
+    const toast = notification(/failed/);
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await toast.innerText(), new RegExp(`${draft}.*NOT NULL`, 's'));
+    for (const action of ['Open Migration', 'Mark Rolled Back', 'Mark Applied', 'Show Log']) {
+      assert.equal(await toast.locator('.monaco-button', { hasText: action }).count(), 1, `no "${action}" button`);
+    }
+    await waitForRow(draft, /\bfailed\b/);
+    await shot('apply-failed');
+  });
+
+  it('"Mark Rolled Back", a fixed script and Apply again leave every migration applied', async () => {
+    await notification(/failed/).locator('.monaco-button', { hasText: 'Mark Rolled Back' }).click();
+    await waitForRow(draft, /\brolled back\b/);
+    // What the user would type: keep the data by copying the old column into the new one.
+    const file = path.join(migrationsDir(), draft, 'migration.sql');
+    const fixed = readFileSync(file, 'utf8').replace(
+      'INSERT INTO "new_User" ("createdAt", "email", "id") SELECT "createdAt", "email", "id" FROM "User";',
+      'INSERT INTO "new_User" ("createdAt", "email", "fullName", "id") SELECT "createdAt", "email", "name", "id" FROM "User";',
+    );
+    assert.notEqual(fixed, readFileSync(file, 'utf8'), 'the generated SQL changed: update the fix');
+    writeFileSync(file, `DROP TABLE IF EXISTS "new_User";\n${fixed}`);
+    await runCommand(page, 'Prisma Migrate: Apply Pending Migrations');
+    await waitForRow(draft, /\bapplied\b/);
+    await notification(/Applied 1 migration/).waitFor({ state: 'visible', timeout: 30_000 });
+    await shot('applied-after-fix');
+  });
+
+  it('Compare with Previous Migration opens the diff editor', async () => {
+    await rowOf(draft).click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Compare with Previous Migration' }).click();
+    const diff = page.locator('.part.editor .monaco-diff-editor').first();
+    await diff.waitFor({ state: 'visible', timeout: 30_000 });
+    await poll('the diff editor did not show the schema change', async () => /fullName/.test(await diff.innerText()));
+    await shot('diff-editor');
+  });
+
+  it('Reset Dev Database… asks for the database name and resets only with it', async () => {
+    await typeCommand(page, 'Prisma Migrate: Reset Dev Database…');
+    await page.keyboard.press('Enter');
+    const input = page.locator(`${selectors.quickInputBox}[placeholder="dev.db"]`);
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await page.locator(selectors.quickInput).innerText(), /deletes ALL data.*Type "dev\.db" to confirm/s);
+    await input.fill('dev');
+    await poll('the wrong name was not flagged', async () => /Type "dev\.db" exactly/.test(await page.locator(selectors.quickInput).innerText()));
+    await shot('reset-confirmation');
+    await input.fill('dev.db');
+    await page.keyboard.press('Enter');
+    await notification(/Dev database reset; 4 migrations applied/).waitFor({ state: 'visible', timeout: 60_000 });
+    await waitForRow(draft, /\bapplied\b/);
+  });
+});
