@@ -1,34 +1,51 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectService } from '../projects/projectService';
 import { healthOf, pendingCount, type ProjectState } from '../projects/projectState';
 
-/** "✓ migrations up to date" / "2 pending migrations" / "migration failed" / "drift" for the workspace; click reveals the view. */
+/**
+ * "✓ migrations up to date" / "2 pending migrations" / "migration failed" / "drift" for the project of the
+ * active editor (for the whole workspace when the editor is in none); click reveals the view.
+ */
 export class MigrationStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('prismaMigrations.status', vscode.StatusBarAlignment.Left, 10);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly service: ProjectService) {
     this.item.name = 'Prisma Migrate';
     this.item.command = 'prismaMigrations.migrations.focus';
-    this.subscription = service.onDidChange(() => this.update());
+    this.subscriptions = [service.onDidChange(() => this.update()), vscode.window.onDidChangeActiveTextEditor(() => this.update())];
     this.update();
   }
 
   private update(): void {
-    const states = this.service.projects;
+    const states = activeProjects(this.service.projects, vscode.window.activeTextEditor?.document.uri);
     if (states.length === 0) {
       this.item.hide();
       return;
     }
-    this.item.text = textFor(states);
+    const prefix = states.length === 1 && this.service.projects.length > 1 ? `${path.basename(states[0].project.root)}: ` : '';
+    this.item.text = textFor(states).replace(/^(\$\([^)]+\) )?/, (icon) => `${icon}${prefix}`);
     this.item.tooltip = states.map((s) => `${s.project.root}: ${s.error ?? healthOf(s)}`).join('\n');
     this.item.show();
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
+}
+
+/** The project holding the active editor's file (the innermost one), else every project. */
+function activeProjects(states: readonly ProjectState[], active: vscode.Uri | undefined): readonly ProjectState[] {
+  if (active?.scheme !== 'file') return states;
+  const inside = (root: string) => {
+    const relative = path.relative(root, active.fsPath);
+    return !relative.startsWith('..') && !path.isAbsolute(relative);
+  };
+  const containing = states.filter((s) => inside(s.project.root));
+  if (containing.length === 0) return states;
+  return [containing.reduce((inner, s) => (s.project.root.length > inner.project.root.length ? s : inner))];
 }
 
 function textFor(states: readonly ProjectState[]): string {
