@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { isMigrateError } from '../../core/errors';
+import { withProgress } from '../progress';
 import type { ProjectState } from '../projects/projectState';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
-import { withProgress } from '../progress';
 import { markMigration } from './resolve';
 import { UserFacingError } from './userError';
 

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { migrationNameProblem } from '../../core/operations/create';
 import type { ProjectDatabase } from '../../core/connect';
 import type { MigrationPlan } from '../../core/engine/migrationEngine';
+import { migrationNameProblem } from '../../core/operations/create';
+import { withProgress } from '../progress';
 import type { Core } from '../projects/loadCore';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
-import { withProgress } from '../progress';
 import { requireEngine } from './requireEngine';
 import { Cancelled } from './userError';
 
@@ -36,9 +36,8 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
   const create = async (db: ProjectDatabase, core: Core) =>
     core.createMigration(requireEngine(db, 'Creating a migration'), state.project.migrationsDir, { name, draft: mode === 'draft', acceptDataLoss: plan.warnings.length > 0 });
   const result = await withProgress(mode === 'draft' ? 'Writing the draft migration…' : 'Creating and applying the migration…', () =>
-      mode === 'draft' ? ctx.access.read(state.project, create) : ctx.access.write(state.project, 'Create Migration', create),
-    )
-    .finally(() => void ctx.projects.refresh());
+    mode === 'draft' ? ctx.access.read(state.project, create) : ctx.access.write(state.project, 'Create Migration', create),
+  ).finally(() => void ctx.projects.refresh());
   if (!result.dir || !result.name) {
     void ctx.prompts.info('Already in sync: the schema matches the migration history, no migration was created.');
     return;

@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import type { DiffSource } from '../../core/engine/migrationEngine';
 import type { MigrationsFolder } from '../../core/migrations/folder';
 import type { MigrationStatus, PrismaProject } from '../../core/types';
+import { withProgress } from '../progress';
 import type { ProjectState } from '../projects/projectState';
 import { migrationArgument, projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
-import { withProgress } from '../progress';
 import { requireEngine } from './requireEngine';
 import { Cancelled, UserFacingError } from './userError';
 

@@ -1,6 +1,6 @@
+import { withProgress } from '../progress';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
-import { withProgress } from '../progress';
 import { Cancelled } from './userError';
 
 /**

@@ -1,6 +1,6 @@
+import { withProgress } from '../progress';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
-import { withProgress } from '../progress';
 
 /** The full status, drift included, as a read-only text document (what `prisma-migrations status` prints). */
 export async function showStatusCommand(ctx: CommandContext, arg: unknown): Promise<void> {

@@ -13,10 +13,10 @@ import { type Core, loadCore } from './loadCore';
 
 /**
  * The one way the extension reaches a dev database: it resolves which database (the user's choice in
- * secret storage, else prisma.config.ts / .env, else the embedded default) and the schema as saved now,
- * refuses in Restricted Mode,
- * guards commands that rewrite it (allowed dev hosts, one command at a time), and closes the connection
- * after each use so the user's own app is never locked out of a SQLite file.
+ * secret storage, else prisma.config.ts / .env, else the embedded default) and reads the schema as saved
+ * now; it refuses in Restricted Mode, guards commands that rewrite the database (allowed dev hosts, one
+ * command at a time), and closes the connection after each use so the user's own app is never locked
+ * out of a SQLite file.
  */
 export class DatabaseAccess {
   private readonly locks = new DatabaseLocks();
