@@ -349,6 +349,17 @@ describe('findProjects', () => {
     assert.equal(projects[1].provider, 'postgresql');
     assert.deepEqual(failures, ['tools/broken']);
   });
+
+  test("does not walk a project's migrations folder (hundreds of folders, never a project)", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'pm-walk-'));
+    temporary.push(root);
+    mkdirSync(path.join(root, 'prisma', 'migrations', '20260101000000_init', 'nested'), { recursive: true });
+    writeFileSync(path.join(root, 'prisma', 'schema.prisma'), 'datasource db {\n  provider = "sqlite"\n}\n');
+    // A stray schema inside the migrations folder would otherwise be reported as a second project.
+    writeFileSync(path.join(root, 'prisma', 'migrations', '20260101000000_init', 'nested', 'schema.prisma'), 'datasource db {\n  provider = "sqlite"\n}\n');
+    const projects = await findProjects(root, { trusted: true, env: {} });
+    assert.deepEqual(projects.map((p) => path.relative(root, p.schemaPath)), [path.join('prisma', 'schema.prisma')]);
+  });
 });
 
 test('no warning or error shows the password', () => {

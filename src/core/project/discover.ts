@@ -112,6 +112,8 @@ export async function findProjects(root: string, options: FindProjectsOptions): 
   const { onError, ...discoverOptions } = options;
   const projects: PrismaProject[] = [];
   const claimed = new Set<string>();
+  // A migrations folder holds hundreds of migration folders and never a project: not walked.
+  const migrationFolders = new Set<string>();
   let level = [path.resolve(root)];
   for (let depth = 0; depth <= MAX_DEPTH && level.length > 0; depth += 1) {
     const next: string[] = [];
@@ -123,6 +125,7 @@ export async function findProjects(root: string, options: FindProjectsOptions): 
           if (!project.schemaFiles.some((file) => claimed.has(file.path))) {
             projects.push(project);
             for (const file of project.schemaFiles) claimed.add(file.path);
+            migrationFolders.add(path.resolve(project.migrationsDir));
           }
         } catch (error) {
           if (!isMigrateError(error)) throw error;
@@ -130,8 +133,9 @@ export async function findProjects(root: string, options: FindProjectsOptions): 
         }
       }
       for (const entry of entries) {
-        const skipped = entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name);
-        if (entry.isDirectory() && !skipped) next.push(path.join(folder, entry.name));
+        const child = path.join(folder, entry.name);
+        const skipped = entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name) || migrationFolders.has(child);
+        if (entry.isDirectory() && !skipped) next.push(child);
       }
     }
     level = next.sort();
