@@ -1,5 +1,5 @@
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import { SchemaEngineWasm } from '@prisma/migrate/dist/SchemaEngineWasm.js';
+import type { SchemaEngineWasm } from '@prisma/migrate/dist/SchemaEngineWasm.js';
 import type {
   DiffTarget,
   EvaluateDataLossOutput,
@@ -53,8 +53,15 @@ export interface EngineOptions {
 
 type Wrapper = SchemaEngineWasm;
 type ErrorRegistry = ReturnType<typeof bindMigrationAwareSqlAdapterFactory>['errorRegistry'];
-/** The wrapper's constructor is private in its typings; `setup()` would load the `.wasm` from where 7.10 does not ship it. */
-const SchemaEngineWasmClass = SchemaEngineWasm as unknown as new (options: { engine: SchemaEngine; errorRegistry: ErrorRegistry }) => Wrapper;
+/**
+ * Prisma's wrapper class, loaded with the engine (importing it costs ~0.3 s, which reading the status does
+ * not need). Its constructor is private in its typings; `setup()` would load the `.wasm` from where 7.10
+ * does not ship it.
+ */
+async function wrapperClass(): Promise<new (options: { engine: SchemaEngine; errorRegistry: ErrorRegistry }) => Wrapper> {
+  const module = await import('@prisma/migrate/dist/SchemaEngineWasm.js');
+  return module.SchemaEngineWasm as unknown as new (options: { engine: SchemaEngine; errorRegistry: ErrorRegistry }) => Wrapper;
+}
 
 interface LoadedEngine {
   /** Prisma's wrapper: its error and panic handling. */
@@ -315,7 +322,8 @@ export class MigrationEngine implements HistoryBackend {
     this.loaded ??= (async () => {
       const bound = bindMigrationAwareSqlAdapterFactory(this.options.database.factory);
       const raw = await newSchemaEngine(this.options.schemaFiles, bound, this.options.log ?? (() => {}));
-      const wrapper = new SchemaEngineWasmClass({ engine: raw, errorRegistry: bound.errorRegistry });
+      const Wrapper = await wrapperClass();
+      const wrapper = new Wrapper({ engine: raw, errorRegistry: bound.errorRegistry });
       return { wrapper, raw, registry: bound.errorRegistry };
     })().catch((error: unknown) => {
       this.loaded = undefined;

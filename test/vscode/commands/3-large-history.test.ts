@@ -57,7 +57,7 @@ describe(`a project with ${COUNT.toLocaleString('en')} applied migrations`, func
       'the view did not list the migrations',
       () => {
         const node = api.tree.getChildren().find((n) => n.kind === 'project' && path.basename(n.state.project.root) === APP);
-        if (!node) return undefined;
+        if (!node || node.state.loading) return undefined;
         const children = api.tree.getChildren(node).filter((n) => n.kind === 'migration');
         return children.length === COUNT ? children.map((n) => api.tree.getTreeItem(n)) : undefined;
       },
