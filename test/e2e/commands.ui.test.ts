@@ -58,7 +58,7 @@ describe('the commands on the example project, in the workbench', () => {
     const text = await dialog.innerText();
     assert.match(text, /cannot run on the dev database/);
     assert.match(text, /required column `fullName`.*2 rows/s);
-    await poll('the planned SQL was not shown beside', async () => (await page.locator(selectors.tabs, { hasText: 'Planned migration.sql' }).count()) > 0);
+    await poll('the planned SQL was not shown', async () => (await page.locator(selectors.tabs, { hasText: 'Planned migration.sql' }).count()) > 0);
     await shot('create-unexecutable');
     await dialog.locator('.monaco-button', { hasText: 'Create Draft' }).click();
     draft = await poll('no draft migration folder appeared', () => {

@@ -58,7 +58,7 @@ async function chooseMode(ctx: CommandContext, plan: MigrationPlan): Promise<Mod
     if (answer !== 'Create Empty Draft') throw new Cancelled();
     return 'draft';
   }
-  await ctx.documents.show('Planned migration.sql', previewText(plan), { beside: true });
+  await ctx.documents.show('Planned migration.sql', previewText(plan));
   if (plan.unexecutableSteps.length > 0) {
     const answer = await ctx.prompts.confirm(
       'This migration cannot run on the dev database as it is.',
@@ -84,7 +84,7 @@ async function chooseMode(ctx: CommandContext, plan: MigrationPlan): Promise<Mod
       { label: 'Create and apply', detail: 'Writes the migration and applies it to the dev database.', mode: 'apply' as const },
       { label: 'Create only (draft)', detail: 'Writes the migration without applying it, and opens it for editing.', mode: 'draft' as const },
     ],
-    { placeHolder: 'The SQL is shown beside. Create the migration?' },
+    { placeHolder: 'The planned SQL is open in the editor. Create the migration?' },
   );
   if (!picked) throw new Cancelled();
   return picked.mode;

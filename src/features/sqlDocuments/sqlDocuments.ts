@@ -29,10 +29,10 @@ export class SqlDocuments implements vscode.TextDocumentContentProvider, vscode.
     return uri;
   }
 
-  async show(title: string, content: string, options: { beside?: boolean } = {}): Promise<vscode.TextEditor> {
+  async show(title: string, content: string): Promise<vscode.TextEditor> {
     const document = await vscode.workspace.openTextDocument(this.create(title, content));
     const typed = document.languageId === 'plaintext' && title.endsWith('.sql') ? await vscode.languages.setTextDocumentLanguage(document, 'sql') : document;
-    return vscode.window.showTextDocument(typed, { preview: true, viewColumn: options.beside ? vscode.ViewColumn.Beside : undefined });
+    return vscode.window.showTextDocument(typed, { preview: true });
   }
 
   dispose(): void {
