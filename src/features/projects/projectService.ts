@@ -35,14 +35,17 @@ export class ProjectService implements vscode.Disposable {
     private readonly access: DatabaseAccess,
     store: DevDatabaseStore,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/{*.prisma,migration.sql,migration_lock.toml,prisma.config.*,.env}');
     const onFileChange = (uri: vscode.Uri) => {
       if (!uri.path.includes('/node_modules/') && readSettings(uri).autoRefresh) this.refreshSoon();
     };
-    watcher.onDidChange(onFileChange, this, this.disposables);
-    watcher.onDidCreate(onFileChange, this, this.disposables);
-    watcher.onDidDelete(onFileChange, this, this.disposables);
-    this.disposables.push(watcher);
+    // Deleting a migration folder reports the folder only, not the migration.sql inside: hence the second glob.
+    for (const glob of ['**/{*.prisma,migration.sql,migration_lock.toml,prisma.config.*,.env}', '**/migrations/*']) {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob);
+      watcher.onDidChange(onFileChange, this, this.disposables);
+      watcher.onDidCreate(onFileChange, this, this.disposables);
+      watcher.onDidDelete(onFileChange, this, this.disposables);
+      this.disposables.push(watcher);
+    }
     vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh(), this, this.disposables);
     vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh(), this, this.disposables);
     vscode.workspace.onDidChangeConfiguration(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -223,5 +223,14 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     assert.match(right.getText(), /CREATE TABLE "Post"/);
     assert.match(tab.label, /add_posts: schema before ↔ after/);
     prompts.reset();
+  });
+
+  it('refreshes by itself when a migration folder appears or is deleted (file watchers, no Refresh)', async () => {
+    const dir = path.join(migrationsDir(), '29990101000000_by_hand');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'migration.sql'), 'SELECT 1;\n');
+    await waitFor(() => `the new folder was not listed: ${migrationRows(api, APP).join(', ')}`, () => migrationRows(api, APP).includes('29990101000000_by_hand: pending'));
+    rmSync(dir, { recursive: true });
+    await waitFor(() => `the deleted folder was still listed: ${migrationRows(api, APP).join(', ')}`, () => !migrationRows(api, APP).some((row) => row.includes('by_hand')));
   });
 });
