@@ -1,0 +1,117 @@
+/** One SQL statement of a migration, with where it starts and what the linter matches against. */
+export interface SqlStatement {
+  /** The statement as written (comments inside kept), without the terminating `;`. */
+  text: string;
+  /** 1-based line and column of its first token. */
+  line: number;
+  column: number;
+  /** Upper-cased, single-spaced, with comments removed and every string literal replaced by `''`. */
+  normalized: string;
+  /** The string literals it contains, in order (`'a''b'` → `a'b`). */
+  strings: string[];
+}
+
+export interface SqlComment {
+  text: string;
+  /** 1-based line it starts on. */
+  line: number;
+}
+
+export interface SplitScript {
+  statements: SqlStatement[];
+  comments: SqlComment[];
+}
+
+/**
+ * Splits a migration script into statements at top-level `;`, skipping quotes, identifiers, line and
+ * (nested) block comments and PostgreSQL dollar-quoted bodies, so a `;` inside a function body or a
+ * string never ends a statement. Only for linting: the engine, not this, runs and diffs SQL.
+ */
+export function splitStatements(script: string): SplitScript {
+  const statements: SqlStatement[] = [];
+  const comments: SqlComment[] = [];
+  let start = -1;
+  let normalized = '';
+  let strings: string[] = [];
+  let i = 0;
+  const lineStarts = [0];
+  for (let k = 0; k < script.length; k += 1) if (script[k] === '\n') lineStarts.push(k + 1);
+  const position = (offset: number) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low] + 1 };
+  };
+  const begin = (offset: number) => {
+    if (start < 0) start = offset;
+  };
+  const finish = (end: number) => {
+    if (start >= 0) {
+      statements.push({ text: script.slice(start, end).trim(), ...position(start), normalized: normalized.replace(/\s+/g, ' ').trim().toUpperCase(), strings });
+    }
+    start = -1;
+    normalized = '';
+    strings = [];
+  };
+
+  while (i < script.length) {
+    const char = script[i];
+    const next = script[i + 1];
+    if (char === '-' && next === '-') {
+      const end = script.indexOf('\n', i);
+      const stop = end < 0 ? script.length : end;
+      comments.push({ text: script.slice(i + 2, stop).trim(), line: position(i).line });
+      normalized += ' ';
+      i = stop;
+    } else if (char === '/' && next === '*') {
+      let depth = 1;
+      let j = i + 2;
+      while (j < script.length && depth > 0) {
+        if (script[j] === '/' && script[j + 1] === '*') (depth += 1), (j += 2);
+        else if (script[j] === '*' && script[j + 1] === '/') (depth -= 1), (j += 2);
+        else j += 1;
+      }
+      comments.push({ text: script.slice(i + 2, Math.max(i + 2, j - 2)).trim(), line: position(i).line });
+      normalized += ' ';
+      i = j;
+    } else if (char === "'") {
+      begin(i);
+      let j = i + 1;
+      let value = '';
+      while (j < script.length) {
+        if (script[j] === "'" && script[j + 1] === "'") (value += "'"), (j += 2);
+        else if (script[j] === "'") break;
+        else (value += script[j]), (j += 1);
+      }
+      strings.push(value);
+      normalized += "''";
+      i = j + 1;
+    } else if (char === '"' || char === '`') {
+      begin(i);
+      const end = script.indexOf(char, i + 1);
+      const stop = end < 0 ? script.length : end + 1;
+      normalized += script.slice(i, stop);
+      i = stop;
+    } else if (char === '$' && /^\$[A-Za-z_]*\$/.test(script.slice(i, i + 64))) {
+      begin(i);
+      const tag = /^\$[A-Za-z_]*\$/.exec(script.slice(i, i + 64))![0];
+      const end = script.indexOf(tag, i + tag.length);
+      const stop = end < 0 ? script.length : end + tag.length;
+      normalized += ' $BODY$ ';
+      i = stop;
+    } else if (char === ';') {
+      finish(i);
+      i += 1;
+    } else {
+      if (!/\s/.test(char)) begin(i);
+      normalized += char;
+      i += 1;
+    }
+  }
+  finish(script.length);
+  return { statements, comments };
+}
