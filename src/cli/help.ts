@@ -17,7 +17,7 @@ Commands:
   apply      apply pending migrations (deploy semantics)
   resolve    mark a failed migration applied or rolled back
   reset      drop everything in the dev database and re-apply all migrations
-  check      breaking-change findings of the next migration
+  check      breaking-change findings of the next migration and of unapplied migration SQL
   execute    run a SQL file on the database (e.g. a seed)
 
 Without a configured URL, SQLite projects use prisma/dev.db and PostgreSQL projects an embedded
@@ -73,7 +73,9 @@ ${COMMON}`,
   check: `Usage: prisma-migrations check [--json]
 
 Lists what the next migration (schema compared to the migration history) would break, with counts from
-the database. Exit code: 1 when any finding is a warning or an error, 0 otherwise, 2 on error.
+the database, and what the SQL of migrations not applied yet would do (dropped data, locks, steps that
+fail on populated tables; see docs/rules.md). Exit code: 1 when any finding is a warning or an error, 0
+otherwise, 2 on error.
 
   --json   findings as JSON: [{"rule","severity","message","file","line","column"}]
 

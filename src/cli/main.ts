@@ -2,12 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { findingsOf, failsCheck } from '../core/check/findings';
+import { lintPendingMigrations } from '../core/check/pendingSql';
 import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
 import { createMigration } from '../core/operations/create';
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
+import { migrationStatuses } from '../core/migrations/history';
 import { discoverProject } from '../core/project/discover';
 import type { PrismaProject } from '../core/types';
 import { HELP } from './help';
@@ -208,8 +210,10 @@ const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
 
   async check(ctx) {
     const engine = requireEngine(ctx, 'check');
-    const plan = await engine.planMigration(readMigrationsFolder(ctx.project.migrationsDir));
-    const findings = await findingsOf(ctx.project, plan);
+    const folder = readMigrationsFolder(ctx.project.migrationsDir);
+    const plan = await engine.planMigration(folder);
+    const statuses = migrationStatuses(folder.migrations, (await engine.readMigrationRows()) ?? []);
+    const findings = [...(await findingsOf(ctx.project, plan)), ...lintPendingMigrations(folder, statuses, ctx.project.provider)];
     if (ctx.values.json) {
       ctx.output.out(JSON.stringify(findings, null, 2));
     } else if (findings.length === 0) {

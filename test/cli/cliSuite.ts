@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main';
@@ -131,6 +131,22 @@ export function cliSuite(label: string, target: CliTarget): void {
         (value as { migrations: Array<{ status: string }> }).migrations.map((m) => m.status),
         ['applied', 'applied', 'pending'],
       );
+    });
+
+    it('check also lints the SQL of migrations not applied yet, with positions in migration.sql', async () => {
+      const dir = project.addMigration('29990101000000_by_hand', `-- written by hand\nDROP TABLE IF EXISTS "Nope";\n`);
+      try {
+        const { code, value } = await json('check');
+        assert.equal(code, 1);
+        const findings = value as Array<{ rule: string; file: string; line: number; column: number }>;
+        assert.deepEqual(
+          findings.filter((f) => f.rule.startsWith('sql-')).map((f) => [f.rule, f.file, f.line, f.column]),
+          [['sql-drop-table', path.join(dir, 'migration.sql'), 2, 1]],
+          'the pending draft (ADD COLUMN … DEFAULT) has nothing to report, the hand-written one has',
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('diff between the four sources, with Prisma exit codes under --exit-code', async () => {
