@@ -3,6 +3,7 @@ import type { CommandContext } from './features/commands/commandContext';
 import { registerCommands } from './features/commands/commandTable';
 import { type Prompts, vscodePrompts } from './features/commands/prompts';
 import { DevDatabaseStore } from './features/devDatabase/devDatabaseStore';
+import { MigrationsLanguageClient } from './features/languageClient/languageClient';
 import { Logger } from './features/logger';
 import { MigrationsTreeProvider } from './features/migrationsView/migrationsTree';
 import { DatabaseAccess } from './features/projects/databaseAccess';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const view = vscode.window.createTreeView('prismaMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true });
   const documents = new SqlDocuments();
   const ctx: CommandContext = { projects, access, store, documents, log, prompts: vscodePrompts };
+  const languageClient = new MigrationsLanguageClient(context, log);
   context.subscriptions.push(
     log,
     store,
@@ -42,11 +44,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     new MigrationStatusItem(projects),
     view.onDidChangeVisibility((event) => projects.setVisible(event.visible)),
     ...registerCommands(ctx),
+    languageClient,
   );
   projects.setVisible(view.visible);
   // After activation has returned: the first refresh loads the core (drivers, engine glue, config loader),
-  // about a second of work the extension host should not count as, or wait for in, activation.
-  const firstRefresh = setTimeout(() => void projects.refresh(), 0);
+  // about a second of work the extension host should not count as, or wait for in, activation; the
+  // language server is a process of its own.
+  const firstRefresh = setTimeout(() => {
+    void projects.refresh();
+    void languageClient.start();
+  }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(firstRefresh) });
   void revealOnce(context);
   const activationMs = performance.now() - started;

@@ -1,6 +1,7 @@
 import { type SqlStatement, splitStatements } from './sqlStatements';
 
-export type SqlDialect = 'sqlite' | 'postgresql' | 'mysql';
+/** `generic` when the migrations folder names no provider: only the rules that hold everywhere. */
+export type SqlDialect = 'sqlite' | 'postgresql' | 'mysql' | 'generic';
 export type SqlSeverity = 'error' | 'warning' | 'info';
 
 export interface SqlFinding {
