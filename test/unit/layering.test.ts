@@ -18,3 +18,11 @@ it('src/core never imports vscode (the CLI and the language server run it outsid
   const offenders = files.filter((file) => /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(file, 'utf8')));
   assert.deepEqual(offenders, []);
 });
+
+it('the language server and what it shares with the client never import vscode or the extension', () => {
+  const src = path.resolve(__dirname, '../../src');
+  const files = [...sourceFiles(path.join(src, 'server')), ...sourceFiles(path.join(src, 'shared'))];
+  assert.ok(files.length >= 3, 'expected the server and shared sources');
+  const offenders = files.filter((file) => /from ['"](vscode|vscode-languageclient[^'"]*|\.\.\/features\/[^'"]*|\.\.\/extension)['"]/.test(readFileSync(file, 'utf8')));
+  assert.deepEqual(offenders, []);
+});
