@@ -70,14 +70,16 @@ Drops every table and all data in the dev database, then applies all migrations.
   --force   required: confirms that all data in the database is lost
 
 ${COMMON}`,
-  check: `Usage: prisma-migrations check [--json]
+  check: `Usage: prisma-migrations check [--format text|json|sarif|github] [--json]
 
 Lists what the next migration (schema compared to the migration history) would break, with counts from
 the database, and what the SQL of migrations not applied yet would do (dropped data, locks, steps that
 fail on populated tables; see docs/rules.md). Exit code: 1 when any finding is a warning or an error, 0
 otherwise, 2 on error.
 
-  --json   findings as JSON: [{"rule","severity","message","file","line","column"}]
+  --format json     findings as JSON: [{"rule","severity","message","file","line","column"}] (also --json)
+  --format sarif    SARIF 2.1.0, for code scanning (paths relative to the working folder)
+  --format github   GitHub Actions annotations (::error file=…,line=…::message), one per finding
 
 ${COMMON}`,
   execute: `Usage: prisma-migrations execute --file <script.sql>

@@ -12,6 +12,7 @@ import { readMigrationsFolder } from '../core/migrations/folder';
 import { migrationStatuses } from '../core/migrations/history';
 import { discoverProject } from '../core/project/discover';
 import type { PrismaProject } from '../core/types';
+import { FINDING_FORMATS, type FindingFormat, formatFindings } from './findingFormats';
 import { HELP } from './help';
 import { formatStatus } from '../core/operations/statusText';
 import { type Output, statusJson } from './output';
@@ -31,7 +32,7 @@ const COMMAND_OPTIONS = {
   apply: {},
   resolve: { applied: { type: 'string' }, 'rolled-back': { type: 'string' } },
   reset: { force: { type: 'boolean' } },
-  check: { json: { type: 'boolean' } },
+  check: { json: { type: 'boolean' }, format: { type: 'string' } },
   execute: { file: { type: 'string' } },
 } as const;
 
@@ -120,6 +121,9 @@ function validateArguments(command: Command, values: Values): void {
     throw usage('give exactly one of --applied <migration> or --rolled-back <migration>');
   }
   if (command === 'execute' && !values.file) throw usage('--file is required');
+  if (command === 'check' && values.format !== undefined && !FINDING_FORMATS.includes(values.format as FindingFormat)) {
+    throw usage(`--format must be one of ${FINDING_FORMATS.join(', ')}`);
+  }
   if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
 }
 
@@ -214,8 +218,10 @@ const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
     const plan = await engine.planMigration(folder);
     const statuses = migrationStatuses(folder.migrations, (await engine.readMigrationRows()) ?? []);
     const findings = [...(await findingsOf(ctx.project, plan)), ...lintPendingMigrations(folder, statuses, ctx.project.provider)];
-    if (ctx.values.json) {
-      ctx.output.out(JSON.stringify(findings, null, 2));
+    const format = ctx.values.json ? 'json' : ((ctx.values.format as FindingFormat | undefined) ?? 'text');
+    if (format !== 'text') {
+      const formatted = formatFindings(findings, format, ctx.cwd);
+      if (formatted) ctx.output.out(formatted);
     } else if (findings.length === 0) {
       ctx.output.out(plan.hasChanges ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
     } else {

@@ -144,6 +144,20 @@ export function cliSuite(label: string, target: CliTarget): void {
           [['sql-drop-table', path.join(dir, 'migration.sql'), 2, 1]],
           'the pending draft (ADD COLUMN … DEFAULT) has nothing to report, the hand-written one has',
         );
+        const relative = path.relative(project.root, path.join(dir, 'migration.sql')).split(path.sep).join('/');
+        const github = await run('check', '--format', 'github');
+        assert.equal(github.code, 1);
+        assert.ok(github.stdout.split('\n').includes(`::warning file=${relative},line=2,col=1,title=sql-drop-table::Drops the table "Nope" and every row in it.`), github.stdout);
+        const sarif = await run('check', '--format', 'sarif');
+        const log = JSON.parse(sarif.stdout) as { version: string; runs: Array<{ results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }> };
+        assert.equal(log.version, '2.1.0');
+        const result = log.runs[0].results.find((r) => r.ruleId === 'sql-drop-table');
+        assert.equal(result?.level, 'warning');
+        assert.deepEqual(result?.locations[0].physicalLocation.artifactLocation.uri, relative);
+        assert.equal(result?.locations[0].physicalLocation.region.startLine, 2);
+        const bad = await run('check', '--format', 'xml');
+        assert.equal(bad.code, 2);
+        assert.match(bad.stderr, /--format must be one of text, json, sarif, github/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
