@@ -13,7 +13,7 @@ export type MigrationsNode =
   | { kind: 'migration'; state: ProjectState; migration: MigrationStatus }
   | { kind: 'message'; state: ProjectState; text: string; icon: string; contextValue: string; command?: vscode.Command; description?: string; tooltip?: string };
 
-export const STATUS_ICON: Record<MigrationStatusKind, [icon: string, color: string]> = {
+const STATUS_ICON: Record<MigrationStatusKind, [icon: string, color: string]> = {
   applied: ['pass', 'testing.iconPassed'],
   pending: ['circle-large-outline', 'charts.yellow'],
   failed: ['error', 'testing.iconFailed'],
@@ -22,7 +22,7 @@ export const STATUS_ICON: Record<MigrationStatusKind, [icon: string, color: stri
   missingLocally: ['question', 'charts.purple'],
 };
 
-export const STATUS_WORDS: Record<MigrationStatusKind, string> = {
+const STATUS_WORDS: Record<MigrationStatusKind, string> = {
   applied: 'applied',
   pending: 'pending',
   failed: 'failed',

@@ -11,7 +11,7 @@ import { loadCore } from './loadCore';
 import type { ProjectState } from './projectState';
 
 /** While the view is visible, the database is read at most this often unless files or commands change it. */
-export const POLL_INTERVAL_MS = 30_000;
+const POLL_INTERVAL_MS = 30_000;
 /** File events come in bursts (a git checkout, a save-all): one refresh for the burst. */
 const FILE_EVENT_DEBOUNCE_MS = 300;
 
