@@ -1,7 +1,6 @@
-import { getDMMF } from '@prisma/internals';
 import type { MigrationPlan } from '../engine/migrationEngine';
-import { MigrateError } from '../errors';
 import { findDeclaration, indexDeclarations, type Declaration } from '../schema/declarations';
+import { tableShapes } from '../schema/tableShapes';
 import type { PrismaProject, SchemaPosition } from '../types';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -122,16 +121,11 @@ function unquote(identifier: string): string {
 }
 
 async function modelNames(project: PrismaProject): Promise<ModelNames[]> {
-  try {
-    const dmmf = await getDMMF({ datamodel: project.engineSchemaFiles.map((f) => [f.path, f.content] as [string, string]) });
-    return dmmf.datamodel.models.map((model) => ({
-      name: model.name,
-      dbName: model.dbName ?? model.name,
-      fields: new Map(model.fields.filter((f) => f.kind !== 'object').map((f) => [f.name, f.dbName ?? f.name])),
-    }));
-  } catch (error) {
-    throw new MigrateError('schema', `The schema is not valid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  return (await tableShapes(project.engineSchemaFiles)).map((table) => ({
+    name: table.model,
+    dbName: table.table,
+    fields: new Map(table.columns.map((c) => [c.field, c.column])),
+  }));
 }
 
 function datasourcePosition(project: PrismaProject, declarations: readonly Declaration[]): SchemaPosition {
