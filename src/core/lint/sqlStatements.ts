@@ -1,3 +1,5 @@
+import { lineColumns } from '../text/lineColumns';
+
 /** One SQL statement of a migration, with where it starts and what the linter matches against. */
 export interface SqlStatement {
   /** The statement as written (comments inside kept), without the terminating `;`. */
@@ -34,18 +36,7 @@ export function splitStatements(script: string): SplitScript {
   let normalized = '';
   let strings: string[] = [];
   let i = 0;
-  const lineStarts = [0];
-  for (let k = 0; k < script.length; k += 1) if (script[k] === '\n') lineStarts.push(k + 1);
-  const position = (offset: number) => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - lineStarts[low] + 1 };
-  };
+  const position = lineColumns(script);
   const begin = (offset: number) => {
     if (start < 0) start = offset;
   };

@@ -1,3 +1,4 @@
+import { lineColumns } from '../text/lineColumns';
 import type { SchemaFile, SchemaPosition } from '../types';
 
 /** The value of a datasource property, as far as discovery cares. */
@@ -106,8 +107,8 @@ function decodeString(literal: string): string {
 
 function scanFile(file: SchemaFile): DatasourceBlock | undefined {
   const tokens = tokenize(file.content);
-  const lineStarts = lineStartOffsets(file.content);
-  const positionOf = (offset: number): SchemaPosition => positionAt(file.path, lineStarts, offset);
+  const lineColumnOf = lineColumns(file.content);
+  const positionOf = (offset: number): SchemaPosition => ({ file: file.path, ...lineColumnOf(offset) });
   let depth = 0;
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i];
@@ -187,24 +188,7 @@ function isPunct(token: Token | undefined, char: string): boolean {
   return token?.kind === 'punct' && token.text === char;
 }
 
-function lineStartOffsets(content: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < content.length; i += 1) if (content[i] === '\n') starts.push(i + 1);
-  return starts;
-}
-
-function positionAt(file: string, lineStarts: number[], offset: number): SchemaPosition {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { file, line: low + 1, column: offset - lineStarts[low] + 1 };
-}
-
 /** 1-based position of a UTF-16 offset (what JavaScript strings, VS Code and Prisma's linter all count). */
 export function positionOfOffset(file: SchemaFile, offset: number): SchemaPosition {
-  return positionAt(file.path, lineStartOffsets(file.content), offset);
+  return { file: file.path, ...lineColumns(file.content)(offset) };
 }
