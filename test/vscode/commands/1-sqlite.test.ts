@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'mocha';
+import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import type { Prompts } from '../../../src/features/commands/prompts';
 import { waitFor } from '../shared';
-import { extensionApi, migrationNode, migrationRows, projectNode, ScriptedPrompts, sqlite, workspaceRoot } from './helpers';
+import { commandSession, migrationNode, migrationRows, projectNode, sqlite, workspaceRoot } from './helpers';
 
 const APP = 'sqlite-app';
 const SCHEMA_HEAD = 'datasource db {\n  provider = "sqlite"\n}\n\n';
@@ -15,29 +14,17 @@ const POST = '\nmodel Post {\n  id    Int    @id @default(autoincrement())\n  ti
 
 describe('a SQLite project: the Migrations view and the commands', function () {
   this.timeout(60_000);
+  const session = commandSession(APP);
+  const { prompts, run } = session;
   let api: ExtensionApi;
-  let prompts: ScriptedPrompts;
-  let previous: Prompts;
+  before(() => {
+    api = session.api;
+  });
   const root = () => path.join(workspaceRoot(), APP, 'prisma');
   const devDb = () => path.join(root(), 'dev.db');
   const migrationsDir = () => path.join(root(), 'migrations');
   const folders = () => readdirSync(migrationsDir()).filter((name) => /^\d{14}_/.test(name));
   const writeSchema = (models: string) => writeFileSync(path.join(root(), 'schema.prisma'), SCHEMA_HEAD + models);
-  const run = async (command: string, arg: unknown = projectNode(api, APP)) => {
-    await vscode.commands.executeCommand(command, arg);
-    await api.projects.refresh();
-  };
-
-  before(async () => {
-    api = await extensionApi();
-    prompts = new ScriptedPrompts();
-    previous = api.setPrompts(prompts);
-    await api.projects.refresh();
-  });
-
-  after(() => {
-    api.setPrompts(previous);
-  });
 
   it('has one root per project, labelled with its folder and database, never a password', () => {
     const roots = api.tree.getChildren().map((node) => api.tree.getTreeItem(node));

@@ -4,33 +4,22 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import type { Prompts } from '../../../src/features/commands/prompts';
-import { extensionApi, migrationRows, postgres, projectNode, ScriptedPrompts, stateOf, workspaceRoot } from './helpers';
+import { commandSession, migrationRows, postgres, stateOf, workspaceRoot } from './helpers';
 
 const APP = 'pg-app';
 const PROD_URL = 'postgresql://admin:s3cret-pw@db.prod.example.invalid:5432/app';
 
 describe('a PostgreSQL project: URL from .env, commands on the server, secrets and the dev-host guard', function () {
   this.timeout(60_000);
+  const session = commandSession(APP);
+  const { prompts, run } = session;
   let api: ExtensionApi;
-  let prompts: ScriptedPrompts;
-  let previous: Prompts;
+  before(() => {
+    api = session.api;
+  });
   const prisma = () => path.join(workspaceRoot(), APP, 'prisma');
   const url = () => /DATABASE_URL="([^"]+)"/.exec(readFileSync(path.join(workspaceRoot(), APP, '.env'), 'utf8'))![1];
-  const run = async (command: string, arg: unknown = projectNode(api, APP)) => {
-    await vscode.commands.executeCommand(command, arg);
-    await api.projects.refresh();
-  };
-
-  before(async () => {
-    api = await extensionApi();
-    prompts = new ScriptedPrompts();
-    previous = api.setPrompts(prompts);
-    await api.projects.refresh();
-  });
-
   after(async () => {
-    api.setPrompts(previous);
     await vscode.workspace.getConfiguration('prismaMigrations').update('allowedDevHosts', undefined, vscode.ConfigurationTarget.Workspace);
   });
 

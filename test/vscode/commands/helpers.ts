@@ -9,6 +9,7 @@ import type { Prompts } from '../../../src/features/commands/prompts';
 import type { ExtensionApi } from '../../../src/extension';
 import type { MigrationsNode } from '../../../src/features/migrationsView/migrationsTree';
 import type { ProjectState } from '../../../src/features/projects/projectState';
+import { after, before } from 'mocha';
 import { extension, waitFor } from '../shared';
 
 export async function extensionApi(): Promise<ExtensionApi> {
@@ -104,6 +105,43 @@ export class ScriptedPrompts implements Prompts {
     }
     return Promise.resolve(this.script.shift());
   }
+}
+
+export interface CommandSession {
+  readonly api: ExtensionApi;
+  readonly prompts: ScriptedPrompts;
+  /** Runs a command (on the project's node unless `arg` says otherwise), then waits for the view's refresh. */
+  run(command: string, arg?: unknown): Promise<void>;
+}
+
+/**
+ * For a describe() about the project in `folder`: scripted prompts in place of the user's for its tests
+ * (the previous ones restored afterwards), a fresh view to start from, and a way to run commands.
+ */
+export function commandSession(folder: string): CommandSession {
+  let api: ExtensionApi | undefined;
+  let previous: Prompts | undefined;
+  const prompts = new ScriptedPrompts();
+  const session: CommandSession = {
+    get api() {
+      assert.ok(api, 'the session starts in before()');
+      return api;
+    },
+    prompts,
+    async run(command, arg) {
+      await vscode.commands.executeCommand(command, arg ?? projectNode(session.api, folder));
+      await session.api.projects.refresh();
+    },
+  };
+  before(async () => {
+    api = await extensionApi();
+    previous = api.setPrompts(prompts);
+    await api.projects.refresh();
+  });
+  after(() => {
+    if (api && previous) api.setPrompts(previous);
+  });
+  return session;
 }
 
 /** The tree's root for the project in `folder` (its folder name). */
