@@ -35,10 +35,9 @@ export function sqlDiagnostics(document: TextDocument, file: string, rulesDoc: s
   const docs = pathToFileURL(rulesDoc).toString();
   return lintMigrationSql(document.getText(), dialectOf(file)).map((finding) => {
     const line = finding.line - 1;
-    const lineEnd = document.offsetAt({ line: line + 1, character: 0 }) - document.offsetAt({ line, character: 0 });
-    const text = document.getText({ start: { line, character: 0 }, end: { line, character: lineEnd } }).replace(/\r?\n$/, '');
+    const lineLength = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '').length;
     return {
-      range: { start: { line, character: finding.column - 1 }, end: { line, character: Math.max(finding.column, text.length) } },
+      range: { start: { line, character: finding.column - 1 }, end: { line, character: Math.max(finding.column, lineLength) } },
       severity: SEVERITY[finding.severity],
       source: DIAGNOSTIC_SOURCE,
       code: finding.rule,

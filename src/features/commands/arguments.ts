@@ -4,6 +4,11 @@ import type { ProjectState } from '../projects/projectState';
 import type { CommandContext } from './commandContext';
 import { Cancelled, UserFacingError } from './userError';
 
+/** Migrations with a folder in the workspace (not those applied but missing locally). */
+export function isLocal(migration: MigrationStatus): boolean {
+  return migration.dir !== undefined;
+}
+
 /** A tree node, when the command was run from the Migrations view (arguments are `unknown` until narrowed). */
 function asNode(arg: unknown): MigrationsNode | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;

@@ -4,7 +4,7 @@ import type { MigrationsFolder } from '../../core/migrations/folder';
 import type { MigrationStatus, PrismaProject } from '../../core/types';
 import { withProgress } from '../progress';
 import type { ProjectState } from '../projects/projectState';
-import { migrationArgument, projectArgument } from './arguments';
+import { isLocal, migrationArgument, projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
 import { requireEngine } from './requireEngine';
 import { Cancelled, UserFacingError } from './userError';
@@ -29,8 +29,8 @@ export async function diffCommand(ctx: CommandContext, arg: unknown): Promise<vo
 
 /** The schema a migration leaves behind next to the one before it, in VS Code's diff editor. */
 export async function diffMigrationCommand(ctx: CommandContext, arg: unknown): Promise<void> {
-  const { state, migration } = await migrationArgument(ctx, arg, (m) => m.dir !== undefined, 'Compare which migration with the one before it?');
-  const local = state.report?.migrations.filter((m) => m.dir !== undefined) ?? [];
+  const { state, migration } = await migrationArgument(ctx, arg, isLocal, 'Compare which migration with the one before it?');
+  const local = state.report?.migrations.filter(isLocal) ?? [];
   const index = local.findIndex((m) => m.name === migration.name);
   const previous = index > 0 ? local[index - 1] : undefined;
   const [before, after] = await withProgress(`Replaying the history up to ${migration.name}…`, () =>
@@ -48,7 +48,7 @@ export async function diffMigrationCommand(ctx: CommandContext, arg: unknown): P
 }
 
 async function pickSide(ctx: CommandContext, state: ProjectState, placeHolder: string): Promise<Side> {
-  const migrations = state.report?.migrations.filter((m) => m.dir !== undefined) ?? [];
+  const migrations = state.report?.migrations.filter(isLocal) ?? [];
   const sides: Array<vscode.QuickPickItem & { side?: Side }> = [
     { label: 'Schema', description: 'schema.prisma as saved', side: { kind: 'schema', label: 'schema' } },
     { label: 'Migrations', description: `all ${migrations.length} in the migrations folder`, side: { kind: 'migrations', label: 'migrations' } },

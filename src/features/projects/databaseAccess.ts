@@ -35,10 +35,13 @@ export class DatabaseAccess {
     return core.effectiveUrl(project);
   }
 
-  /** Reads (status, drift, diff): waits for a running command on the same database instead of failing. */
-  async read<T>(project: PrismaProject, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
+  /**
+   * Reads (status, drift, diff): waits for a running command on the same database instead of failing.
+   * `resolved` is the project's `urlOf`, when the caller needed it already.
+   */
+  async read<T>(project: PrismaProject, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>, resolved?: ResolvedUrl): Promise<T> {
     assertTrusted();
-    const url = await this.urlOf(project);
+    const url = resolved ?? (await this.urlOf(project));
     return this.locks.read(url.url, () => this.withDatabase(project, url, false, fn));
   }
 

@@ -179,7 +179,7 @@ export class ProjectService implements vscode.Disposable {
           report.driftUnavailable = `Drift could not be checked: ${errorMessage(error)}`;
           this.log.warn(`Drift check of ${project.schemaPath} failed: ${errorMessage(error)}`);
         }
-      });
+      }, url);
     } catch (error) {
       state.error = errorMessage(error);
       this.log.error(`Could not read the migration status of ${project.schemaPath}`, error);
