@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'mocha';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { after, afterEach, before, describe, it } from 'mocha';
+import type { BrowserContext, Page } from 'playwright-core';
 import { uiSession } from './session';
-import { openWorkbench, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, treeRows, typeCommand, workbenchUrl } from './workbench';
+import { findNotification, hideNotificationCenter, openWorkbench, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand, workbenchUrl } from './workbench';
 
 const DIALOG = '.monaco-dialog-box';
-const NOTIFICATION = '.notifications-toasts .notification-list-item';
 
 describe('the commands on the example project, in the workbench', () => {
   let context: BrowserContext;
@@ -30,7 +29,6 @@ describe('the commands on the example project, in the workbench', () => {
       30_000,
     );
   };
-  const notification = (text: RegExp): Locator => page.locator(NOTIFICATION, { hasText: text }).first();
 
   before(async () => {
     const session = uiSession();
@@ -40,6 +38,13 @@ describe('the commands on the example project, in the workbench', () => {
     await showContainer(page, 'Prisma Migrate');
     await resizeSidebar(page, 520);
     await waitForRow('20260120101000_add_tags', /\bapplied\b/);
+  });
+
+  // A failed scene leaves what was on screen: a screenshot, the toasts and the tree's rows.
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !page) return;
+    const file = await shot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+    console.log(`      screenshot: ${file}\n      toasts: ${JSON.stringify(await toastMessages(page))}\n      rows: ${JSON.stringify(await treeRows(page))}`);
   });
 
   after(async () => {
@@ -72,8 +77,7 @@ describe('the commands on the example project, in the workbench', () => {
 
   it('Apply Pending Migrations reports the failing migration with its database error and the ways out', async () => {
     await runCommand(page, 'Prisma Migrate: Apply Pending Migrations');
-    const toast = notification(/failed/);
-    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    const toast = await findNotification(page, /failed/, 60_000);
     assert.match(await toast.innerText(), new RegExp(`${draft}.*NOT NULL`, 's'));
     for (const action of ['Open Migration', 'Mark Rolled Back', 'Mark Applied', 'Show Log']) {
       assert.equal(await toast.locator('.monaco-button', { hasText: action }).count(), 1, `no "${action}" button`);
@@ -83,7 +87,8 @@ describe('the commands on the example project, in the workbench', () => {
   });
 
   it('"Mark Rolled Back", a fixed script and Apply again leave every migration applied', async () => {
-    await notification(/failed/).locator('.monaco-button', { hasText: 'Mark Rolled Back' }).click();
+    await (await findNotification(page, /failed/)).locator('.monaco-button', { hasText: 'Mark Rolled Back' }).click();
+    await hideNotificationCenter(page);
     await waitForRow(draft, /\brolled back\b/);
     // What the user would type: keep the data by copying the old column into the new one.
     const file = path.join(migrationsDir(), draft, 'migration.sql');
@@ -94,14 +99,20 @@ describe('the commands on the example project, in the workbench', () => {
     assert.notEqual(fixed, readFileSync(file, 'utf8'), 'the generated SQL changed: update the fix');
     writeFileSync(file, `DROP TABLE IF EXISTS "new_User";\n${fixed}`);
     await runCommand(page, 'Prisma Migrate: Apply Pending Migrations');
-    await waitForRow(draft, /\bapplied\b/);
-    await notification(/Applied 1 migration/).waitFor({ state: 'visible', timeout: 30_000 });
+    await Promise.all([waitForRow(draft, /\bapplied\b/), findNotification(page, /Applied 1 migration/)]);
+    await hideNotificationCenter(page);
     await shot('applied-after-fix');
   });
 
   it('Compare with Previous Migration opens the diff editor', async () => {
     await rowOf(draft).click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Compare with Previous Migration' }).click();
+    // The menu ignores a click that comes right after it opened (VS Code's guard against the opening
+    // click's mouse-up): click again while the menu stays open.
+    const item = page.locator('.context-view .action-label', { hasText: 'Compare with Previous Migration' });
+    await poll('the context menu did not take the click', async () => {
+      if (await item.isVisible()) await item.click({ timeout: 2_000 }).catch(() => undefined);
+      return !(await item.isVisible());
+    }, 15_000, 500);
     const diff = page.locator('.part.editor .monaco-diff-editor').first();
     await diff.waitFor({ state: 'visible', timeout: 30_000 });
     await poll('the diff editor did not show the schema change', async () => /fullName/.test(await diff.innerText()));
@@ -119,7 +130,7 @@ describe('the commands on the example project, in the workbench', () => {
     await shot('reset-confirmation');
     await input.fill('dev.db');
     await page.keyboard.press('Enter');
-    await notification(/Dev database reset; 4 migrations applied/).waitFor({ state: 'visible', timeout: 60_000 });
+    await findNotification(page, /Dev database reset; 4 migrations applied/, 60_000);
     await waitForRow(draft, /\bapplied\b/);
   });
 });

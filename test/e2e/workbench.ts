@@ -205,3 +205,28 @@ export async function screenshot(page: Page, dir: string, name: string): Promise
   await page.screenshot({ path: file });
   return file;
 }
+
+/**
+ * The notification with this text: its toast, or its entry in the Notification Center, where the
+ * workbench sometimes files a notification without showing a toast. Both carry its buttons.
+ */
+export async function findNotification(page: Page, text: RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+  const entry = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  const started = performance.now();
+  let openedCenter = false;
+  return poll(`no notification matched ${text}, neither as a toast nor in the Notification Center`, async () => {
+    if (await toast.isVisible()) return toast;
+    if (await entry.isVisible()) return entry;
+    if (!openedCenter && performance.now() - started > timeoutMs / 3) {
+      openedCenter = true;
+      await runCommand(page, 'Notifications: Show Notifications');
+    }
+    return undefined;
+  }, timeoutMs, 250);
+}
+
+/** Closes the Notification Center if `findNotification` opened it. */
+export async function hideNotificationCenter(page: Page): Promise<void> {
+  if (await page.locator('.notifications-center.visible').isVisible()) await runCommand(page, 'Notifications: Hide Notifications');
+}

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../text/regexp';
 import { type SqlStatement, splitStatements } from './sqlStatements';
 
 /** `generic` when the migrations folder names no provider: only the rules that hold everywhere. */
@@ -95,7 +96,7 @@ export function lintMigrationSql(script: string, dialect: SqlDialect): SqlFindin
     if (/\bCASCADE\b/.test(sql) && /^(DROP|TRUNCATE|ALTER)\b/.test(sql)) {
       report(statement, 'sql-cascade', 'warning', 'CASCADE also drops or empties whatever depends on it, which this migration does not name.');
     }
-    const isRedefinitionCopy = redefined.size > 0 && /^INSERT INTO\b/.test(sql) && [...redefined].some((table) => new RegExp(`^INSERT\\s+INTO\\s+"new_${escape(table)}"`, 'i').test(text));
+    const isRedefinitionCopy = redefined.size > 0 && /^INSERT INTO\b/.test(sql) && [...redefined].some((table) => new RegExp(`^INSERT\\s+INTO\\s+"new_${escapeRegExp(table)}"`, 'i').test(text));
     if (DML.test(sql) && !isRedefinitionCopy && sawSchemaChange && !reportedMix) {
       reportedMix = true;
       report(statement, 'sql-mixed-schema-and-data', 'info', 'Mixes schema changes with data changes in one migration: if the data step fails halfway, the schema step may already be applied. Consider a separate migration.');
@@ -122,8 +123,4 @@ function isSuppressed(finding: SqlFinding, comments: ReadonlyArray<{ text: strin
     if (!rules || !(rules.includes(finding.rule) || rules.includes('all'))) return false;
     return statements.find((s) => s.line > comment.line)?.line === finding.line;
   });
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
