@@ -119,6 +119,20 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
+  /** The database's schema as a Prisma datamodel (`prisma db pull`), for comparing schemas without a database. */
+  introspect(): Promise<SchemaFile[]> {
+    return this.withEngine(async ({ raw }) => {
+      const result = await raw.introspect({
+        schema: this.schema(),
+        baseDirectoryPath: this.options.configDir,
+        force: true,
+        compositeTypeDepth: 0,
+        namespaces: null,
+      });
+      return result.schema.files.map((f) => ({ path: f.path, content: f.content }));
+    });
+  }
+
   /**
    * What the database lacks compared to its applied migrations: null when nothing, else the engine's
    * summary. Needs every applied migration's file; replays them in the shadow database.

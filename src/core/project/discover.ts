@@ -88,11 +88,16 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
  */
 export async function reloadSchema(project: PrismaProject): Promise<PrismaProject> {
   const schema = await locateSchema({ cwd: project.root, baseDir: project.root, explicit: project.schemaPath });
-  const datasource = findDatasource(schema.files);
+  return withSchemaFiles(project, schema.files);
+}
+
+/** The project with these schema files (the editor's unsaved text) in place of what it read. */
+export function withSchemaFiles(project: PrismaProject, files: SchemaFile[]): PrismaProject {
+  const datasource = findDatasource(files);
   if (!datasource) {
-    throw new MigrateError('schema', `The Prisma schema ${schema.path} has no datasource block.`, { file: schema.files[0].path });
+    throw new MigrateError('schema', `The Prisma schema ${project.schemaPath} has no datasource block.`, { file: files[0]?.path ?? project.schemaPath });
   }
-  return { ...project, schemaFiles: schema.files, engineSchemaFiles: engineFiles(schema.files, datasource), datasourcePosition: datasource.position };
+  return { ...project, schemaFiles: files, engineSchemaFiles: engineFiles(files, datasource), datasourcePosition: datasource.position };
 }
 
 /** The files as the 7.x engine takes them: Prisma 6 URL properties blanked in place. */

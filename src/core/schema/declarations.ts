@@ -4,6 +4,8 @@ export interface Declaration {
   keyword: string;
   name: string;
   position: SchemaPosition;
+  /** The line of the closing brace (the last line while the block is unclosed). */
+  endLine: number;
   /** Members (fields, enum values) by name; attributes (`@@…`) are not members. */
   members: Map<string, SchemaPosition>;
 }
@@ -34,6 +36,7 @@ function indexFile(file: SchemaFile): Declaration[] {
           keyword: header[2],
           name: header[3],
           position: { file: file.path, line, column: header[1].length + 1 },
+          endLine: lines.length,
           members: new Map(),
         };
         declarations.push(current);
@@ -41,6 +44,7 @@ function indexFile(file: SchemaFile): Declaration[] {
       continue;
     }
     if (/^\s*\}/.test(text)) {
+      current.endLine = line;
       current = undefined;
       continue;
     }

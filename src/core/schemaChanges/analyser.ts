@@ -1,0 +1,87 @@
+import type { Finding } from '../check/findings';
+import { openScratchDatabase } from '../db/scratch';
+import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
+import { type Datamodel, readDatamodel } from '../schema/datamodel';
+import { findDeclaration, indexDeclarations, stripCommentsAndStrings, type Declaration } from '../schema/declarations';
+import type { PrismaProject, SchemaFile, SchemaPosition } from '../types';
+import { type Anchor, classifyChanges } from './classify';
+import { fixEdits, type FixEdit } from './edits';
+import type { MigratedSchema } from './migratedSchema';
+
+/** A finding on the schema with what the editor needs besides: its extent, its SQL and its quick fixes. */
+export interface SchemaFinding extends Finding {
+  end: { line: number; column: number };
+  /** The table and column it is about, as the database names them. */
+  subject: { table: string; column?: string };
+  sql: string;
+  fixes: FixEdit[];
+}
+
+export interface SchemaAnalysis {
+  /** The SQL of the next migration, as the engine generates it; empty when the schema matches the history. */
+  script: string;
+  findings: SchemaFinding[];
+}
+
+/**
+ * The breaking changes of the next migration, for one migration history: holds the history's schema as a
+ * datamodel and an engine that diffs it against any text of the schema in memory (milliseconds per call).
+ * Build a new one when the migrations folder changes.
+ */
+export class SchemaChangeAnalyser {
+  private constructor(
+    private readonly engine: MigrationEngine,
+    private readonly before: DiffSource,
+    private readonly beforeModel: Datamodel,
+  ) {}
+
+  static async create(project: PrismaProject, migrated: MigratedSchema): Promise<SchemaChangeAnalyser> {
+    const database = openScratchDatabase(migrated.provider);
+    const seed = migrated.files.length > 0 ? migrated.files : [{ path: project.schemaPath, content: `datasource db {\n  provider = "${migrated.provider}"\n}\n` }];
+    const engine = new MigrationEngine({ database, schemaFiles: seed, configDir: project.root });
+    const before: DiffSource = migrated.files.length > 0 ? { kind: 'schema', files: migrated.files } : { kind: 'empty' };
+    return new SchemaChangeAnalyser(engine, before, readDatamodel(seed));
+  }
+
+  /** The findings for the project's schema files as given (unsaved text included). Throws a 'schema' error on invalid text. */
+  async analyse(project: PrismaProject): Promise<SchemaAnalysis> {
+    const after = readDatamodel(project.engineSchemaFiles);
+    const diff = await this.engine.diff(this.before, { kind: 'schema', files: project.engineSchemaFiles }, { script: true });
+    if (!diff.hasChanges) return { script: '', findings: [] };
+    const declarations = indexDeclarations(project.schemaFiles);
+    const findings = classifyChanges(this.beforeModel, after, diff.output).map((change) => {
+      const range = rangeOf(change.anchor, project, declarations);
+      return {
+        rule: change.rule,
+        severity: change.severity,
+        message: change.message,
+        ...range,
+        subject: { table: change.table, ...(change.column !== undefined && { column: change.column }) },
+        sql: change.sql,
+        fixes: change.fixes.flatMap((fix) => fixEdits(fix, project.schemaFiles, declarations) ?? []),
+      } satisfies SchemaFinding;
+    });
+    return { script: diff.output, findings };
+  }
+
+  dispose(): Promise<void> {
+    return this.engine.dispose();
+  }
+}
+
+/** The declaration's name to the end of its line (a field), or its header line (a block). */
+function rangeOf(anchor: Anchor, project: PrismaProject, declarations: readonly Declaration[]): Pick<SchemaFinding, 'file' | 'line' | 'column' | 'end'> {
+  const block =
+    anchor.kind === 'enum' ? findDeclaration(declarations, 'enum', anchor.name) : anchor.kind === 'datasource' ? undefined : findDeclaration(declarations, 'model', anchor.model);
+  const position: SchemaPosition =
+    (anchor.kind === 'field' ? block?.members.get(anchor.field) : undefined) ??
+    block?.position ??
+    project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 };
+  return { ...position, end: { line: position.line, column: lineEnd(project.schemaFiles, position) } };
+}
+
+function lineEnd(files: readonly SchemaFile[], position: SchemaPosition): number {
+  const file = files.find((f) => f.path === position.file);
+  const code = file ? (stripCommentsAndStrings(file.content).split('\n')[position.line - 1] ?? '') : '';
+  return Math.max(position.column + 1, code.replace(/[\s{]+$/, '').length + 1);
+}

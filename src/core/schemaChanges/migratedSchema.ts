@@ -1,0 +1,42 @@
+import { openScratchDatabase } from '../db/scratch';
+import { requiredExtensions } from '../db/extensions';
+import { MigrationEngine } from '../engine/migrationEngine';
+import { MigrateError } from '../errors';
+import type { MigrationsFolder } from '../migrations/folder';
+import type { PrismaProject, SchemaFile } from '../types';
+
+/** The schema the migration history leaves behind, as a datamodel: the "before" of every schema change. */
+export interface MigratedSchema {
+  provider: 'sqlite' | 'postgresql';
+  files: SchemaFile[];
+  /** The migrations it replays, oldest first. */
+  migrations: string[];
+}
+
+/**
+ * Replays the whole local history into a scratch database and introspects it. Costs one replay (seconds
+ * for long histories), so callers keep the result until the migrations folder changes; then diffing
+ * datamodel to datamodel takes milliseconds. The dev database is never opened.
+ */
+export async function migratedSchema(project: PrismaProject, folder: MigrationsFolder): Promise<MigratedSchema> {
+  const provider = project.provider;
+  if (provider !== 'sqlite' && provider !== 'postgresql') {
+    throw new MigrateError('unsupported', `Schema change analysis needs Prisma's schema engine, which has no ${provider} connector here.`);
+  }
+  const scripts = folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script]));
+  const database = openScratchDatabase(provider, requiredExtensions(scripts));
+  const engine = new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
+  try {
+    const applied = await engine.applyPending(folder);
+    const files = applied.length === 0 ? [] : await engine.introspect().catch(emptyDatabase);
+    return { provider, files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })), migrations: applied };
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** Migrations that create nothing leave an empty database, which introspection refuses (P4001). */
+function emptyDatabase(error: unknown): SchemaFile[] {
+  if (error instanceof Error && /P4001|introspected database was empty/.test(error.message)) return [];
+  throw error;
+}
