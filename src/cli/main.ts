@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { findingsOf, failsCheck } from '../core/check/findings';
+import { failsCheck } from '../core/check/findings';
+import { checkSchema } from '../core/check/schemaCheck';
 import { lintPendingMigrations } from '../core/check/pendingSql';
 import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
@@ -215,15 +216,15 @@ const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
   async check(ctx) {
     const engine = requireEngine(ctx, 'check');
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
-    const plan = await engine.planMigration(folder);
+    const analysis = await checkSchema(ctx.project, folder, engine);
     const statuses = migrationStatuses(folder.migrations, (await engine.readMigrationRows()) ?? []);
-    const findings = [...(await findingsOf(ctx.project, plan)), ...lintPendingMigrations(folder, statuses, ctx.project.provider)];
+    const findings = [...analysis.findings, ...lintPendingMigrations(folder, statuses, ctx.project.provider)];
     const format = ctx.values.json ? 'json' : ((ctx.values.format as FindingFormat | undefined) ?? 'text');
     if (format !== 'text') {
       const formatted = formatFindings(findings, format, ctx.cwd);
       if (formatted) ctx.output.out(formatted);
     } else if (findings.length === 0) {
-      ctx.output.out(plan.hasChanges ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
+      ctx.output.out(analysis.script ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
     } else {
       for (const f of findings) ctx.output.out(`${path.relative(ctx.cwd, f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`);
     }

@@ -78,7 +78,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       assert.equal(finding.severity, 'warning');
       assert.equal(finding.line, lineOf(edited, 'fullName'));
       assert.match(finding.message, /`fullName` looks like `name` renamed/);
-      assert.deepEqual(finding.subject, { table: provider === 'sqlite' ? 'User' : 'User', column: 'name' });
+      assert.deepEqual(finding.subject, { table: 'User', columns: ['name', 'fullName'] });
       assert.equal(finding.fixes.length, 1);
       const fixed = applyEdits(withText(edited).schemaFiles[0].content, finding.fixes[0].edits);
       assert.match(fixed, /fullName String @map\("name"\)\n/);

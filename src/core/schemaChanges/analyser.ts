@@ -11,8 +11,8 @@ import type { MigratedSchema } from './migratedSchema';
 /** A finding on the schema with what the editor needs besides: its extent, its SQL and its quick fixes. */
 export interface SchemaFinding extends Finding {
   end: { line: number; column: number };
-  /** The table and column it is about, as the database names them. */
-  subject: { table: string; column?: string };
+  /** The table and the columns it is about, as the database names them. */
+  subject: { table: string; columns: string[] };
   sql: string;
   fixes: FixEdit[];
 }
@@ -56,7 +56,7 @@ export class SchemaChangeAnalyser {
         severity: change.severity,
         message: change.message,
         ...range,
-        subject: { table: change.table, ...(change.column !== undefined && { column: change.column }) },
+        subject: { table: change.table, columns: change.columns },
         sql: change.sql,
         fixes: change.fixes.flatMap((fix) => fixEdits(fix, project.schemaFiles, declarations) ?? []),
       } satisfies SchemaFinding;

@@ -33,9 +33,9 @@ export interface SchemaChange {
   severity: Severity;
   message: string;
   anchor: Anchor;
-  /** What the dev database's counts are matched on. */
+  /** What the dev database's counts are matched on: a rename is about the column it drops and the one it adds. */
   table: string;
-  column?: string;
+  columns: string[];
   /** The statements of the next migration that touch the table. */
   sql: string;
   fixes: Fix[];
@@ -127,6 +127,7 @@ export function classifyChanges(before: Datamodel, after: Datamodel, script: str
         message: `\`${renamed[1].name}\` looks like the table \`${tableOf(dropped)}\` renamed, but the migration drops \`${tableOf(dropped)}\` with its rows and creates \`${tableOf(renamed[1])}\` empty. Map the model to the old table to keep the data.`,
         anchor: { kind: 'model', model: renamed[1].name },
         table: tableOf(dropped),
+        columns: [],
         sql: [sqlOf(tableOf(dropped)), sqlOf(tableOf(renamed[1]))].join('\n'),
         fixes: [{ kind: 'mapModel', model: renamed[1].name, table: tableOf(dropped) }],
       });
@@ -138,6 +139,7 @@ export function classifyChanges(before: Datamodel, after: Datamodel, script: str
       message: `The model for the table \`${tableOf(dropped)}\` was removed: the next migration drops the table and all its rows (${plural(columnsOf(dropped).length, 'column')}).`,
       anchor: { kind: 'datasource' },
       table: tableOf(dropped),
+      columns: [],
       sql: sqlOf(tableOf(dropped)),
       fixes: [],
     });
@@ -150,6 +152,7 @@ export function classifyChanges(before: Datamodel, after: Datamodel, script: str
       message: `The model \`${added.name}\` is not migrated yet: the next migration creates the table \`${tableOf(added)}\`.`,
       anchor: { kind: 'model', model: added.name },
       table: tableOf(added),
+      columns: [],
       sql: sqlOf(tableOf(added)),
       fixes: [],
     });
@@ -167,7 +170,7 @@ export function classifyChanges(before: Datamodel, after: Datamodel, script: str
     const enumBefore = old.enums.get(dbName);
     const sql = statements.filter((s) => s.includes(`"${dbName}"`)).join('\n');
     if (!enumBefore) {
-      if (sql) changes.push({ rule: 'not-migrated', severity: 'info', message: `The enum \`${enumNow.name}\` is not migrated yet.`, anchor: { kind: 'enum', name: enumNow.name }, table: dbName, sql, fixes: [] });
+      if (sql) changes.push({ rule: 'not-migrated', severity: 'info', message: `The enum \`${enumNow.name}\` is not migrated yet.`, anchor: { kind: 'enum', name: enumNow.name }, table: dbName, columns: [], sql, fixes: [] });
       continue;
     }
     const values = new Set(enumNow.values.map((v) => v.dbName ?? v.name));
@@ -179,11 +182,12 @@ export function classifyChanges(before: Datamodel, after: Datamodel, script: str
         message: `Removes ${removed.map((v) => `\`${v}\``).join(', ')} from the enum \`${enumNow.name}\`: the migration fails if a row still holds ${removed.length === 1 ? 'it' : 'one of them'}, and code or deployed databases using ${removed.length === 1 ? 'it' : 'them'} break.`,
         anchor: { kind: 'enum', name: enumNow.name },
         table: dbName,
+        columns: [],
         sql,
         fixes: [],
       });
     } else if (sql) {
-      changes.push({ rule: 'not-migrated', severity: 'info', message: `The enum \`${enumNow.name}\` changed and is not migrated yet.`, anchor: { kind: 'enum', name: enumNow.name }, table: dbName, sql, fixes: [] });
+      changes.push({ rule: 'not-migrated', severity: 'info', message: `The enum \`${enumNow.name}\` changed and is not migrated yet.`, anchor: { kind: 'enum', name: enumNow.name }, table: dbName, columns: [], sql, fixes: [] });
     }
   }
   return changes;
@@ -206,8 +210,8 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
   const added = [...afterColumns].filter(([column]) => !beforeColumns.has(column));
   const flagged = new Set<string>();
   const onField = (field: DatamodelField) => ({ kind: 'field' as const, model: model.name, field: field.name });
-  const push = (change: Omit<SchemaChange, 'table' | 'sql'> & { column?: string }) => {
-    changes.push({ ...change, table, sql });
+  const push = (change: Omit<SchemaChange, 'table' | 'sql' | 'columns'> & { columns?: string[] }) => {
+    changes.push({ ...change, columns: change.columns ?? [], table, sql });
     if (change.anchor.kind === 'field') flagged.add(change.anchor.field);
   };
 
@@ -221,7 +225,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
       severity: 'warning',
       message: `\`${field.name}\` looks like \`${match[0]}\` renamed, but the migration drops the column \`${match[0]}\` with its data and adds \`${column}\` empty. Map the field to the old column to keep the data.`,
       anchor: onField(field),
-      column: match[0],
+      columns: [match[0], column],
       fixes: [{ kind: 'mapField', model: model.name, field: field.name, column: match[0] }],
     });
   }
@@ -232,7 +236,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
       severity: 'warning',
       message: `The field for the column \`${table}.${column}\` was removed: the next migration drops the column and its data.`,
       anchor: { kind: 'model', model: model.name },
-      column,
+      columns: [column],
       fixes: [{ kind: 'restoreField', model: model.name, field: previous.name, declaration: declarationOf(previous, old, now) }],
     });
   }
@@ -251,11 +255,11 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
             ? `\`${field.name}\` is required and its default is applied by Prisma Client, not the database: adding the column fails if \`${table}\` has rows.`
             : `\`${field.name}\` is required without a default: adding the column fails if \`${table}\` has rows.`,
         anchor: onField(field),
-        column,
+        columns: [column],
         fixes,
       });
     } else {
-      push({ rule: 'not-migrated', severity: 'info', message: `\`${field.name}\` is not migrated yet: the next migration adds the column \`${column}\`.`, anchor: onField(field), column, fixes: [] });
+      push({ rule: 'not-migrated', severity: 'info', message: `\`${field.name}\` is not migrated yet: the next migration adds the column \`${column}\`.`, anchor: onField(field), columns: [column], fixes: [] });
     }
   }
   for (const [column, field] of afterColumns) {
@@ -274,7 +278,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
             ? `\`${field.name}\` changes type (${shapeBefore} → ${shapeAfter}): the column is dropped and recreated, losing its data.`
             : `\`${field.name}\` changes type (${shapeBefore} → ${shapeAfter}): values are cast, and the migration fails or truncates where one does not convert.`,
         anchor: onField(field),
-        column,
+        columns: [column],
         fixes: [],
       });
     } else if (field.isRequired && !previous.isRequired) {
@@ -283,7 +287,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
         severity: 'warning',
         message: `\`${field.name}\` becomes required: the migration fails if any row of \`${table}\` holds NULL in \`${column}\`.`,
         anchor: onField(field),
-        column,
+        columns: [column],
         fixes: [{ kind: 'makeOptional', model: model.name, field: field.name }],
       });
     }
@@ -293,7 +297,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
         severity: 'warning',
         message: `\`${field.name}\` becomes unique: the migration fails if \`${table}\` holds duplicate values in \`${column}\`.`,
         anchor: onField(field),
-        column,
+        columns: [column],
         fixes: [],
       });
     }
@@ -323,7 +327,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
   }
   const changedFields = columnsOf(model).filter((f) => !flagged.has(f.name) && beforeColumns.has(columnOf(f)) && fieldSql(sql, columnOf(f)));
   for (const field of changedFields) {
-    push({ rule: 'not-migrated', severity: 'info', message: `\`${field.name}\` changed and is not migrated yet.`, anchor: onField(field), column: columnOf(field), fixes: [] });
+    push({ rule: 'not-migrated', severity: 'info', message: `\`${field.name}\` changed and is not migrated yet.`, anchor: onField(field), columns: [columnOf(field)], fixes: [] });
   }
   if (changes.length === 0) {
     push({ rule: 'not-migrated', severity: 'info', message: `\`${model.name}\` changed (indexes, keys or relations) and is not migrated yet.`, anchor: { kind: 'model', model: model.name }, fixes: [] });

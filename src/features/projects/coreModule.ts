@@ -3,7 +3,6 @@
  * database drivers, PGlite and prisma.config.ts's loader cost seconds to load, and activation should not
  * wait for them. Import it only through `loadCore()`; type-only imports are free.
  */
-export { findingsOf } from '../../core/check/findings';
 export {
   createMissingDatabase,
   databaseLabel,

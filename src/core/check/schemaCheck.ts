@@ -1,0 +1,23 @@
+import type { MigrationEngine } from '../engine/migrationEngine';
+import type { MigrationsFolder } from '../migrations/folder';
+import { type SchemaAnalysis, SchemaChangeAnalyser } from '../schemaChanges/analyser';
+import { withDataLoss } from '../schemaChanges/dataLoss';
+import { migratedSchema } from '../schemaChanges/migratedSchema';
+import type { PrismaProject } from '../types';
+
+/**
+ * The breaking changes of the next migration, as the editor shows them: the schema compared with what the
+ * local history leaves, then, with a dev database, the engine's counts of what each change would cost it.
+ */
+export async function checkSchema(project: PrismaProject, folder: MigrationsFolder, devEngine: MigrationEngine | null): Promise<SchemaAnalysis> {
+  const analyser = await SchemaChangeAnalyser.create(project, await migratedSchema(project, folder));
+  let analysis: SchemaAnalysis;
+  try {
+    analysis = await analyser.analyse(project);
+  } finally {
+    await analyser.dispose();
+  }
+  if (!devEngine || analysis.findings.length === 0) return analysis;
+  const plan = await devEngine.planMigration(folder);
+  return { ...analysis, findings: withDataLoss(analysis.findings, plan, project) };
+}
