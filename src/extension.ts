@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const view = vscode.window.createTreeView('prismaMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true });
   const documents = new SqlDocuments();
   const ctx: CommandContext = { projects, access, store, documents, log, prompts: vscodePrompts };
-  const languageClient = new MigrationsLanguageClient(context, log);
+  const languageClient = new MigrationsLanguageClient(context, log, projects, access);
   context.subscriptions.push(
     log,
     store,

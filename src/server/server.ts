@@ -1,24 +1,53 @@
-// The language server: owns the analysis of Prisma migration files for the editor. Started by the
-// extension (src/features/languageClient) over IPC; the CLI's `check` runs the same core rules.
+// The language server: owns the analysis of Prisma schemas and migration files for the editor. Started by
+// the extension (src/features/languageClient) over IPC; the CLI's `check` runs the same core analysis.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CancellationTokenSource,
+  CodeActionKind,
+  createConnection,
+  type Diagnostic,
+  DiagnosticSeverity,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SERVER_SETTINGS, type ServerSettings, SETTINGS_SECTION } from '../shared/settings';
+import { errorMessage } from '../core/errors';
+import { withSchemaFiles } from '../core/project/discover';
+import type { SchemaFinding } from '../core/schemaChanges/analyser';
+import { withDataLoss } from '../core/schemaChanges/dataLoss';
+import type { SchemaFile } from '../core/types';
+import { DATA_LOSS_REQUEST, type DataLossParams, type DataLossResult, PROJECTS_NOTIFICATION, type ProjectsParams, type ServerProject } from '../shared/protocol';
+import { DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, type ServerSettings, SETTINGS_SECTION } from '../shared/settings';
+import { SchemaAnalysisService } from './schemaAnalysis';
+import { findingOf, schemaCodeActions, schemaDiagnostics, schemaHover } from './schemaDiagnostics';
 import { isMigrationFile, sqlDiagnostics } from './sqlDiagnostics';
 
 /** Keystrokes come in bursts: analyse once the burst pauses. */
 const DEBOUNCE_MS = 150;
+/** The dev database is asked for counts only once typing has paused this long (it takes a connection and a replay). */
+const COUNTS_PAUSE_MS = 800;
 const RULES_DOC = path.join(__dirname, '..', 'docs', 'rules.md');
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+const service = new SchemaAnalysisService((message) => connection.console.info(message));
 const pending = new Map<string, NodeJS.Timeout>();
+/** The last findings published per project, and the versions of its open documents they were computed for. */
+const published = new Map<string, { stamp: string; findings: SchemaFinding[]; files: SchemaFile[] }>();
+const counting = new Map<string, { timer: NodeJS.Timeout; cancel: CancellationTokenSource }>();
 let pullsConfiguration = false;
 
 connection.onInitialize((params) => {
   pullsConfiguration = Boolean(params.capabilities.workspace?.configuration);
-  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } };
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+  };
 });
 
 async function settingsFor(uri: string): Promise<ServerSettings> {
@@ -27,19 +56,27 @@ async function settingsFor(uri: string): Promise<ServerSettings> {
   return { diagnostics: { enable: value?.diagnostics?.enable ?? DEFAULT_SERVER_SETTINGS.diagnostics.enable } };
 }
 
+const fileOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
+const isSchemaFile = (file: string) => file.endsWith('.prisma');
+
 function schedule(document: TextDocument): void {
-  clearTimeout(pending.get(document.uri));
+  const file = fileOf(document.uri);
+  const project = file && isSchemaFile(file) ? service.projectOf(file) : undefined;
+  // One analysis per project covers all its files: a burst across two files of a schema is one run.
+  const key = project?.schemaPath ?? document.uri;
+  clearTimeout(pending.get(key));
+  if (project) cancelCounts(project.schemaPath);
   pending.set(
-    document.uri,
+    key,
     setTimeout(() => {
-      pending.delete(document.uri);
-      void publish(document);
+      pending.delete(key);
+      void (project ? publishSchema(project, document.uri) : publishSql(document));
     }, DEBOUNCE_MS),
   );
 }
 
-async function publish(document: TextDocument): Promise<void> {
-  const file = document.uri.startsWith('file:') ? fileURLToPath(document.uri) : undefined;
+async function publishSql(document: TextDocument): Promise<void> {
+  const file = fileOf(document.uri);
   if (!file || !isMigrationFile(file)) return;
   try {
     const settings = await settingsFor(document.uri);
@@ -52,9 +89,135 @@ async function publish(document: TextDocument): Promise<void> {
   }
 }
 
+/** The project's open documents by path, and a stamp of their versions to tell an outdated result. */
+function openDocuments(project: ServerProject): { texts: Map<string, string>; stamp: string } {
+  const open = documents.all().flatMap((d) => {
+    const file = fileOf(d.uri);
+    return file && isSchemaFile(file) && service.projectOf(file)?.schemaPath === project.schemaPath ? [{ file, d }] : [];
+  });
+  return { texts: new Map(open.map(({ file, d }) => [file, d.getText()])), stamp: open.map(({ d }) => `${d.uri}@${d.version}`).sort().join('|') };
+}
+
+async function publishSchema(project: ServerProject, uri: string): Promise<void> {
+  try {
+    const settings = await settingsFor(uri);
+    const { texts, stamp } = openDocuments(project);
+    if (!settings.diagnostics.enable || texts.size === 0) {
+      sendFindings(project, published.get(project.schemaPath)?.files ?? project.schemaFiles, [], []);
+      published.delete(project.schemaPath);
+      return;
+    }
+    const result = await service.analyse(project, texts);
+    if (openDocuments(project).stamp !== stamp) return;
+    const findings = result.kind === 'analysed' ? result.analysis.findings : [];
+    const notes: Diagnostic[] = result.kind === 'unavailable' && project.datasourcePosition ? [historyNote(result.message, project)] : [];
+    if (result.kind !== 'analysed') connection.console.info(`${project.schemaPath}: ${result.message}`);
+    const previous = published.get(project.schemaPath)?.files ?? [];
+    const files = [...result.files, ...previous.filter((f) => !result.files.some((g) => g.path === f.path))];
+    published.set(project.schemaPath, { stamp, findings, files: result.files });
+    sendFindings(project, files, findings, notes);
+    if (findings.some((f) => f.severity !== 'info')) scheduleCounts(project, stamp, result.files);
+  } catch (error) {
+    connection.console.error(`Analysing ${project.schemaPath} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
+
+/** Why there are no breaking-change diagnostics although there could be: said once, on the datasource. */
+function historyNote(message: string, project: ServerProject): Diagnostic {
+  const position = project.datasourcePosition!;
+  return {
+    range: { start: { line: position.line - 1, character: position.column - 1 }, end: { line: position.line - 1, character: position.column + 9 } },
+    severity: DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    code: 'history-does-not-replay',
+    message,
+  };
+}
+
+function sendFindings(project: ServerProject, files: readonly SchemaFile[], findings: readonly SchemaFinding[], notes: readonly Diagnostic[]): void {
+  for (const file of files) {
+    const uri = pathToFileURL(file.path).toString();
+    const diagnostics = schemaDiagnostics(findings, file.path, project.schemaPath, RULES_DOC);
+    if (project.datasourcePosition?.file === file.path) diagnostics.push(...notes);
+    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics });
+  }
+}
+
+function cancelCounts(schemaPath: string): void {
+  const running = counting.get(schemaPath);
+  if (!running) return;
+  clearTimeout(running.timer);
+  running.cancel.cancel();
+  counting.delete(schemaPath);
+}
+
+/**
+ * After a pause, the dev database's counts (through the extension, which holds the URL and the locks),
+ * merged into the findings of the same text. A keystroke in the meantime cancels them.
+ */
+function scheduleCounts(project: ServerProject, stamp: string, files: SchemaFile[]): void {
+  cancelCounts(project.schemaPath);
+  const cancel = new CancellationTokenSource();
+  const timer = setTimeout(async () => {
+    try {
+      const params: DataLossParams = { schemaPath: project.schemaPath, files };
+      const loss = (await connection.sendRequest(DATA_LOSS_REQUEST, params, cancel.token)) as DataLossResult;
+      const current = published.get(project.schemaPath);
+      if (!loss || cancel.token.isCancellationRequested || current?.stamp !== stamp || openDocuments(project).stamp !== stamp) return;
+      const findings = withDataLoss(current.findings, loss, withSchemaFiles(project, files));
+      published.set(project.schemaPath, { ...current, findings });
+      sendFindings(project, current.files, findings, []);
+    } catch (error) {
+      if (!cancel.token.isCancellationRequested) connection.console.info(`No counts from the dev database: ${errorMessage(error)}`);
+    } finally {
+      if (counting.get(project.schemaPath)?.cancel === cancel) counting.delete(project.schemaPath);
+    }
+  }, COUNTS_PAUSE_MS);
+  counting.set(project.schemaPath, { timer, cancel });
+}
+
+function findingsAt(uri: string): { project: ServerProject; findings: SchemaFinding[]; file: string } | undefined {
+  const file = fileOf(uri);
+  const project = file ? service.projectOf(file) : undefined;
+  const state = project && published.get(project.schemaPath);
+  const document = documents.get(uri);
+  // Positions are only meaningful for the text the findings were computed on.
+  if (!file || !project || !state || !document || !state.stamp.includes(`${uri}@${document.version}`)) return undefined;
+  return { project, findings: state.findings, file };
+}
+
+connection.onHover(({ textDocument, position }) => {
+  const at = findingsAt(textDocument.uri);
+  return at ? schemaHover(at.findings, at.file, position) : null;
+});
+
+connection.onCodeAction(({ textDocument, context }) => {
+  const at = findingsAt(textDocument.uri);
+  if (!at) return [];
+  return context.diagnostics.flatMap((diagnostic) => {
+    const finding = findingOf(diagnostic, at.project.schemaPath, at.findings);
+    return finding ? schemaCodeActions(finding, diagnostic, at.project.schemaPath) : [];
+  });
+});
+
+connection.onNotification(PROJECTS_NOTIFICATION, ({ projects }: ProjectsParams) => {
+  try {
+    service.setProjects(projects);
+  } catch (error) {
+    connection.console.error(`Reading the projects failed: ${errorMessage(error)}`);
+  }
+  for (const document of documents.all()) if (isSchemaFile(fileOf(document.uri) ?? '')) schedule(document);
+});
+
 documents.onDidOpen(({ document }) => schedule(document));
 documents.onDidChangeContent(({ document }) => schedule(document));
 documents.onDidClose(({ document }) => {
+  const file = fileOf(document.uri);
+  const project = file && isSchemaFile(file) ? service.projectOf(file) : undefined;
+  if (project) {
+    schedule(document);
+    return;
+  }
   clearTimeout(pending.get(document.uri));
   pending.delete(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
@@ -62,6 +225,7 @@ documents.onDidClose(({ document }) => {
 connection.onDidChangeConfiguration(() => {
   for (const document of documents.all()) schedule(document);
 });
+connection.onShutdown(() => service.dispose());
 
 documents.listen(connection);
 connection.listen();

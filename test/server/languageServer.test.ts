@@ -1,39 +1,19 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import {
-  createMessageConnection,
-  type Diagnostic,
-  type MessageConnection,
-  type PublishDiagnosticsParams,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver/node';
+import type { MessageConnection } from 'vscode-languageserver/node';
+import { type ServerProcess, startServer } from './serverProcess';
 
-const server = path.resolve(__dirname, '../../dist/server.js');
-
-/** The shipped language server (dist/server.js, built by `npm test`), spoken to over the LSP on stdio. */
+/** The SQL rules of the shipped language server (dist/server.js) over the protocol. */
 describe('the language server over the protocol', () => {
-  let child: ChildProcess;
+  let server: ServerProcess;
   let connection: MessageConnection;
   let root: string;
-  let settings: { diagnostics: { enable: boolean } } = { diagnostics: { enable: true } };
-  const published: PublishDiagnosticsParams[] = [];
-
-  /** The next diagnostics published for `uri` after `since` publications, within a deadline. */
-  const diagnosticsFor = async (uri: string, since: number, version?: number): Promise<Diagnostic[]> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const found = published.slice(since).find((p) => p.uri === uri && (version === undefined || p.version === version));
-      if (found) return found.diagnostics;
-      if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} (published: ${JSON.stringify(published)})`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const published = () => server.published;
+  const diagnosticsFor = (uri: string, since: number, version?: number) => server.diagnosticsFor(uri, since, version);
 
   const migration = (name: string, sql: string) => {
     const dir = path.join(root, 'prisma', 'migrations', name);
@@ -44,37 +24,22 @@ describe('the language server over the protocol', () => {
   };
 
   before(async () => {
-    assert.ok(existsSync(server), `${server} is missing: run npm run build first`);
     root = mkdtempSync(path.join(tmpdir(), 'pm-lsp-'));
     mkdirSync(path.join(root, 'prisma', 'migrations'), { recursive: true });
     writeFileSync(path.join(root, 'prisma', 'migrations', 'migration_lock.toml'), 'provider = "postgresql"\n');
-    child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => published.push(params));
-    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
-    connection.onRequest('client/registerCapability', () => null);
-    connection.listen();
-    const result = (await connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(root).toString(),
-      capabilities: { workspace: { configuration: true } },
-    })) as { capabilities: { textDocumentSync: number } };
-    assert.equal(result.capabilities.textDocumentSync, 2, 'incremental sync');
-    await connection.sendNotification('initialized', {});
+    server = await startServer(root);
+    connection = server.connection;
   });
 
   after(async () => {
-    await connection.sendRequest('shutdown').catch(() => undefined);
-    await connection.sendNotification('exit').catch(() => undefined);
-    connection.dispose();
-    child.kill();
+    await server?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
   test('publishes the SQL rules of an opened migration.sql, with rule, range and a link to the docs', async () => {
     const sql = 'ALTER TABLE "User" DROP COLUMN "name";\nCREATE INDEX "User_email_idx" ON "User"("email");\n';
     const uri = migration('20260101000000_drop_name', sql);
-    const since = published.length;
+    const since = published().length;
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: sql } });
     const diagnostics = await diagnosticsFor(uri, since, 1);
     assert.deepEqual(
@@ -90,7 +55,7 @@ describe('the language server over the protocol', () => {
 
   test('follows unsaved edits: a disable comment typed above the statement clears its diagnostic', async () => {
     const uri = pathToFileURL(path.join(root, 'prisma', 'migrations', '20260101000000_drop_name', 'migration.sql')).toString();
-    const since = published.length;
+    const since = published().length;
     await connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '-- prisma-migrations-disable-next-line sql-drop-column\n' }],
@@ -103,25 +68,25 @@ describe('the language server over the protocol', () => {
     const uri = migration('20260102000000_burst', 'SELECT 1;\n');
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: 'SELECT 1;\n' } });
     await diagnosticsFor(uri, 0, 1);
-    const since = published.length;
+    const since = published().length;
     for (let version = 2; version <= 20; version += 1) {
       await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: `TRUNCATE "T${version}";\n` }] });
     }
     const diagnostics = await diagnosticsFor(uri, since, 20);
     assert.deepEqual(diagnostics.map((d) => d.code), ['sql-truncate']);
-    assert.deepEqual(published.slice(since).filter((p) => p.uri === uri).map((p) => p.version), [20], 'no stale versions published');
+    assert.deepEqual(published().slice(since).filter((p) => p.uri === uri).map((p) => p.version), [20], 'no stale versions published');
   });
 
   test('turning diagnostics off clears them; closing a document clears its diagnostics', async () => {
     const uri = migration('20260103000000_truncate', 'TRUNCATE "Log";\n');
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: 'TRUNCATE "Log";\n' } });
     assert.equal((await diagnosticsFor(uri, 0, 1)).length, 1);
-    settings = { diagnostics: { enable: false } };
-    let since = published.length;
+    server.settings = { diagnostics: { enable: false } };
+    let since = published().length;
     await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     assert.deepEqual(await diagnosticsFor(uri, since, 1), []);
-    settings = { diagnostics: { enable: true } };
-    since = published.length;
+    server.settings = { diagnostics: { enable: true } };
+    since = published().length;
     await connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual(await diagnosticsFor(uri, since), []);
   });
@@ -130,9 +95,9 @@ describe('the language server over the protocol', () => {
     const uri = pathToFileURL(path.join(root, 'queries.sql')).toString();
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: 'DROP TABLE "X";' } });
     const marker = migration('20260104000000_marker', 'DROP TABLE "Marker";\n');
-    const since = published.length;
+    const since = published().length;
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: marker, languageId: 'sql', version: 1, text: 'DROP TABLE "Marker";\n' } });
     await diagnosticsFor(marker, since, 1);
-    assert.equal(published.some((p) => p.uri === uri), false);
+    assert.equal(published().some((p) => p.uri === uri), false);
   });
 });

@@ -9,6 +9,7 @@ import { diffCommand, diffMigrationCommand } from './diff';
 import { copyMigrationNameCommand, openMigrationCommand, revealMigrationCommand } from './migrationItemCommands';
 import { resetDatabaseCommand } from './reset';
 import { markAppliedCommand, markRolledBackCommand, resolveFailedCommand } from './resolve';
+import { showSqlCommand } from './showSql';
 import { showStatusCommand } from './showStatus';
 import { Cancelled, UserFacingError } from './userError';
 
@@ -33,6 +34,7 @@ const COMMANDS = {
   'prismaMigrations.copyMigrationName': { title: 'Copy Name', run: copyMigrationNameCommand },
   'prismaMigrations.diffMigration': { title: 'Compare with Previous Migration', run: diffMigrationCommand },
   'prismaMigrations.createSchema': { title: 'Create Prisma Schema', run: createSchemaCommand },
+  'prismaMigrations.showSql': { title: 'Show SQL for This Change', run: showSqlCommand },
 } satisfies Record<string, { title: string; run: Handler }>;
 
 export type CommandId = keyof typeof COMMANDS;

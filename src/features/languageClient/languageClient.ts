@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../shared/settings';
 import type { Logger } from '../logger';
+import type { DatabaseAccess } from '../projects/databaseAccess';
+import type { ProjectService } from '../projects/projectService';
+import { connectServer } from './serverRequests';
 
 /**
  * Starts the language server (dist/server.js, over IPC) for Prisma schemas and migration.sql files. Its
@@ -9,8 +12,14 @@ import type { Logger } from '../logger';
  */
 export class MigrationsLanguageClient implements vscode.Disposable {
   private readonly client: LanguageClient;
+  private connection: vscode.Disposable | undefined;
 
-  constructor(context: vscode.ExtensionContext, private readonly log: Logger) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly log: Logger,
+    private readonly projects: ProjectService,
+    private readonly access: DatabaseAccess,
+  ) {
     const module = context.asAbsolutePath('dist/server.js');
     const server = { module, transport: TransportKind.ipc };
     const serverOptions: ServerOptions = { run: server, debug: server };
@@ -30,6 +39,7 @@ export class MigrationsLanguageClient implements vscode.Disposable {
     const started = performance.now();
     try {
       await this.client.start();
+      this.connection = connectServer(this.client, this.projects, this.access, this.log);
       this.log.info(`Language server started in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       this.log.error('The language server did not start; diagnostics are off until the window reloads', error);
@@ -37,6 +47,7 @@ export class MigrationsLanguageClient implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.connection?.dispose();
     void this.client.dispose();
   }
 }

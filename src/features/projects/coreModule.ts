@@ -17,4 +17,4 @@ export { readMigrationsFolder } from '../../core/migrations/folder';
 export { createMigration } from '../../core/operations/create';
 export { checkDrift, readStatus, statusWithoutDatabase } from '../../core/operations/status';
 export { formatStatus } from '../../core/operations/statusText';
-export { discoverProject, findProjects, reloadSchema } from '../../core/project/discover';
+export { discoverProject, findProjects, reloadSchema, withSchemaFiles } from '../../core/project/discover';

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { errorMessage } from '../core/errors';
+import { type MigrationsFolder, readMigrationsFolder } from '../core/migrations/folder';
+import { withSchemaFiles } from '../core/project/discover';
+import { type SchemaAnalysis, SchemaChangeAnalyser } from '../core/schemaChanges/analyser';
+import { migratedSchema } from '../core/schemaChanges/migratedSchema';
+import type { PrismaProject, SchemaFile } from '../core/types';
+import type { ServerProject } from '../shared/protocol';
+
+interface Entry {
+  project: ServerProject;
+  /** What the analyser was built from: the migrations' names and scripts. */
+  historyKey: string;
+  analyser: Promise<SchemaChangeAnalyser>;
+}
+
+/** The analysis of one schema text, or why there is none. */
+export type SchemaResult =
+  | { kind: 'analysed'; project: ServerProject; files: SchemaFile[]; analysis: SchemaAnalysis }
+  | { kind: 'invalid'; project: ServerProject; files: SchemaFile[]; message: string }
+  | { kind: 'unavailable'; project: ServerProject; files: SchemaFile[]; message: string };
+
+const PROVIDERS_WITH_ENGINE = new Set(['sqlite', 'postgresql']);
+
+/**
+ * The server's schema analyses, one per project: the history is replayed into a scratch database once
+ * (and again only when the migrations change), then every version of the schema text is compared with it
+ * in memory.
+ */
+export class SchemaAnalysisService {
+  private entries = new Map<string, Entry>();
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  /** The projects the extension found. Returns those whose history changed (their schemas need analysing again). */
+  setProjects(projects: readonly ServerProject[]): ServerProject[] {
+    const next = new Map<string, Entry>();
+    const changed: ServerProject[] = [];
+    for (const project of projects) {
+      const previous = this.entries.get(project.schemaPath);
+      const folder = readMigrationsFolder(project.migrationsDir);
+      const historyKey = keyOf(project, folder);
+      if (previous && previous.historyKey === historyKey) {
+        next.set(project.schemaPath, { ...previous, project });
+        continue;
+      }
+      if (previous) void disposeEntry(previous);
+      changed.push(project);
+      if (PROVIDERS_WITH_ENGINE.has(project.provider)) next.set(project.schemaPath, { project, historyKey, analyser: this.build(project, folder) });
+    }
+    for (const [schemaPath, entry] of this.entries) if (!next.has(schemaPath)) void disposeEntry(entry);
+    this.entries = next;
+    return changed;
+  }
+
+  /** The project a schema file belongs to (a multi-file schema's folder holds every file). */
+  projectOf(file: string): ServerProject | undefined {
+    return [...this.entries.values()]
+      .map((e) => e.project)
+      .find((p) => p.schemaFiles.some((f) => f.path === file) || (!p.schemaPath.endsWith('.prisma') && path.dirname(file) === p.schemaPath));
+  }
+
+  /** Analyses the project's schema with `openTexts` (the editor's unsaved documents, by path) in place of the files on disk. */
+  async analyse(project: ServerProject, openTexts: ReadonlyMap<string, string>): Promise<SchemaResult> {
+    const files = mergeFiles(project.schemaFiles, openTexts);
+    const entry = this.entries.get(project.schemaPath);
+    if (!entry) return { kind: 'unavailable', project, files, message: `Breaking-change analysis needs Prisma's schema engine, which has no ${project.provider} connector here.` };
+    let current: PrismaProject;
+    try {
+      current = withSchemaFiles(project, files);
+    } catch (error) {
+      return { kind: 'invalid', project, files, message: errorMessage(error) };
+    }
+    let analyser: SchemaChangeAnalyser;
+    try {
+      analyser = await entry.analyser;
+    } catch (error) {
+      return { kind: 'unavailable', project, files, message: `The migration history does not replay on an empty database, so the schema cannot be compared with it: ${errorMessage(error)}` };
+    }
+    try {
+      return { kind: 'analysed', project, files, analysis: await analyser.analyse(current) };
+    } catch (error) {
+      return { kind: 'invalid', project, files, message: errorMessage(error) };
+    }
+  }
+
+  dispose(): Promise<void> {
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    return Promise.all(entries.map(disposeEntry)).then(() => undefined);
+  }
+
+  private build(project: ServerProject, folder: MigrationsFolder): Promise<SchemaChangeAnalyser> {
+    const started = performance.now();
+    const analyser = migratedSchema(project, folder).then((migrated) => SchemaChangeAnalyser.create(project, migrated));
+    analyser.then(
+      () => this.log(`Replayed ${folder.migrations.length} migrations of ${project.schemaPath} in ${Math.round(performance.now() - started)} ms`),
+      (error: unknown) => this.log(`Replaying the history of ${project.schemaPath} failed: ${errorMessage(error)}`),
+    );
+    return analyser;
+  }
+}
+
+function keyOf(project: ServerProject, folder: MigrationsFolder): string {
+  const hash = createHash('sha256').update(project.provider);
+  for (const migration of folder.migrations) hash.update(`\0${migration.name}\0${migration.script ?? ''}`);
+  return hash.digest('hex');
+}
+
+function mergeFiles(files: readonly SchemaFile[], openTexts: ReadonlyMap<string, string>): SchemaFile[] {
+  const merged = files.map((f) => ({ path: f.path, content: openTexts.get(f.path) ?? f.content }));
+  // A new file of a multi-file schema, open but not yet read by the extension.
+  for (const [file, content] of openTexts) if (!merged.some((f) => f.path === file)) merged.push({ path: file, content });
+  return merged;
+}
+
+async function disposeEntry(entry: Entry): Promise<void> {
+  const analyser = await entry.analyser.catch(() => undefined);
+  await analyser?.dispose();
+}

@@ -1,0 +1,37 @@
+// The extension's own messages to and from the language server, beside the LSP.
+import type { DataLoss } from '../core/schemaChanges/dataLoss';
+import type { PrismaProject, SchemaFile } from '../core/types';
+
+/**
+ * Client → server, after every refresh of the projects: what the extension discovered (its settings,
+ * prisma.config.ts, trust), without any URL. An empty list in Restricted Mode: the server then analyses
+ * no schema.
+ */
+export const PROJECTS_NOTIFICATION = 'prismaMigrations/projects';
+export interface ProjectsParams {
+  projects: ServerProject[];
+}
+export type ServerProject = Omit<PrismaProject, 'url' | 'shadowDatabaseUrl'>;
+
+/** Server → client: what the next migration would cost the project's dev database, for this schema text. */
+export const DATA_LOSS_REQUEST = 'prismaMigrations/dataLoss';
+export interface DataLossParams {
+  schemaPath: string;
+  files: SchemaFile[];
+}
+/** Null when the project has no dev database to ask (none created yet, unreachable, no engine). */
+export type DataLossResult = (DataLoss & { database: string }) | null;
+
+/** The server's code actions run these extension commands. */
+export const CREATE_MIGRATION_COMMAND = 'prismaMigrations.createMigration';
+export const SHOW_SQL_COMMAND = 'prismaMigrations.showSql';
+export interface ShowSqlArgs {
+  title: string;
+  sql: string;
+}
+
+/** Removes what the server must never hold: the database URLs (passwords). */
+export function toServerProject(project: PrismaProject): ServerProject {
+  const { url: _url, shadowDatabaseUrl: _shadow, ...rest } = project;
+  return rest;
+}
