@@ -3,19 +3,22 @@ import { splitStatements } from '../lint/sqlStatements';
 import { escapeRegExp } from '../text/regexp';
 import { columnOf, columnsOf, type Datamodel, type DatamodelEnum, type DatamodelField, type DatamodelModel, tableOf } from '../schema/datamodel';
 
-export type ChangeRule =
-  | 'dropped-table'
-  | 'dropped-column'
-  | 'probable-rename'
-  | 'required-column-without-default'
-  | 'required-column-prisma-default'
-  | 'optional-to-required-with-nulls'
-  | 'scalar-to-list'
-  | 'type-change'
-  | 'added-unique-constraint'
-  | 'dropped-enum-value'
-  | 'primary-key-change'
-  | 'not-migrated';
+export const CHANGE_RULES = [
+  'dropped-table',
+  'dropped-column',
+  'probable-rename',
+  'required-column-without-default',
+  'required-column-prisma-default',
+  'optional-to-required-with-nulls',
+  'scalar-to-list',
+  'type-change',
+  'added-unique-constraint',
+  'dropped-enum-value',
+  'primary-key-change',
+  'not-migrated',
+] as const;
+
+export type ChangeRule = (typeof CHANGE_RULES)[number];
 
 /** Where a change belongs in the current schema: a dropped thing has no line left, so its model or the datasource. */
 export type Anchor = { kind: 'field'; model: string; field: string } | { kind: 'model'; model: string } | { kind: 'enum'; name: string } | { kind: 'datasource' };
