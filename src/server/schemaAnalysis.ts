@@ -10,9 +10,11 @@ import type { ServerProject } from '../shared/protocol';
 
 interface Entry {
   project: ServerProject;
-  /** What the analyser was built from: the migrations' names and scripts. */
+  /** What the analyser is built from: the migrations' names and scripts. */
   historyKey: string;
-  analyser: Promise<SchemaChangeAnalyser>;
+  /** Built on first use: a replay costs seconds on long histories, and most projects' schemas are never opened. */
+  analyser: () => Promise<SchemaChangeAnalyser>;
+  built?: Promise<SchemaChangeAnalyser>;
 }
 
 /** The analysis of one schema text, or why there is none. */
@@ -47,7 +49,10 @@ export class SchemaAnalysisService {
       }
       if (previous) void disposeEntry(previous);
       changed.push(project);
-      if (PROVIDERS_WITH_ENGINE.has(project.provider)) next.set(project.schemaPath, { project, historyKey, analyser: this.build(project, folder) });
+      if (PROVIDERS_WITH_ENGINE.has(project.provider)) {
+        const entry: Entry = { project, historyKey, analyser: () => (entry.built ??= this.build(project, folder)) };
+        next.set(project.schemaPath, entry);
+      }
     }
     for (const [schemaPath, entry] of this.entries) if (!next.has(schemaPath)) void disposeEntry(entry);
     this.entries = next;
@@ -74,7 +79,7 @@ export class SchemaAnalysisService {
     }
     let analyser: SchemaChangeAnalyser;
     try {
-      analyser = await entry.analyser;
+      analyser = await entry.analyser();
     } catch (error) {
       return { kind: 'unavailable', project, files, message: `The migration history does not replay on an empty database, so the schema cannot be compared with it: ${errorMessage(error)}` };
     }
@@ -116,6 +121,6 @@ function mergeFiles(files: readonly SchemaFile[], openTexts: ReadonlyMap<string,
 }
 
 async function disposeEntry(entry: Entry): Promise<void> {
-  const analyser = await entry.analyser.catch(() => undefined);
+  const analyser = await entry.built?.catch(() => undefined);
   await analyser?.dispose();
 }

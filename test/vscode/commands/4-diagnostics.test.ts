@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { waitFor } from '../shared';
-import { workspaceRoot } from './helpers';
+import { sqlite, workspaceRoot } from './helpers';
 
 describe('the language server in the editor', function () {
   this.timeout(60_000);
@@ -38,5 +38,43 @@ describe('the language server in the editor', function () {
 
     await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '-- prisma-migrations-disable-next-line sql-index-without-concurrently\n'));
     await waitFor('the diagnostic stayed after the disable comment was typed', () => vscode.languages.getDiagnostics(editor.document.uri).length === 0);
+  });
+
+  it('warns while typing a breaking change in schema.prisma, adds the dev database\'s counts, and its quick fix clears it', async () => {
+    const prisma = path.join(workspaceRoot(), 'sqlite-app', 'prisma');
+    await sqlite(path.join(prisma, 'dev.db'), (db) => db.executeMultiple(`INSERT INTO "Author" ("name") VALUES ('Ada'), ('Alan');`));
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(path.join(prisma, 'schema.prisma')));
+    const line = editor.document.getText().split('\n').findIndex((text) => /^\s*name\s+String\s*$/.test(text));
+    assert.ok(line > 0, editor.document.getText());
+    const column = editor.document.lineAt(line).firstNonWhitespaceCharacterIndex;
+    await editor.edit((edit) => edit.replace(new vscode.Range(line, column, line, column + 'name'.length), 'fullName'));
+
+    const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+    const [rename] = await waitFor(
+      () => `no probable-rename with counts: ${JSON.stringify(vscode.languages.getDiagnostics(editor.document.uri).map((d) => d.message))}`,
+      () => {
+        const found = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => codeOf(d) === 'probable-rename' && /Dev database:/.test(d.message));
+        return found.length > 0 ? found : undefined;
+      },
+      30_000,
+    );
+    // Adding the required `fullName` to a table with rows cannot even run: the dev database makes it an error.
+    assert.equal(rename.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(rename.range.start.line, line);
+    assert.match(rename.message, /`fullName` looks like `name` renamed.*still contains 2 non-null values/s);
+    assert.match(rename.message, /required column `fullName`.*There are 2 rows/s);
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, rename.range.start.translate(0, 2));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /```sql[\s\S]*new_Author/);
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, rename.range);
+    const mapFix = actions.find((a) => /map `fullName` to the existing column `name`/.test(a.title));
+    assert.ok(mapFix?.edit, actions.map((a) => a.title).join(', '));
+    assert.ok(actions.some((a) => a.command?.command === 'prismaMigrations.createMigration'));
+    await vscode.workspace.applyEdit(mapFix.edit);
+    assert.match(editor.document.lineAt(line).text, /fullName\s+String @map\("name"\)$/);
+    await waitFor('the diagnostics stayed after the quick fix', () => vscode.languages.getDiagnostics(editor.document.uri).length === 0, 30_000);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
