@@ -18,6 +18,7 @@ import { readStatus } from '../../src/core/operations/status';
 import type { SchemaFile } from '../../src/core/types';
 import { MIGRATION_COUNT, MODEL_COUNT, writeLargeProject, type LargeProject, type LargeProvider } from '../helpers/largeHistory';
 import { psqlApply, psqlValue, sqlite3Apply, sqlite3Value, which } from './floor';
+import { DEBOUNCE_MS, keystrokeSamples } from './keystroke';
 
 const SERVER = process.env.PG_BENCH_URL ?? process.env.PG_TEST_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const WARM_UP_CALLS = 5;
@@ -68,6 +69,12 @@ async function timed(operation: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await operation();
   return performance.now() - started;
+}
+
+/** The nearest-rank percentile. */
+function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 function median(samples: readonly number[]): number {
@@ -239,6 +246,16 @@ async function sqliteBenchmarks(project: LargeProject, sqlite3: string | null): 
   });
 }
 
+/** Typing into schema.prisma: enough keystrokes for a p95. */
+async function keystrokeBenchmarks(project: LargeProject): Promise<void> {
+  progress('Keystroke → diagnostics (SQLite project)');
+  const samples = await keystrokeSamples(project, Math.max(RUNS, 40));
+  const add = (name: string, values: number[], note?: string) => measurements.push({ name, samples: values, ...(note && { note }) });
+  add('keystroke: schema analysis in process (warm)', samples.analysis, 'datamodel, engine diff, classification, ranges, diagnostics');
+  add('keystroke: bare engine diff datamodel → datamodel', samples.engineDiff);
+  add('keystroke → diagnostics published over LSP', samples.lsp, `dist/server.js; the ${DEBOUNCE_MS} ms debounce after the last keystroke is not counted`);
+}
+
 async function postgresBenchmarks(project: LargeProject, psql: string | null): Promise<void> {
   progress(`PostgreSQL (${SERVER.replace(/\/\/[^@/]*@/, '//')})`);
   const unreachable = await serverReachable();
@@ -284,6 +301,7 @@ function ratios(): Ratio[] {
   const pairs: Array<[string, string, string]> = [
     ['apply on SQLite vs sqlite3', `apply ${MIGRATION_COUNT} migrations, new SQLite`, 'sqlite3:'],
     ['apply on PostgreSQL vs psql', `apply ${MIGRATION_COUNT} migrations, new PostgreSQL`, 'psql:'],
+    ['schema analysis vs bare engine diff', 'keystroke: schema analysis', 'keystroke: bare engine diff'],
   ];
   return pairs.flatMap(([name, ours, floor]) => {
     const a = byName(ours);
@@ -295,8 +313,8 @@ function ratios(): Ratio[] {
 const ms = (value: number) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US'));
 
 function printTable(generation: string): void {
-  const header = ['', 'median ms', 'min', 'max', 'runs'];
-  const rows = measurements.map((m) => [m.name, ms(median(m.samples)), ms(Math.min(...m.samples)), ms(Math.max(...m.samples)), String(m.samples.length)]);
+  const header = ['', 'median ms', 'p95', 'min', 'max', 'runs'];
+  const rows = measurements.map((m) => [m.name, ms(median(m.samples)), ms(percentile(m.samples, 95)), ms(Math.min(...m.samples)), ms(Math.max(...m.samples)), String(m.samples.length)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const load = os.loadavg()[0].toFixed(1);
@@ -331,6 +349,7 @@ async function main(): Promise<void> {
     );
   }
   await sqliteBenchmarks(projects.sqlite, tools.sqlite3);
+  await keystrokeBenchmarks(projects.sqlite);
   await postgresBenchmarks(projects.postgresql, tools.psql);
 
   const generation = `generated projects: ${generationNotes.join('; ')}`;
@@ -339,6 +358,7 @@ async function main(): Promise<void> {
       name: m.name,
       unit: 'ms',
       median: median(m.samples),
+      p95: percentile(m.samples, 95),
       min: Math.min(...m.samples),
       max: Math.max(...m.samples),
       samples: m.samples,

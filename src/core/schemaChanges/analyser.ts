@@ -2,6 +2,7 @@ import type { Finding } from '../check/findings';
 import { openScratchDatabase } from '../db/scratch';
 import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import { type Datamodel, readDatamodel } from '../schema/datamodel';
+import { DatamodelCache } from '../schema/datamodelCache';
 import { findDeclaration, indexDeclarations, stripCommentsAndStrings, type Declaration } from '../schema/declarations';
 import type { PrismaProject, SchemaFile, SchemaPosition } from '../types';
 import { type Anchor, classifyChanges } from './classify';
@@ -29,6 +30,8 @@ export interface SchemaAnalysis {
  * Build a new one when the migrations folder changes.
  */
 export class SchemaChangeAnalyser {
+  private readonly datamodels = new DatamodelCache();
+
   private constructor(
     private readonly engine: MigrationEngine,
     private readonly before: DiffSource,
@@ -45,9 +48,10 @@ export class SchemaChangeAnalyser {
 
   /** The findings for the project's schema files as given (unsaved text included). Throws a 'schema' error on invalid text. */
   async analyse(project: PrismaProject): Promise<SchemaAnalysis> {
-    const after = readDatamodel(project.engineSchemaFiles);
+    // The engine judges the text first: an invalid schema throws here, before anything else reads it.
     const diff = await this.engine.diff(this.before, { kind: 'schema', files: project.engineSchemaFiles }, { script: true });
     if (!diff.hasChanges) return { script: '', findings: [] };
+    const after = this.datamodels.read(project.engineSchemaFiles);
     const declarations = indexDeclarations(project.schemaFiles);
     const findings = classifyChanges(this.beforeModel, after, diff.output).map((change) => {
       const range = rangeOf(change.anchor, project, declarations);
