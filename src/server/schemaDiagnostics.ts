@@ -55,12 +55,16 @@ const contains = (range: Range, position: Position) =>
   (position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character)) &&
   (position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character));
 
-/** The findings under the cursor, their messages and the SQL of their steps. */
+/**
+ * The SQL of the steps under the cursor. The editor already shows the diagnostics' messages in the same
+ * hover: this adds what the next migration would run for them.
+ */
 export function schemaHover(findings: readonly SchemaFinding[], file: string, position: Position): Hover | null {
-  const here = findings.filter((f) => f.file === file && contains(rangeOf(f), position));
+  const here = findings.filter((f) => f.file === file && f.sql && contains(rangeOf(f), position));
   if (here.length === 0) return null;
-  const parts = here.map((f) => `**${f.rule}** — ${f.message}${f.sql ? `\n\n\`\`\`sql\n${f.sql.trim()}\n\`\`\`` : ''}`);
-  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: rangeOf(here[0]) };
+  const sql = [...new Set(here.map((f) => f.sql.trim()))].join('\n\n');
+  const rules = [...new Set(here.map((f) => `\`${f.rule}\``))].join(', ');
+  return { contents: { kind: MarkupKind.Markdown, value: `The next migration would run (${rules}):\n\n\`\`\`sql\n${sql}\n\`\`\`` }, range: rangeOf(here[0]) };
 }
 
 /** The quick fixes of a finding, then "Create Migration…" and "Show SQL" for any change. */

@@ -6,7 +6,7 @@
 //   3. extension-host suites (test/vscode, mocha, the real API) on a copy of example/ and on a folder
 //      without Prisma, through code-server's smoke-test driver; then a few more openings of the example
 //      for the median activation time
-//   4. UI tests (test/e2e/ui.test.ts) on the example in Chromium, screenshots in test/e2e/screenshots/
+//   4. UI tests (test/e2e/ui.test.ts, diagnostics.ui.test.ts, commands.ui.test.ts) on the example in Chromium, screenshots in test/e2e/screenshots/
 //
 // Options: --only=extension-host|ui, --suite=example|noPrisma|commands (one extension-host suite, no
 // activation samples), --samples=N (activation samples, default 5, also
@@ -158,6 +158,7 @@ async function main(): Promise<number> {
     log(`UI tests in Chromium on the example (screenshots in ${path.relative(process.cwd(), screenshots)}/)`);
     const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 60_000 });
     mocha.addFile(path.join(__dirname, 'ui.test.ts'));
+    mocha.addFile(path.join(__dirname, 'diagnostics.ui.test.ts'));
     mocha.addFile(path.join(__dirname, 'commands.ui.test.ts'));
     let uiFailures = await new Promise<number>((resolve) => mocha.run(resolve));
     await server.stop();
