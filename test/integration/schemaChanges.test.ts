@@ -1,6 +1,8 @@
 // The schema-change analysis behind the editor's diagnostics and `check`: a real history replayed into a
 // scratch SQLite / PGlite database, then edits of the schema text, each classified and placed on its line.
 import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isMigrateError } from '../../src/core/errors';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
@@ -153,3 +155,43 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
     });
   });
 }
+
+describe('schema changes in a multi-file schema (prisma/schema/*.prisma)', () => {
+  let temp: TempProject;
+  let analyser: SchemaChangeAnalyser;
+  let project: PrismaProject;
+  const folder = () => path.join(temp.root, 'prisma', 'schema');
+  const files = (user: string) => [
+    { path: path.join(folder(), 'schema.prisma'), content: 'datasource db {\n  provider = "sqlite"\n}\n' },
+    { path: path.join(folder(), 'user.prisma'), content: user },
+    { path: path.join(folder(), 'post.prisma'), content: 'model Post {\n  id Int @id\n  title String\n}\n' },
+  ];
+  const USER = 'model User {\n  id   Int    @id\n  name String\n}\n';
+
+  before(async () => {
+    temp = tempProject('sqlite');
+    rmSync(temp.schemaPath);
+    mkdirSync(folder());
+    for (const file of files(USER)) writeFileSync(file.path, file.content);
+    project = await discoverProject({ cwd: temp.root, schema: 'prisma/schema', trusted: true });
+    assert.equal(project.schemaFiles.length, 3);
+    const empty = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(project.migrationsDir)));
+    mkdirSync(path.join(project.migrationsDir, '20260101000000_init'), { recursive: true });
+    writeFileSync(path.join(project.migrationsDir, '20260101000000_init', 'migration.sql'), (await empty.analyse(project)).script);
+    await empty.dispose();
+    analyser = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(project.migrationsDir)));
+  });
+
+  after(async () => {
+    await analyser?.dispose();
+    temp?.remove();
+  });
+
+  it('places a finding in the file that declares the field, and a dropped model on the datasource in another file', async () => {
+    const renamed = (await analyser.analyse(withSchemaFiles(project, files(USER.replace('name String', 'title String'))))).findings;
+    assert.deepEqual(renamed.map((f) => [f.rule, path.basename(f.file), f.line]), [['probable-rename', 'user.prisma', 3]]);
+    const withoutPost = files(USER).filter((f) => !f.path.endsWith('post.prisma'));
+    const dropped = (await analyser.analyse(withSchemaFiles(project, withoutPost))).findings;
+    assert.deepEqual(dropped.map((f) => [f.rule, path.basename(f.file), f.line]), [['dropped-table', 'schema.prisma', 1]]);
+  });
+});
