@@ -35,7 +35,10 @@ export class SchemaAnalysisService {
 
   constructor(private readonly log: (message: string) => void) {}
 
-  /** The projects the extension found. Returns those whose history changed (their schemas need analysing again). */
+  /**
+   * The projects the extension found. Returns those to analyse again: new ones, and those whose history or
+   * schema files on disk changed (an open document's unsaved text is analysed on each change anyway).
+   */
   setProjects(projects: readonly ServerProject[]): ServerProject[] {
     const next = new Map<string, Entry>();
     const changed: ServerProject[] = [];
@@ -45,6 +48,7 @@ export class SchemaAnalysisService {
       const historyKey = keyOf(project, folder);
       if (previous && previous.historyKey === historyKey) {
         next.set(project.schemaPath, { ...previous, project });
+        if (!sameFiles(previous.project.schemaFiles, project.schemaFiles)) changed.push(project);
         continue;
       }
       if (previous) void disposeEntry(previous);
@@ -111,6 +115,10 @@ function keyOf(project: ServerProject, folder: MigrationsFolder): string {
   const hash = createHash('sha256').update(project.provider);
   for (const migration of folder.migrations) hash.update(`\0${migration.name}\0${migration.script ?? ''}`);
   return hash.digest('hex');
+}
+
+function sameFiles(a: readonly SchemaFile[], b: readonly SchemaFile[]): boolean {
+  return a.length === b.length && a.every((file, i) => file.path === b[i].path && file.content === b[i].content);
 }
 
 function mergeFiles(files: readonly SchemaFile[], openTexts: ReadonlyMap<string, string>): SchemaFile[] {

@@ -201,12 +201,27 @@ connection.onCodeAction(({ textDocument, context }) => {
 });
 
 connection.onNotification(PROJECTS_NOTIFICATION, ({ projects }: ProjectsParams) => {
+  let changed: ServerProject[];
   try {
-    service.setProjects(projects);
+    changed = service.setProjects(projects);
   } catch (error) {
     connection.console.error(`Reading the projects failed: ${errorMessage(error)}`);
+    return;
   }
-  for (const document of documents.all()) if (isSchemaFile(fileOf(document.uri) ?? '')) schedule(document);
+  // A project gone (deleted, or the workspace back in Restricted Mode) leaves no diagnostics behind.
+  for (const [schemaPath, state] of published) {
+    if (projects.some((p) => p.schemaPath === schemaPath)) continue;
+    cancelCounts(schemaPath);
+    published.delete(schemaPath);
+    for (const file of state.files) void connection.sendDiagnostics({ uri: pathToFileURL(file.path).toString(), diagnostics: [] });
+  }
+  // Refreshes come often (every command, the view's poll): only what changed is analysed again.
+  const paths = new Set(changed.map((p) => p.schemaPath));
+  for (const document of documents.all()) {
+    const file = fileOf(document.uri);
+    const project = file && isSchemaFile(file) ? service.projectOf(file) : undefined;
+    if (project && paths.has(project.schemaPath)) schedule(document);
+  }
 });
 
 documents.onDidOpen(({ document }) => schedule(document));

@@ -136,4 +136,15 @@ describe('breaking-change diagnostics on schema.prisma, over the protocol', () =
     assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.range.start.line]), [['not-migrated', 3, lineOf(target, 'nickname')]]);
     assert.deepEqual([...new Set(server.published.slice(since).filter((p) => p.uri === uri).map((p) => p.version))], [version], 'no stale versions published');
   });
+
+  test('a project taken away (Restricted Mode) loses its diagnostics; given back, they return', async () => {
+    await type(MODELS.replace('  name  String\n', '  fullName String\n'), (d) => d.length > 0);
+    let since = server.published.length;
+    await server.connection.sendNotification(PROJECTS_NOTIFICATION, { projects: [] });
+    assert.deepEqual(await server.diagnosticsFor(uri, since), []);
+    since = server.published.length;
+    await server.connection.sendNotification(PROJECTS_NOTIFICATION, { projects: [toServerProject(project)] });
+    const back = await server.diagnosticsFor(uri, since, undefined, (d) => d.length > 0);
+    assert.deepEqual([...new Set(back.map((d) => d.code))], ['probable-rename']);
+  });
 });

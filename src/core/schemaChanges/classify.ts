@@ -306,7 +306,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
     }
   }
   const compoundKeys = (m: DatamodelModel, columns: Map<string, DatamodelField>) =>
-    m.uniqueIndexes.map((u) => u.fields.map((f) => columnOf(m.fields.find((x) => x.name === f) ?? { name: f } as DatamodelField)).sort().join(',')).filter((k) => [...k.split(',')].every((c) => columns.has(c)));
+    m.uniqueIndexes.map((u) => columnsNamed(m, u.fields).sort().join(',')).filter((k) => k.split(',').every((c) => columns.has(c)));
   const existingKeys = new Set(compoundKeys(before, beforeColumns));
   for (const key of compoundKeys(model, afterColumns)) {
     if (existingKeys.has(key) || key.split(',').some((c) => !beforeColumns.has(c))) continue;
@@ -318,7 +318,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
       fixes: [],
     });
   }
-  const primaryKey = (m: DatamodelModel) => (m.primaryKey?.fields ?? m.fields.filter((f) => f.isId).map((f) => f.name)).map((f) => columnOf(m.fields.find((x) => x.name === f) ?? ({ name: f } as DatamodelField))).join(',');
+  const primaryKey = (m: DatamodelModel) => columnsNamed(m, m.primaryKey?.fields ?? m.fields.filter((f) => f.isId).map((f) => f.name)).join(',');
   if (primaryKey(before) !== primaryKey(model)) {
     push({
       rule: 'primary-key-change',
@@ -336,6 +336,14 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
     push({ rule: 'not-migrated', severity: 'info', message: `\`${model.name}\` changed (indexes, keys or relations) and is not migrated yet.`, anchor: { kind: 'model', model: model.name }, fixes: [] });
   }
   return changes;
+}
+
+/** The columns of a key or index, named by its fields. */
+function columnsNamed(model: DatamodelModel, fields: readonly string[]): string[] {
+  return fields.map((name) => {
+    const field = model.fields.find((f) => f.name === name);
+    return field ? columnOf(field) : name;
+  });
 }
 
 /** Whether the script alters this column by name (PostgreSQL's ALTER COLUMN). SQLite rebuilds whole tables. */
