@@ -81,11 +81,13 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       assert.equal(finding.line, lineOf(edited, 'fullName'));
       assert.match(finding.message, /`fullName` looks like `name` renamed/);
       assert.deepEqual(finding.subject, { table: 'User', columns: ['name', 'fullName'] });
-      assert.equal(finding.fixes.length, 1);
-      const fixed = applyEdits(withText(edited).schemaFiles[0].content, finding.fixes[0].edits);
-      assert.match(fixed, /fullName String @map\("name"\)\n/);
-      const after = await analyser.analyse(withSchemaFiles(project, [{ path: project.schemaPath, content: fixed }]));
-      assert.deepEqual(after.findings, [], 'the @map fix leaves nothing to migrate');
+      assert.deepEqual(finding.fixes.map((f) => f.title), ['Keep the data: map `fullName` to the existing column `name` (@map)', 'Rename `fullName` back to `name`']);
+      for (const [fix, expected] of [[finding.fixes[0], /fullName String @map\("name"\)\n/], [finding.fixes[1], /\n {2}name String\n/]] as const) {
+        const fixed = applyEdits(withText(edited).schemaFiles[0].content, fix.edits);
+        assert.match(fixed, expected);
+        const after = await analyser.analyse(withSchemaFiles(project, [{ path: project.schemaPath, content: fixed }]));
+        assert.deepEqual(after.findings, [], `"${fix.title}" leaves nothing to migrate`);
+      }
     });
 
     it('puts a dropped column on its model, and its restore fix brings the field back', async () => {
@@ -193,5 +195,61 @@ describe('schema changes in a multi-file schema (prisma/schema/*.prisma)', () =>
     const withoutPost = files(USER).filter((f) => !f.path.endsWith('post.prisma'));
     const dropped = (await analyser.analyse(withSchemaFiles(project, withoutPost))).findings;
     assert.deepEqual(dropped.map((f) => [f.rule, path.basename(f.file), f.line]), [['dropped-table', 'schema.prisma', 1]]);
+  });
+});
+
+describe('schema changes to enums, lists and keys (PGlite scratch database)', () => {
+  let temp: TempProject;
+  let project: PrismaProject;
+  let analyser: SchemaChangeAnalyser;
+  const MEMBER = `enum Role {
+  ADMIN
+  USER
+}
+
+model Member {
+  id   Int    @id
+  code String @unique
+  role Role
+  tag  String
+}
+`;
+  const withText = (models: string) => withSchemaFiles(project, [{ path: project.schemaPath, content: `datasource db {\n  provider = "postgresql"\n}\n\n${models}` }]);
+  const lineOf = (models: string, needle: string) => `datasource db {\n  provider = "postgresql"\n}\n\n${models}`.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  before(async () => {
+    temp = tempProject('postgresql', MEMBER);
+    project = await discoverProject({ cwd: temp.root, trusted: true });
+    const empty = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(temp.migrationsDir)));
+    temp.addMigration('20260101000000_init', (await empty.analyse(project)).script);
+    await empty.dispose();
+    analyser = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(temp.migrationsDir)));
+  });
+
+  after(async () => {
+    await analyser?.dispose();
+    temp?.remove();
+  });
+
+  it('a removed enum value: a warning on the enum, naming the value', async () => {
+    const edited = MEMBER.replace('  USER\n', '');
+    const finding = (await analyser.analyse(withText(edited))).findings.find((f) => f.rule === 'dropped-enum-value');
+    assert.equal(finding?.severity, 'warning');
+    assert.equal(finding?.line, lineOf(edited, 'enum Role'));
+    assert.match(finding?.message ?? '', /Removes `USER` from the enum `Role`/);
+  });
+
+  it('a scalar made a list: an error on the field', async () => {
+    const edited = MEMBER.replace('  tag  String\n', '  tag  String[]\n');
+    const finding = (await analyser.analyse(withText(edited))).findings.find((f) => f.rule === 'scalar-to-list');
+    assert.equal(finding?.severity, 'error');
+    assert.equal(finding?.line, lineOf(edited, 'tag  String[]'));
+  });
+
+  it('a new primary key: a warning on the model', async () => {
+    const edited = MEMBER.replace('  id   Int    @id\n', '  id   Int\n').replace('  code String @unique\n', '  code String @id\n');
+    const finding = (await analyser.analyse(withText(edited))).findings.find((f) => f.rule === 'primary-key-change');
+    assert.equal(finding?.line, lineOf(edited, 'model Member'));
+    assert.match(finding?.message ?? '', /\(id → code\)/);
   });
 });

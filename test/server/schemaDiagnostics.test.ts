@@ -89,11 +89,11 @@ describe('breaking-change diagnostics on schema.prisma, over the protocol', () =
       range: diagnostic.range,
       context: { diagnostics: [diagnostic] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Keep the data: map `fullName` to the existing column `name` (@map)', 'Create Migration…', 'Show SQL for This Change']);
+    assert.deepEqual(actions.map((a) => a.title), ['Keep the data: map `fullName` to the existing column `name` (@map)', 'Rename `fullName` back to `name`', 'Create Migration…', 'Show SQL for This Change']);
     const edit = actions[0].edit?.changes?.[uri]?.[0];
     assert.equal(edit?.newText, ' @map("name")');
-    assert.equal(actions[1].command?.command, 'prismaMigrations.createMigration');
-    assert.deepEqual(actions[1].command?.arguments, [project.schemaPath]);
+    assert.equal(actions[2].command?.command, 'prismaMigrations.createMigration');
+    assert.deepEqual(actions[2].command?.arguments, [project.schemaPath]);
   });
 
   test('after a pause the dev database\'s counts join the message, for the unsaved text', async () => {

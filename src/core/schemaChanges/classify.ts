@@ -26,6 +26,7 @@ export type Anchor = { kind: 'field'; model: string; field: string } | { kind: '
 /** A repair the editor can offer as a quick fix; `edits.ts` turns it into text. */
 export type Fix =
   | { kind: 'mapField'; model: string; field: string; column: string }
+  | { kind: 'renameField'; model: string; field: string; to: string }
   | { kind: 'mapModel'; model: string; table: string }
   | { kind: 'addDefault'; model: string; field: string; value: string }
   | { kind: 'makeOptional'; model: string; field: string }
@@ -229,7 +230,11 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
       message: `\`${field.name}\` looks like \`${match[0]}\` renamed, but the migration drops the column \`${match[0]}\` with its data and adds \`${column}\` empty. Map the field to the old column to keep the data.`,
       anchor: onField(field),
       columns: [match[0], column],
-      fixes: [{ kind: 'mapField', model: model.name, field: field.name, column: match[0] }],
+      fixes: [
+        { kind: 'mapField', model: model.name, field: field.name, column: match[0] },
+        // The migrated field's name is its column's (introspection names fields after columns).
+        ...(/^[A-Za-z_]\w*$/.test(match[1].name) ? [{ kind: 'renameField' as const, model: model.name, field: field.name, to: match[1].name }] : []),
+      ],
     });
   }
   for (const [column, previous] of dropped) {

@@ -66,6 +66,11 @@ export function fixEdits(fix: Fix, files: readonly SchemaFile[], declarations: r
   switch (fix.kind) {
     case 'mapField':
       return fieldLine && { title: `Keep the data: map \`${fix.field}\` to the existing column \`${fix.column}\` (@map)`, edits: [setAttribute(fieldLine, /@map\(\s*"[^"\n]*"\s*\)/, `@map("${fix.column}")`, ' ')] };
+    case 'renameField': {
+      if (!fieldLine || !field) return undefined;
+      const start = { line: field.line, column: field.column };
+      return { title: `Rename \`${fix.field}\` back to \`${fix.to}\``, edits: [{ file: fieldLine.file, start, end: { line: field.line, column: field.column + fix.field.length }, newText: fix.to }] };
+    }
     case 'addDefault':
       return fieldLine && { title: `Add @default(${fix.value}) to \`${fix.field}\``, edits: [insertAt(fieldLine, contentEnd(fieldLine), ` @default(${fix.value})`)] };
     case 'makeOptional': {
