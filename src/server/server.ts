@@ -17,6 +17,7 @@ import { errorMessage } from '../core/errors';
 import { withSchemaFiles } from '../core/project/discover';
 import type { SchemaFinding } from '../core/schemaChanges/analyser';
 import { withDataLoss } from '../core/schemaChanges/dataLoss';
+import { uniqueChecks } from '../core/schemaChanges/duplicates';
 import type { SchemaFile } from '../core/types';
 import { DATA_LOSS_REQUEST, type DataLossParams, type DataLossResult, PROJECTS_NOTIFICATION, type ProjectsParams, type ServerProject } from '../shared/protocol';
 import { DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, type ServerSettings, SETTINGS_SECTION } from '../shared/settings';
@@ -160,7 +161,7 @@ function scheduleCounts(project: ServerProject, stamp: string, files: SchemaFile
   const cancel = new CancellationTokenSource();
   const timer = setTimeout(async () => {
     try {
-      const params: DataLossParams = { schemaPath: project.schemaPath, files };
+      const params: DataLossParams = { schemaPath: project.schemaPath, files, uniqueChecks: uniqueChecks(published.get(project.schemaPath)?.findings ?? []) };
       const loss = (await connection.sendRequest(DATA_LOSS_REQUEST, params, cancel.token)) as DataLossResult;
       const current = published.get(project.schemaPath);
       if (!loss || cancel.token.isCancellationRequested || current?.stamp !== stamp || openDocuments(project).stamp !== stamp) return;

@@ -1,5 +1,6 @@
 // The extension's own messages to and from the language server, beside the LSP.
 import type { DataLoss } from '../core/schemaChanges/dataLoss';
+import type { UniqueCheck } from '../core/schemaChanges/duplicates';
 import type { PrismaProject, SchemaFile } from '../core/types';
 
 /**
@@ -18,6 +19,8 @@ export const DATA_LOSS_REQUEST = 'prismaMigrations/dataLoss';
 export interface DataLossParams {
   schemaPath: string;
   files: SchemaFile[];
+  /** The unique constraints the text adds: the dev database's duplicates make them unexecutable. */
+  uniqueChecks: UniqueCheck[];
 }
 /** Null when the project has no dev database to ask (none created yet, unreachable, no engine). */
 export type DataLossResult = (DataLoss & { database: string }) | null;

@@ -10,6 +10,7 @@ import { openProjectDatabase, type ProjectDatabase } from '../../src/core/connec
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { discoverProject, withSchemaFiles } from '../../src/core/project/discover';
 import { SchemaChangeAnalyser } from '../../src/core/schemaChanges/analyser';
+import { evaluateOnDevDatabase } from '../../src/core/schemaChanges/devDatabase';
 import { migratedSchema } from '../../src/core/schemaChanges/migratedSchema';
 import type { PrismaProject } from '../../src/core/types';
 import { DATA_LOSS_REQUEST, type DataLossParams, type DataLossResult, PROJECTS_NOTIFICATION, toServerProject } from '../../src/shared/protocol';
@@ -57,8 +58,7 @@ describe('breaking-change diagnostics on schema.prisma, over the protocol', () =
     server.connection.onRequest(DATA_LOSS_REQUEST, async (params: DataLossParams): Promise<DataLossResult> => {
       dataLossRequests.push(params);
       await dev.engine!.updateSchema(withSchemaFiles(project, params.files).engineSchemaFiles);
-      const plan = await dev.engine!.planMigration(readMigrationsFolder(temp.migrationsDir));
-      return { warnings: plan.warnings, unexecutableSteps: plan.unexecutableSteps, database: dev.label };
+      return { ...(await evaluateOnDevDatabase(dev.engine!, readMigrationsFolder(temp.migrationsDir), params.uniqueChecks)), database: dev.label };
     });
     await server.connection.sendNotification(PROJECTS_NOTIFICATION, { projects: [toServerProject(project)] });
     uri = pathToFileURL(project.schemaPath).toString();
@@ -146,5 +146,15 @@ describe('breaking-change diagnostics on schema.prisma, over the protocol', () =
     await server.connection.sendNotification(PROJECTS_NOTIFICATION, { projects: [toServerProject(project)] });
     const back = await server.diagnosticsFor(uri, since, undefined, (d) => d.length > 0);
     assert.deepEqual([...new Set(back.map((d) => d.code))], ['probable-rename']);
+  });
+
+  test('a new unique constraint becomes an error when the dev database holds duplicates, counted', async () => {
+    await dev.engine!.execute(`INSERT INTO "User" ("email", "name") VALUES ('d@x', 'Ada');`);
+    const edited = MODELS.replace('  name  String\n', '  name  String  @unique\n');
+    const diagnostics = await type(edited, (d) => d.some((x) => x.severity === 1));
+    const unique = diagnostics.find((d) => d.code === 'added-unique-constraint');
+    assert.ok(unique, JSON.stringify(diagnostics));
+    assert.equal(unique.range.start.line, lineOf(edited, '  name'));
+    assert.match(unique.message, /Dev database: Adding a unique constraint on the column `name` of the `User` table fails: 1 value occurs more than once/);
   });
 });

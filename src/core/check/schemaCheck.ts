@@ -2,6 +2,8 @@ import type { MigrationEngine } from '../engine/migrationEngine';
 import type { MigrationsFolder } from '../migrations/folder';
 import { type SchemaAnalysis, SchemaChangeAnalyser } from '../schemaChanges/analyser';
 import { withDataLoss } from '../schemaChanges/dataLoss';
+import { evaluateOnDevDatabase } from '../schemaChanges/devDatabase';
+import { uniqueChecks } from '../schemaChanges/duplicates';
 import { migratedSchema } from '../schemaChanges/migratedSchema';
 import type { PrismaProject } from '../types';
 
@@ -18,6 +20,6 @@ export async function checkSchema(project: PrismaProject, folder: MigrationsFold
     await analyser.dispose();
   }
   if (!devEngine || analysis.findings.length === 0) return analysis;
-  const plan = await devEngine.planMigration(folder);
-  return { ...analysis, findings: withDataLoss(analysis.findings, plan, project) };
+  const loss = await evaluateOnDevDatabase(devEngine, folder, uniqueChecks(analysis.findings));
+  return { ...analysis, findings: withDataLoss(analysis.findings, loss, project) };
 }

@@ -119,6 +119,18 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
+  /** A single number a read-only query returns (counts), through the engine's own connection. */
+  queryNumber(sql: string): Promise<number> {
+    return this.serialised(async () => {
+      try {
+        const result = await (await this.options.database.factory.mainConnection()).queryRaw({ sql, args: [], argTypes: [] });
+        return Number(result.rows[0]?.[0] ?? 0);
+      } catch (error) {
+        throw toMigrateError(error, undefined);
+      }
+    });
+  }
+
   /** The database's schema as a Prisma datamodel (`prisma db pull`), for comparing schemas without a database. */
   introspect(): Promise<SchemaFile[]> {
     return this.withEngine(async ({ raw }) => {

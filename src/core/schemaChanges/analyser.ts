@@ -12,8 +12,8 @@ import type { MigratedSchema } from './migratedSchema';
 /** A finding on the schema with what the editor needs besides: its extent, its SQL and its quick fixes. */
 export interface SchemaFinding extends Finding {
   end: { line: number; column: number };
-  /** The table and the columns it is about, as the database names them. */
-  subject: { table: string; columns: string[] };
+  /** The table and the columns it is about, as the database names them; the columns of a unique constraint it adds. */
+  subject: { table: string; columns: string[]; uniqueColumns?: string[] };
   sql: string;
   fixes: FixEdit[];
 }
@@ -60,7 +60,7 @@ export class SchemaChangeAnalyser {
         severity: change.severity,
         message: change.message,
         ...range,
-        subject: { table: change.table, columns: change.columns },
+        subject: { table: change.table, columns: change.columns, ...(change.uniqueColumns && { uniqueColumns: change.uniqueColumns }) },
         sql: change.sql,
         fixes: change.fixes.flatMap((fix) => fixEdits(fix, project.schemaFiles, declarations) ?? []),
       } satisfies SchemaFinding;

@@ -40,6 +40,8 @@ export interface SchemaChange {
   /** What the dev database's counts are matched on: a rename is about the column it drops and the one it adds. */
   table: string;
   columns: string[];
+  /** The columns of the unique constraint it adds, for counting duplicates. */
+  uniqueColumns?: string[];
   /** The statements of the next migration that touch the table. */
   sql: string;
   fixes: Fix[];
@@ -306,6 +308,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
         message: `\`${field.name}\` becomes unique: the migration fails if \`${table}\` holds duplicate values in \`${column}\`.`,
         anchor: onField(field),
         columns: [column],
+        uniqueColumns: [column],
         fixes: [],
       });
     }
@@ -320,6 +323,7 @@ function tableChanges(before: DatamodelModel, model: DatamodelModel, ctx: TableC
       severity: 'warning',
       message: `A unique constraint on (${key.split(',').join(', ')}) is added: the migration fails if \`${table}\` holds duplicates.`,
       anchor: { kind: 'model', model: model.name },
+      uniqueColumns: key.split(','),
       fixes: [],
     });
   }

@@ -1,12 +1,14 @@
 import type { Severity } from '../check/findings';
-import type { MigrationPlan } from '../engine/migrationEngine';
 import { readDatamodel, tableOf } from '../schema/datamodel';
 import { findDeclaration, indexDeclarations } from '../schema/declarations';
 import type { PrismaProject, SchemaPosition } from '../types';
 import type { SchemaFinding } from './analyser';
 
-/** The engine's data-loss evaluation against the dev database: messages with its row and value counts. */
-export type DataLoss = Pick<MigrationPlan, 'warnings' | 'unexecutableSteps'>;
+/** The engine's data-loss evaluation against the dev database (a `MigrationPlan` is one): messages with its counts. */
+export interface DataLoss {
+  warnings: ReadonlyArray<{ message: string }>;
+  unexecutableSteps: ReadonlyArray<{ message: string }>;
+}
 
 /**
  * The engine's messages (prisma-engines, sql-migration-connector's destructive change checks) by what
@@ -17,6 +19,7 @@ const RULES: ReadonlyArray<{ rule: string; unexecutable: boolean; pattern: RegEx
   { rule: 'required-column-prisma-default', unexecutable: true, pattern: /required column `[^`]+` was added .* with a prisma-level default/ },
   { rule: 'optional-to-required-with-nulls', unexecutable: true, pattern: /Made the column `[^`]+` on table `[^`]+` required/ },
   { rule: 'type-change', unexecutable: true, pattern: /Changed the type of `/ },
+  { rule: 'added-unique-constraint', unexecutable: true, pattern: /Adding a unique constraint on .* occurs? more than once/ },
   { rule: 'dropped-table', unexecutable: false, pattern: /drop the `[^`]+` table/ },
   { rule: 'dropped-column', unexecutable: false, pattern: /drop the column `/ },
   { rule: 'type-change', unexecutable: false, pattern: /alter the column `|column on the `[^`]+` table would be dropped and recreated/ },

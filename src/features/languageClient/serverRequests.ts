@@ -29,8 +29,8 @@ async function dataLoss(params: DataLossParams, token: vscode.CancellationToken,
     return await access.read(state.project, async (db, core, project) => {
       if (!db.engine || token.isCancellationRequested) return null;
       await db.engine.updateSchema(core.withSchemaFiles(project, params.files).engineSchemaFiles);
-      const plan = await db.engine.planMigration(core.readMigrationsFolder(project.migrationsDir));
-      return { warnings: plan.warnings, unexecutableSteps: plan.unexecutableSteps, database: db.label };
+      const loss = await core.evaluateOnDevDatabase(db.engine, core.readMigrationsFolder(project.migrationsDir), params.uniqueChecks, (message) => log.debug(message));
+      return { ...loss, database: db.label };
     });
   } catch (error) {
     log.debug(`No data-loss counts for ${params.schemaPath}: ${errorMessage(error)}`);

@@ -17,4 +17,5 @@ export { readMigrationsFolder } from '../../core/migrations/folder';
 export { createMigration } from '../../core/operations/create';
 export { checkDrift, readStatus, statusWithoutDatabase } from '../../core/operations/status';
 export { formatStatus } from '../../core/operations/statusText';
+export { evaluateOnDevDatabase } from '../../core/schemaChanges/devDatabase';
 export { discoverProject, findProjects, reloadSchema, withSchemaFiles } from '../../core/project/discover';
