@@ -3,8 +3,9 @@ import { openScratchDatabase } from '../db/scratch';
 import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import { type Datamodel, readDatamodel } from '../schema/datamodel';
 import { DatamodelCache } from '../schema/datamodelCache';
-import { findDeclaration, indexDeclarations, stripCommentsAndStrings, type Declaration } from '../schema/declarations';
-import type { PrismaProject, SchemaFile, SchemaPosition } from '../types';
+import { findDeclaration, indexDeclarations, type Declaration } from '../schema/declarations';
+import { SchemaLines } from '../schema/schemaLines';
+import type { PrismaProject, SchemaPosition } from '../types';
 import { type Anchor, classifyChanges } from './classify';
 import { fixEdits, type FixEdit } from './edits';
 import type { MigratedSchema } from './migratedSchema';
@@ -53,8 +54,9 @@ export class SchemaChangeAnalyser {
     if (!diff.hasChanges) return { script: '', findings: [] };
     const after = this.datamodels.read(project.engineSchemaFiles);
     const declarations = indexDeclarations(project.schemaFiles);
+    const lines = new SchemaLines(project.schemaFiles);
     const findings = classifyChanges(this.beforeModel, after, diff.output).map((change) => {
-      const range = rangeOf(change.anchor, project, declarations);
+      const range = rangeOf(change.anchor, project, declarations, lines);
       return {
         rule: change.rule,
         severity: change.severity,
@@ -62,7 +64,7 @@ export class SchemaChangeAnalyser {
         ...range,
         subject: { table: change.table, columns: change.columns, ...(change.uniqueColumns && { uniqueColumns: change.uniqueColumns }) },
         sql: change.sql,
-        fixes: change.fixes.flatMap((fix) => fixEdits(fix, project.schemaFiles, declarations) ?? []),
+        fixes: change.fixes.flatMap((fix) => fixEdits(fix, lines, declarations) ?? []),
       } satisfies SchemaFinding;
     });
     return { script: diff.output, findings };
@@ -74,18 +76,13 @@ export class SchemaChangeAnalyser {
 }
 
 /** The declaration's name to the end of its line (a field), or its header line (a block). */
-function rangeOf(anchor: Anchor, project: PrismaProject, declarations: readonly Declaration[]): Pick<SchemaFinding, 'file' | 'line' | 'column' | 'end'> {
+function rangeOf(anchor: Anchor, project: PrismaProject, declarations: readonly Declaration[], lines: SchemaLines): Pick<SchemaFinding, 'file' | 'line' | 'column' | 'end'> {
   const block =
     anchor.kind === 'enum' ? findDeclaration(declarations, 'enum', anchor.name) : anchor.kind === 'datasource' ? undefined : findDeclaration(declarations, 'model', anchor.model);
   const position: SchemaPosition =
     (anchor.kind === 'field' ? block?.members.get(anchor.field) : undefined) ??
     block?.position ??
     project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 };
-  return { ...position, end: { line: position.line, column: lineEnd(project.schemaFiles, position) } };
-}
-
-function lineEnd(files: readonly SchemaFile[], position: SchemaPosition): number {
-  const file = files.find((f) => f.path === position.file);
-  const code = file ? (stripCommentsAndStrings(file.content).split('\n')[position.line - 1] ?? '') : '';
-  return Math.max(position.column + 1, code.replace(/[\s{]+$/, '').length + 1);
+  const code = lines.at(position.file, position.line)?.code ?? '';
+  return { ...position, end: { line: position.line, column: Math.max(position.column + 1, code.replace(/[\s{]+$/, '').length + 1) } };
 }

@@ -1,5 +1,5 @@
-import { type Declaration, findDeclaration, stripCommentsAndStrings } from '../schema/declarations';
-import type { SchemaFile, SchemaPosition } from '../types';
+import { type Declaration, findDeclaration } from '../schema/declarations';
+import type { SchemaLine as Line, SchemaLines } from '../schema/schemaLines';
 import type { Fix } from './classify';
 
 /** A replacement in a schema file; lines and columns 1-based, `end` exclusive. */
@@ -13,22 +13,6 @@ export interface TextEdit {
 export interface FixEdit {
   title: string;
   edits: TextEdit[];
-}
-
-interface Line {
-  file: string;
-  line: number;
-  text: string;
-  /** The same line with comments and string contents blanked: where attributes and the comment are. */
-  code: string;
-}
-
-function lineAt(files: readonly SchemaFile[], position: SchemaPosition): Line | undefined {
-  const file = files.find((f) => f.path === position.file);
-  if (!file) return undefined;
-  const text = file.content.split('\n')[position.line - 1]?.replace(/\r$/, '');
-  const code = stripCommentsAndStrings(file.content).split('\n')[position.line - 1]?.replace(/\r$/, '');
-  return text === undefined || code === undefined ? undefined : { file: file.path, line: position.line, text, code };
 }
 
 /** Where the field's declaration ends, before any trailing comment. */
@@ -46,10 +30,10 @@ function setAttribute(line: Line, attribute: RegExp, text: string, prefix: strin
 }
 
 /** A new line before the block's closing brace, indented like its first member. */
-function insertMember(files: readonly SchemaFile[], block: Declaration, text: string): TextEdit | undefined {
+function insertMember(lines: SchemaLines, block: Declaration, text: string): TextEdit | undefined {
   const first = [...block.members.values()][0];
   const indent = first ? ' '.repeat(first.column - 1) : '  ';
-  const closing = lineAt(files, { file: block.position.file, line: block.endLine, column: 1 });
+  const closing = lines.at(block.position.file, block.endLine);
   if (!closing) return undefined;
   return insertAt(closing, 1, `${indent}${text}\n`);
 }
@@ -58,11 +42,11 @@ function insertMember(files: readonly SchemaFile[], block: Declaration, text: st
  * The text edits of a quick fix in the current schema files, found through the declarations index.
  * Undefined when the schema no longer has the declaration the fix needs.
  */
-export function fixEdits(fix: Fix, files: readonly SchemaFile[], declarations: readonly Declaration[]): FixEdit | undefined {
+export function fixEdits(fix: Fix, lines: SchemaLines, declarations: readonly Declaration[]): FixEdit | undefined {
   const model = findDeclaration(declarations, 'model', fix.model);
   if (!model) return undefined;
   const field = 'field' in fix && fix.kind !== 'restoreField' ? model.members.get(fix.field) : undefined;
-  const fieldLine = field && lineAt(files, field);
+  const fieldLine = field && lines.at(field.file, field.line);
   switch (fix.kind) {
     case 'mapField':
       return fieldLine && { title: `Keep the data: map \`${fix.field}\` to the existing column \`${fix.column}\` (@map)`, edits: [setAttribute(fieldLine, /@map\(\s*"[^"\n]*"\s*\)/, `@map("${fix.column}")`, ' ')] };
@@ -81,13 +65,13 @@ export function fixEdits(fix: Fix, files: readonly SchemaFile[], declarations: r
     }
     case 'mapModel': {
       const existing = [...Array(model.endLine - model.position.line).keys()]
-        .map((i) => lineAt(files, { file: model.position.file, line: model.position.line + 1 + i, column: 1 }))
+        .map((i) => lines.at(model.position.file, model.position.line + 1 + i))
         .find((line) => line && /@@map\(/.test(line.code));
-      const edit = existing ? setAttribute(existing, /@@map\(\s*"[^"\n]*"\s*\)/, `@@map("${fix.table}")`, ' ') : insertMember(files, model, `@@map("${fix.table}")`);
+      const edit = existing ? setAttribute(existing, /@@map\(\s*"[^"\n]*"\s*\)/, `@@map("${fix.table}")`, ' ') : insertMember(lines, model, `@@map("${fix.table}")`);
       return edit && { title: `Keep the data: map \`${fix.model}\` to the existing table \`${fix.table}\` (@@map)`, edits: [edit] };
     }
     case 'restoreField': {
-      const edit = insertMember(files, model, fix.declaration);
+      const edit = insertMember(lines, model, fix.declaration);
       return edit && { title: `Restore the field: ${fix.declaration}`, edits: [edit] };
     }
   }
