@@ -239,6 +239,13 @@ model Member {
     assert.match(finding?.message ?? '', /Removes `USER` from the enum `Role`/);
   });
 
+  it('a new value is the enum\'s own change; a new column of the enum\'s type is not', async () => {
+    const added = MEMBER.replace('  USER\n', '  USER\n  GUEST\n');
+    assert.deepEqual((await analyser.analyse(withText(added))).findings.map((f) => [f.rule, f.line]), [['not-migrated', lineOf(added, 'enum Role')]]);
+    const column = MEMBER.replace('  role Role\n', '  role Role\n  previousRole Role?\n');
+    assert.deepEqual((await analyser.analyse(withText(column))).findings.map((f) => [f.rule, f.line]), [['not-migrated', lineOf(column, 'previousRole')]]);
+  });
+
   it('a scalar made a list: an error on the field', async () => {
     const edited = MEMBER.replace('  tag  String\n', '  tag  String[]\n');
     const finding = (await analyser.analyse(withText(edited))).findings.find((f) => f.rule === 'scalar-to-list');

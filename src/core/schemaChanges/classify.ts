@@ -192,8 +192,9 @@ export function classifyChanges(before: Datamodel, after: Datamodel, script: str
         sql,
         fixes: [],
       });
-    } else if (sql) {
-      changes.push({ rule: 'not-migrated', severity: 'info', message: `The enum \`${enumNow.name}\` changed and is not migrated yet.`, anchor: { kind: 'enum', name: enumNow.name }, table: dbName, columns: [], sql, fixes: [] });
+    } else if (sql && enumNow.values.some((v) => !enumBefore.values.some((b) => (b.dbName ?? b.name) === (v.dbName ?? v.name)))) {
+      // A column of the enum's type added elsewhere names the enum too: only new values change it.
+      changes.push({ rule: 'not-migrated', severity: 'info', message: `The enum \`${enumNow.name}\` has new values, not migrated yet.`, anchor: { kind: 'enum', name: enumNow.name }, table: dbName, columns: [], sql, fixes: [] });
     }
   }
   return changes;
