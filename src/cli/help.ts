@@ -19,6 +19,8 @@ Commands:
   reset      drop everything in the dev database and re-apply all migrations
   check      breaking-change findings of the next migration and of unapplied migration SQL
   execute    run a SQL file on the database (e.g. a seed)
+  down       the down script of a migration (Prisma has none), optionally verified and written
+  rollback   run the last applied migration's verified down script and mark it rolled back
 
 Without a configured URL, SQLite projects use prisma/dev.db and PostgreSQL projects an embedded
 PGlite database in prisma/.pglite.
@@ -80,6 +82,27 @@ otherwise, 2 on error.
   --format json     findings as JSON: [{"rule","severity","message","file","line","column"}] (also --json)
   --format sarif    SARIF 2.1.0, for code scanning (paths relative to the working folder)
   --format github   GitHub Actions annotations (::error file=…,line=…::message), one per finding
+
+${COMMON}`,
+  down: `Usage: prisma-migrations down <migration> [--verify] [--write]
+
+Prints the SQL that takes a database from the state after <migration> back to the state before it: the
+schema engine's diff between the two, each replayed on a scratch database (no database of yours is
+opened). Comments list what it drops.
+
+  --verify   apply the history up to <migration> and the down script on a scratch database, and compare
+             with the history before it; exit 1 when they differ
+  --write    write it as down.sql in the migration's folder (Prisma ignores the file)
+
+${COMMON}`,
+  rollback: `Usage: prisma-migrations rollback [--force]
+
+Undoes the last migration applied on the database: computes its down script, verifies it on a scratch
+database, lists what it would drop with this database's counts, and with --force runs it and marks the
+migration rolled back (pending again). Refuses after a failed migration, or when the last applied
+migration was edited or is missing locally.
+
+  --force   required to change the database; without it, the plan is printed and the exit code is 1
 
 ${COMMON}`,
   execute: `Usage: prisma-migrations execute --file <script.sql>

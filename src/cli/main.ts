@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { failsCheck } from '../core/check/findings';
@@ -8,6 +8,8 @@ import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
 import { createMigration } from '../core/operations/create';
+import { DOWN_FILE, downScript, verifyDownScript } from '../core/operations/down';
+import { describeLosses, executeRollback, planRollback } from '../core/operations/rollback';
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
 import { migrationStatuses } from '../core/migrations/history';
@@ -35,17 +37,23 @@ const COMMAND_OPTIONS = {
   reset: { force: { type: 'boolean' } },
   check: { json: { type: 'boolean' }, format: { type: 'string' } },
   execute: { file: { type: 'string' } },
+  down: { verify: { type: 'boolean' }, write: { type: 'boolean' } },
+  rollback: { force: { type: 'boolean' } },
 } as const;
+
 
 type Command = keyof typeof COMMAND_OPTIONS;
 type Values = Record<string, string | boolean | undefined>;
 
-interface Context {
+interface OfflineContext {
   project: PrismaProject;
-  db: ProjectDatabase;
   values: Values;
   output: Output;
   cwd: string;
+}
+
+interface Context extends OfflineContext {
+  db: ProjectDatabase;
 }
 
 /** Exit code for errors, whatever the command (`diff --exit-code` follows Prisma: 1). */
@@ -65,7 +73,8 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
   const command = name as Command;
   let values: Values;
   try {
-    values = parseArgs({ args: [...rest], options: { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] }, strict: true }).values as Values;
+    const parsed = parseArgs({ args: [...rest], options: { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] }, strict: true, allowPositionals: command === 'down' });
+    values = { ...(parsed.values as Values), migration: parsed.positionals[0] };
   } catch (error) {
     output.err(`${errorMessage(error)}\n${HELP[command].split('\n')[0]}`);
     return ERROR_EXIT;
@@ -85,6 +94,8 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     });
     for (const warning of project.warnings) output.err(`warning: ${warning}`);
     validateArguments(command, values);
+    // The migrations folder is all `down` reads: no database is opened (or created) for it.
+    if (command === 'down') return await down({ project, values, output, cwd });
     const options = {
       url: values.url ? { url: String(values.url), source: 'flag' as const } : undefined,
       log: values.verbose ? (line: string) => output.err(line) : undefined,
@@ -126,6 +137,7 @@ function validateArguments(command: Command, values: Values): void {
     throw usage(`--format must be one of ${FINDING_FORMATS.join(', ')}`);
   }
   if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
+  if (command === 'down' && !values.migration) throw usage('name the migration: prisma-migrations down <migration>');
 }
 
 const SOURCES = ['empty', 'migrations', 'schema', 'database'] as const;
@@ -139,7 +151,31 @@ function requireEngine(ctx: Context, what: string): MigrationEngine {
   );
 }
 
-const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
+/** The down script of a migration: printed, or written as down.sql beside it; --verify replays it on a scratch database. */
+async function down(ctx: OfflineContext): Promise<number> {
+  const name = String(ctx.values.migration);
+  const folder = readMigrationsFolder(ctx.project.migrationsDir);
+  const script = await downScript(ctx.project, folder, name);
+  const header = [`-- Down script of ${name}: takes the database back to the state before it.`, ...script.losses.map((l) => `-- Warning: ${l.description}.`)];
+  const text = `${header.join('\n')}\n${script.script ? `\n${script.script}` : '-- The migration changed no schema: nothing to undo.\n'}`;
+  if (ctx.values.write) {
+    const file = path.join(ctx.project.migrationsDir, name, DOWN_FILE);
+    writeFileSync(file, text);
+    ctx.output.err(`Wrote ${path.relative(ctx.cwd, file)}.`);
+  } else {
+    ctx.output.out(text.trimEnd());
+  }
+  if (!ctx.values.verify) return 0;
+  const verification = await verifyDownScript(ctx.project, folder, script);
+  if (verification.roundTrips) {
+    ctx.output.err('Verified: applying the history up to it, then the down script, leaves the history before it.');
+    return 0;
+  }
+  ctx.output.err(`The down script does not round-trip; what differs from the history before it:\n${verification.differences}`);
+  return 1;
+}
+
+const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<number>> = {
   async status(ctx) {
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
     const report = await readStatus(ctx.db.backend, folder, { drift: !ctx.values['no-drift'] });
@@ -229,6 +265,20 @@ const COMMANDS: Record<Command, (ctx: Context) => Promise<number>> = {
       for (const f of findings) ctx.output.out(`${path.relative(ctx.cwd, f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`);
     }
     return failsCheck(findings) ? 1 : 0;
+  },
+
+  async rollback(ctx) {
+    const engine = requireEngine(ctx, 'rollback');
+    const plan = await planRollback(engine, ctx.project, readMigrationsFolder(ctx.project.migrationsDir));
+    const losses = describeLosses(plan);
+    ctx.output.out(`Rolling back ${plan.migration} on ${ctx.db.label} (its down script round-trips on a scratch database)${losses.length ? `; it ${losses.join('; ')}` : ''}.`);
+    if (!ctx.values.force) {
+      ctx.output.err('Nothing was changed: add --force to run the down script and mark the migration rolled back.');
+      return 1;
+    }
+    await executeRollback(engine, plan);
+    ctx.output.out(`Rolled back ${plan.migration}; it is pending again.`);
+    return 0;
   },
 
   async execute(ctx) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import mariadb, { type Connection } from 'mariadb';
@@ -77,7 +78,7 @@ describe('prisma-migrations CLI on MariaDB (driver-level history)', () => {
     assert.deepEqual(items.map((r) => r.id), [1, 2]);
   });
 
-  for (const command of [['diff', '--from', 'migrations', '--to', 'schema'], ['create', '--name', 'x'], ['check']]) {
+  for (const command of [['diff', '--from', 'migrations', '--to', 'schema'], ['create', '--name', 'x'], ['check'], ['rollback', '--force']]) {
     it(`${command[0]} answers with one sentence that it needs the schema engine, exit 2`, async () => {
       const result = await run(...command);
       assert.equal(result.code, 2);
@@ -85,6 +86,13 @@ describe('prisma-migrations CLI on MariaDB (driver-level history)', () => {
       assert.equal(result.stderr.trim().split('\n').length, 1);
     });
   }
+
+  it('down answers that down scripts need the schema engine, exit 2', async () => {
+    const first = readdirSync(project.migrationsDir).filter((name) => /^\d{14}_/.test(name)).sort()[0];
+    const result = await run('down', first);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^Error: Down scripts need Prisma's schema engine, which this build cannot run for mysql\.$/m);
+  });
 
   it('a wrong password: exit 2, never printed', async () => {
     const result = await cli(project.root, 'status', '--url', `mysql://root:wr0ng-s3cret@${HOST}:${PORT}/${name}`);

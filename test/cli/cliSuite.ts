@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main';
@@ -224,6 +224,33 @@ export function cliSuite(label: string, target: CliTarget): void {
       assert.equal(status.code, 0, status.stdout + status.stderr);
     });
 
+    it('down prints a verified down script of the last migration, and --write puts it beside the migration', async () => {
+      const last = readdirSync(project.migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort().at(-1)!;
+      const printed = await run('down', last, '--verify');
+      assert.equal(printed.code, 0, printed.stderr);
+      assert.match(printed.stdout, new RegExp(`^-- Down script of ${last}`));
+      assert.match(printed.stderr, /Verified/);
+      const written = await run('down', last, '--write');
+      assert.equal(written.code, 0, written.stderr);
+      assert.equal(readFileSync(path.join(project.migrationsDir, last, 'down.sql'), 'utf8').trimEnd(), printed.stdout.trimEnd());
+      assert.equal((await run('status')).code, 0, 'down.sql is not a migration: the status is unchanged');
+      rmSync(path.join(project.migrationsDir, last, 'down.sql'));
+    });
+
+    it('rollback prints its plan without --force, and with it leaves the last migration pending; apply restores it', async () => {
+      const plan = await run('rollback');
+      assert.equal(plan.code, 1);
+      assert.match(plan.stdout, /^Rolling back \d{14}_\w+ on /);
+      assert.match(plan.stderr, /add --force/);
+      const done = await run('rollback', '--force');
+      assert.equal(done.code, 0, done.stderr);
+      assert.match(done.stdout, /it is pending again/);
+      const { value } = await json('status', '--no-drift');
+      assert.equal((value as { migrations: Array<{ status: string }> }).migrations.at(-1)?.status, 'rolledBack');
+      assert.equal((await run('apply')).code, 0);
+      assert.equal((await run('status')).code, 0);
+    });
+
     it('a malformed schema is one error line naming file and line, exit 2', async () => {
       const good = project.schemaText();
       project.writeSchema(`model User {\n  id    Int    @id\n  broken\n}\n`);
@@ -235,7 +262,7 @@ export function cliSuite(label: string, target: CliTarget): void {
     });
 
     it('--help on every command, exit 0', async () => {
-      for (const command of ['status', 'diff', 'create', 'apply', 'resolve', 'reset', 'check', 'execute']) {
+      for (const command of ['status', 'diff', 'create', 'apply', 'resolve', 'reset', 'check', 'execute', 'down', 'rollback']) {
         const result = await cli(project.root, command, '--help');
         assert.equal(result.code, 0);
         assert.match(result.stdout, new RegExp(`Usage: prisma-migrations ${command}`));

@@ -14,7 +14,7 @@ import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import type { MigrationRow, SchemaFile } from '../types';
 import type { ApplyProgress, HistoryBackend } from './backend';
 import { isPanic, toMigrateError } from './engineErrors';
-import { readMigrationRows } from './migrationsTable';
+import { readMigrationRows, recordRolledBack } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
@@ -116,6 +116,18 @@ export class MigrationEngine implements HistoryBackend {
         filters: NO_FILTER,
       });
       return { hasChanges: result.exitCode === 2, output: (result.stdout ?? '').trim() };
+    });
+  }
+
+  /** Marks an applied migration rolled back after its down script ran (see `recordRolledBack`). */
+  recordRolledBack(name: string): Promise<void> {
+    return this.serialised(async () => {
+      try {
+        const updated = await recordRolledBack(await this.options.database.factory.mainConnection(), name, new Date());
+        if (updated !== 1) throw new MigrateError('state', `${name} is not recorded as applied on this database.`, { migration: name });
+      } catch (error) {
+        throw toMigrateError(error, undefined);
+      }
     });
   }
 

@@ -54,3 +54,19 @@ function toDate(value: unknown): Date | null {
   if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(text)) return new Date(text);
   return new Date(`${text.replace(' ', 'T')}Z`);
 }
+
+/**
+ * Records that an applied migration was undone (its down script ran): Prisma's own "rolled back" only
+ * applies to failed migrations. The row stays, as Prisma keeps rolled-back rows; the migration is pending again.
+ */
+export async function recordRolledBack(connection: SqlDriverAdapter, migrationName: string, at: Date): Promise<number> {
+  const placeholder = (n: number) => (connection.provider === 'sqlite' ? '?' : `$${n}`);
+  return connection.executeRaw({
+    sql: `UPDATE ${TABLE} SET rolled_back_at = ${placeholder(1)} WHERE migration_name = ${placeholder(2)} AND rolled_back_at IS NULL AND finished_at IS NOT NULL`,
+    args: [at.toISOString().replace('Z', '+00:00'), migrationName],
+    argTypes: [
+      { scalarType: 'string', arity: 'scalar' },
+      { scalarType: 'string', arity: 'scalar' },
+    ],
+  });
+}

@@ -12,6 +12,8 @@ export interface SqlFinding {
   /** 1-based, where the statement starts. */
   line: number;
   column: number;
+  /** The table a drop is about, and the columns it drops. */
+  subject?: { table: string; columns?: string[] };
 }
 
 export const SQL_RULES = [
@@ -49,8 +51,8 @@ export function lintMigrationSql(script: string, dialect: SqlDialect): SqlFindin
   const { statements, comments } = splitStatements(script);
   const redefined = redefinedTables(statements);
   const findings: SqlFinding[] = [];
-  const report = (statement: SqlStatement, rule: SqlRuleId, severity: SqlSeverity, message: string) =>
-    findings.push({ rule, severity, message, line: statement.line, column: statement.column });
+  const report = (statement: SqlStatement, rule: SqlRuleId, severity: SqlSeverity, message: string, subject?: SqlFinding['subject']) =>
+    findings.push({ rule, severity, message, line: statement.line, column: statement.column, ...(subject && { subject }) });
 
   const addedEnumValues: Array<{ value: string; type: string; index: number }> = [];
   let sawSchemaChange = false;
@@ -62,14 +64,14 @@ export function lintMigrationSql(script: string, dialect: SqlDialect): SqlFindin
 
     if (/^DROP TABLE\b/.test(sql)) {
       const table = name(new RegExp(String.raw`^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?${NAME}`, 'i').exec(text));
-      if (!table || !redefined.has(table)) report(statement, 'sql-drop-table', 'warning', `Drops the table${table ? ` "${table}"` : ''} and every row in it.`);
+      if (!table || !redefined.has(table)) report(statement, 'sql-drop-table', 'warning', `Drops the table${table ? ` "${table}"` : ''} and every row in it.`, table ? { table } : undefined);
     }
     if (/^ALTER TABLE\b.*\bDROP\b/.test(sql)) {
       const table = name(new RegExp(String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?${NAME}`, 'i').exec(text));
       const columns = [...text.matchAll(new RegExp(String.raw`\bDROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?${NAME}`, 'gi'))]
         .map((m) => m[1] ?? m[2] ?? m[3])
         .filter((column) => !/^(CONSTRAINT|INDEX|FOREIGN|PRIMARY|CHECK|DEFAULT|NOT)$/i.test(column));
-      if (columns.length > 0) report(statement, 'sql-drop-column', 'warning', `Drops ${columns.map((c) => `"${c}"`).join(', ')} from "${table}" with its data.`);
+      if (columns.length > 0) report(statement, 'sql-drop-column', 'warning', `Drops ${columns.map((c) => `"${c}"`).join(', ')} from "${table}" with its data.`, table ? { table, columns } : undefined);
     }
     if (/^ALTER TABLE\b.*\bADD (COLUMN )?.*\bNOT NULL\b/.test(sql) && !/\bDEFAULT\b/.test(sql) && !/\bADD (CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|INDEX|CHECK)\b/.test(sql)) {
       report(statement, 'sql-not-null-without-default', 'error', 'Adds a NOT NULL column without a default: it fails on a table that has rows.');

@@ -1,0 +1,136 @@
+import { openScratchDatabase } from '../db/scratch';
+import { requiredExtensions } from '../db/extensions';
+import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
+import { MigrateError } from '../errors';
+import { lintMigrationSql } from '../lint/sqlLint';
+import type { MigrationsFolder } from '../migrations/folder';
+import { withSchemaFiles } from '../project/discover';
+import { SchemaChangeAnalyser, type SchemaFinding } from '../schemaChanges/analyser';
+import { migratedSchema } from '../schemaChanges/migratedSchema';
+import type { PrismaProject } from '../types';
+
+/** Beside `migration.sql`; Prisma reads only that file, so a down script there is inert until run. */
+export const DOWN_FILE = 'down.sql';
+
+/** What undoing one migration takes: its SQL, and what that SQL destroys. */
+export interface DownScript {
+  migration: string;
+  /** SQL from the state after the migration to the state before it; empty when the migration changed no schema. */
+  script: string;
+  /** What running it loses, in words ("drops the table `Post`"), with the tables and columns it is about. */
+  losses: DownLoss[];
+}
+
+export interface DownLoss {
+  /** `requiresColumn`: a column comes back required, which fails on a table with rows. */
+  kind: 'dropsTable' | 'dropsColumn' | 'changesType' | 'removesEnumValues' | 'requiresColumn';
+  description: string;
+  table: string;
+  column?: string;
+}
+
+export type Verification = { roundTrips: true } | { roundTrips: false; differences: string };
+
+/** The history up to a migration, and up to the one before it (nothing before the first). */
+function prefixes(folder: MigrationsFolder, name: string): { upTo: MigrationsFolder; before: MigrationsFolder } {
+  const index = folder.migrations.findIndex((m) => m.name === name);
+  if (index === -1) throw new MigrateError('config', `There is no migration ${name} in ${folder.dir}.`, { migration: name });
+  const broken = folder.migrations.slice(0, index + 1).find((m) => m.script === null);
+  if (broken) throw new MigrateError('migrationsFolder', `${broken.name} has no migration.sql: the history cannot be replayed.`, { migration: broken.name });
+  return { upTo: { ...folder, migrations: folder.migrations.slice(0, index + 1) }, before: { ...folder, migrations: folder.migrations.slice(0, index) } };
+}
+
+function source(folder: MigrationsFolder): DiffSource {
+  return folder.migrations.length === 0 ? { kind: 'empty' } : { kind: 'migrations', folder };
+}
+
+function engineFor(project: PrismaProject, folder: MigrationsFolder): MigrationEngine {
+  const provider = project.provider;
+  if (provider !== 'sqlite' && provider !== 'postgresql') {
+    throw new MigrateError('unsupported', `Down scripts need Prisma's schema engine, which this build cannot run for ${provider}.`);
+  }
+  const extensions = requiredExtensions(folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script])));
+  return new MigrationEngine({ database: openScratchDatabase(provider, extensions), schemaFiles: project.engineSchemaFiles, configDir: project.root });
+}
+
+/**
+ * The down script of a migration (Prisma has no down migrations): the engine's diff from the history up to
+ * it to the history before it, each replayed on a scratch database. The user's databases are not touched.
+ */
+export async function downScript(project: PrismaProject, folder: MigrationsFolder, name: string): Promise<DownScript> {
+  const { upTo, before } = prefixes(folder, name);
+  const engine = engineFor(project, upTo);
+  let script: string;
+  try {
+    const diff = await engine.diff(source(upTo), source(before), { script: true });
+    script = diff.hasChanges ? `${diff.output}\n` : '';
+  } finally {
+    await engine.dispose();
+  }
+  return { migration: name, script, losses: script ? await lossesOf(project, upTo, before, script) : [] };
+}
+
+/** What going from one replayed state to the other destroys, by the schema analysis' own rules. */
+async function lossesOf(project: PrismaProject, upTo: MigrationsFolder, before: MigrationsFolder, script: string): Promise<DownLoss[]> {
+  const [after, previous] = await Promise.all([migratedSchema(project, upTo), migratedSchema(project, before)]);
+  const analyser = await SchemaChangeAnalyser.create(project, after);
+  try {
+    const files = previous.files.length > 0 ? previous.files : [{ path: project.schemaPath, content: `datasource db {\n  provider = "${after.provider}"\n}\n` }];
+    const { findings } = await analyser.analyse(withSchemaFiles(project, files));
+    const losses = findings.flatMap(describeLoss);
+    // Tables no model describes (implicit many-to-many relation tables) are dropped too: the script says so.
+    for (const { subject } of lintMigrationSql(script, project.provider === 'sqlite' ? 'sqlite' : 'postgresql')) {
+      if (subject && !subject.columns && !losses.some((l) => l.table === subject.table)) {
+        losses.push({ kind: 'dropsTable', description: `drops the table \`${subject.table}\` and its rows`, table: subject.table });
+      }
+    }
+    return losses;
+  } finally {
+    await analyser.dispose();
+  }
+}
+
+function describeLoss(finding: SchemaFinding): DownLoss[] {
+  const { table, columns } = finding.subject;
+  const column = columns[0];
+  switch (finding.rule) {
+    case 'dropped-table':
+      return [{ kind: 'dropsTable', description: `drops the table \`${table}\` and its rows`, table }];
+    case 'dropped-column':
+    case 'probable-rename':
+      return column === undefined
+        ? [{ kind: 'dropsTable', description: `drops the table \`${table}\` and its rows`, table }]
+        : [{ kind: 'dropsColumn', description: `drops the column \`${table}.${column}\` and its values`, table, column }];
+    case 'type-change':
+    case 'scalar-to-list':
+      return [{ kind: 'changesType', description: `changes the type of \`${table}.${column}\` (values may not convert)`, table, column }];
+    case 'dropped-enum-value':
+      return [{ kind: 'removesEnumValues', description: `removes values from the enum \`${table}\``, table }];
+    case 'optional-to-required-with-nulls':
+      return [{ kind: 'requiresColumn', description: `makes \`${table}.${column}\` required again (fails on NULLs)`, table, column }];
+    case 'required-column-without-default':
+    case 'required-column-prisma-default':
+      return [{ kind: 'requiresColumn', description: `adds \`${table}.${column}\` back as a required column without default (fails if \`${table}\` has rows)`, table }];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Checks a down script on a scratch database: applies the history up to the migration, runs the script,
+ * and compares what is left with the history before the migration.
+ */
+export async function verifyDownScript(project: PrismaProject, folder: MigrationsFolder, down: DownScript): Promise<Verification> {
+  const { upTo, before } = prefixes(folder, down.migration);
+  const engine = engineFor(project, upTo);
+  try {
+    await engine.applyPending(upTo);
+    if (down.script) await engine.execute(down.script);
+    const left = await engine.diff(source(before), { kind: 'database' }, { script: false });
+    // The bookkeeping table is the engine's, not part of either state.
+    const differences = left.output.split('\n').filter((line) => !/_prisma_migrations/.test(line)).join('\n').trim();
+    return left.hasChanges && differences ? { roundTrips: false, differences } : { roundTrips: true };
+  } finally {
+    await engine.dispose();
+  }
+}
