@@ -8,7 +8,7 @@ import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
 import { createMigration } from '../core/operations/create';
-import { DOWN_FILE, downScript, verifyDownScript } from '../core/operations/down';
+import { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../core/operations/down';
 import { describeLosses, executeRollback, planRollback } from '../core/operations/rollback';
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
@@ -156,8 +156,7 @@ async function down(ctx: OfflineContext): Promise<number> {
   const name = String(ctx.values.migration);
   const folder = readMigrationsFolder(ctx.project.migrationsDir);
   const script = await downScript(ctx.project, folder, name);
-  const header = [`-- Down script of ${name}: takes the database back to the state before it.`, ...script.losses.map((l) => `-- Warning: ${l.description}.`)];
-  const text = `${header.join('\n')}\n${script.script ? `\n${script.script}` : '-- The migration changed no schema: nothing to undo.\n'}`;
+  const text = downScriptText(script);
   if (ctx.values.write) {
     const file = path.join(ctx.project.migrationsDir, name, DOWN_FILE);
     writeFileSync(file, text);

@@ -116,6 +116,15 @@ function describeLoss(finding: SchemaFinding): DownLoss[] {
   }
 }
 
+/** The script as a file: what it undoes and drops as comments, then the SQL (down.sql, the CLI, the editor). */
+export function downScriptText(down: DownScript, verification?: Verification): string {
+  const header = [`-- Down script of ${down.migration}: takes the database back to the state before it.`, ...down.losses.map((l) => `-- Warning: ${l.description}.`)];
+  if (verification) {
+    header.push(verification.roundTrips ? '-- Verified on a scratch database: it takes the history back exactly.' : `-- NOT verified: on a scratch database it leaves a difference:\n${verification.differences.replace(/^/gm, '--   ')}`);
+  }
+  return `${header.join('\n')}\n${down.script ? `\n${down.script}` : '-- The migration changed no schema: nothing to undo.\n'}`;
+}
+
 /**
  * Checks a down script on a scratch database: applies the history up to the migration, runs the script,
  * and compares what is left with the history before the migration.

@@ -63,8 +63,16 @@ function unitOf(loss: DownLoss): string {
   return loss.kind === 'requiresColumn' ? 'NULL' : 'non-null value';
 }
 
-/** Runs a planned rollback: the down script, then the migration recorded as rolled back (pending again). */
+/**
+ * Runs a planned rollback: the down script, then the migration recorded as rolled back (pending again).
+ * The database may have moved on since the plan (a confirmation in between): then nothing is run.
+ */
 export async function executeRollback(engine: MigrationEngine, plan: RollbackPlan): Promise<void> {
+  const rows = (await engine.readMigrationRows()) ?? [];
+  const last = rows.filter((r) => r.finishedAt && !r.rolledBackAt).at(-1);
+  if (last?.migrationName !== plan.migration) {
+    throw new MigrateError('state', `The database changed since the rollback was planned: its last applied migration is ${last?.migrationName ?? 'none'}, not ${plan.migration}. Nothing was run.`, { migration: plan.migration });
+  }
   if (plan.down.script) {
     try {
       await engine.execute(plan.down.script);

@@ -9,6 +9,7 @@ import { diffCommand, diffMigrationCommand } from './diff';
 import { copyMigrationNameCommand, openMigrationCommand, revealMigrationCommand } from './migrationItemCommands';
 import { resetDatabaseCommand } from './reset';
 import { markAppliedCommand, markRolledBackCommand, resolveFailedCommand } from './resolve';
+import { generateDownMigrationCommand, rollBackLastCommand } from './rollback';
 import { showSqlCommand } from './showSql';
 import { showStatusCommand } from './showStatus';
 import { Cancelled, UserFacingError } from './userError';
@@ -35,6 +36,8 @@ const COMMANDS = {
   'prismaMigrations.diffMigration': { title: 'Compare with Previous Migration', run: diffMigrationCommand },
   'prismaMigrations.createSchema': { title: 'Create Prisma Schema', run: createSchemaCommand },
   'prismaMigrations.showSql': { title: 'Show SQL for This Change', run: showSqlCommand },
+  'prismaMigrations.generateDownMigration': { title: 'Generate Down Migration', run: generateDownMigrationCommand },
+  'prismaMigrations.rollBackLast': { title: 'Roll Back Last Migration', run: rollBackLastCommand },
 } satisfies Record<string, { title: string; run: Handler }>;
 
 export type CommandId = keyof typeof COMMANDS;

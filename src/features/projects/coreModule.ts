@@ -15,6 +15,8 @@ export {
 } from '../../core/connect';
 export { readMigrationsFolder } from '../../core/migrations/folder';
 export { createMigration } from '../../core/operations/create';
+export { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../../core/operations/down';
+export { describeLosses, executeRollback, planRollback } from '../../core/operations/rollback';
 export { checkDrift, readStatus, statusWithoutDatabase } from '../../core/operations/status';
 export { formatStatus } from '../../core/operations/statusText';
 export { evaluateOnDevDatabase } from '../../core/schemaChanges/devDatabase';

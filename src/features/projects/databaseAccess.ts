@@ -45,6 +45,16 @@ export class DatabaseAccess {
     return this.locks.read(url.url, () => this.withDatabase(project, url, false, fn));
   }
 
+  /**
+   * Work on scratch databases only (down scripts): no dev database is opened, but the history's SQL runs,
+   * so not in Restricted Mode. The schema is read as saved now.
+   */
+  async scratch<T>(project: PrismaProject, fn: (core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
+    assertTrusted();
+    const core = await loadCore();
+    return fn(core, await core.reloadSchema(project));
+  }
+
   /** Commands that change the database: only on an allowed dev host, never two at once on one database. */
   async write<T>(project: PrismaProject, title: string, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
     assertTrusted();

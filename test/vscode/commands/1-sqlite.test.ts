@@ -220,4 +220,49 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     rmSync(dir, { recursive: true });
     await waitFor(() => `the deleted folder was still listed: ${migrationRows(api, APP).join(', ')}`, () => !migrationRows(api, APP).some((row) => row.includes('by_hand')));
   });
+
+  it('Generate Down Migration shows the verified down script and writes down.sql beside the migration when asked', async () => {
+    const last = migrationRows(api, APP).filter((row) => row.endsWith(': applied')).at(-1)!.split(':')[0];
+    prompts.answer('Write down.sql');
+    await run('prismaMigrations.generateDownMigration', migrationNode(api, APP, new RegExp(`^${last}$`)));
+    const pick = prompts.calls.find((call) => call.kind === 'pick');
+    assert.match(pick?.message ?? '', /verified: it takes the history back exactly/);
+    const written = readFileSync(path.join(migrationsDir(), last, 'down.sql'), 'utf8');
+    assert.match(written, new RegExp(`^-- Down script of ${last}`));
+    assert.match(written, /-- Verified on a scratch database/);
+    assert.ok(migrationRows(api, APP).every((row) => !row.includes('down')), 'down.sql is not a migration');
+    rmSync(path.join(migrationsDir(), last, 'down.sql'));
+    prompts.reset();
+  });
+
+  it('Roll Back Last Migration runs only after yes, names what it drops with the counts, and leaves the migration pending', async () => {
+    const last = migrationRows(api, APP).filter((row) => row.endsWith(': applied')).at(-1)!.split(':')[0];
+    prompts.answer(undefined);
+    await run('prismaMigrations.rollBackLast');
+    const refused = prompts.calls.find((call) => call.kind === 'confirm');
+    assert.match(refused?.message ?? '', new RegExp(`Roll back ${last} on .*dev\\.db\\?`));
+    assert.ok(migrationRows(api, APP).includes(`${last}: applied`), 'nothing runs without the yes');
+    prompts.reset();
+
+    // The last migration dropped the optional `email`: undoing it adds the column back and loses nothing.
+    prompts.answer('Roll Back');
+    await run('prismaMigrations.rollBackLast');
+    assert.deepEqual(prompts.calls.find((call) => call.kind === 'confirm')?.choices, ['Roll Back']);
+    assert.ok(prompts.find('info', new RegExp(`Rolled back ${last}; it is pending again`)), JSON.stringify(prompts.calls));
+    assert.ok(migrationRows(api, APP).includes(`${last}: rolledBack`), migrationRows(api, APP).join(', '));
+    prompts.reset();
+
+    // The one before created `Post`: undoing it drops the table, and the modal says so.
+    const previous = migrationRows(api, APP).filter((row) => row.endsWith(': applied')).at(-1)!.split(':')[0];
+    prompts.answer('Roll Back, Losing This Data');
+    await run('prismaMigrations.rollBackLast');
+    const confirm = prompts.calls.find((call) => call.kind === 'confirm');
+    assert.deepEqual(confirm?.choices, ['Roll Back, Losing This Data']);
+    assert.match(confirm?.detail ?? '', /• It drops the table `Post` and its rows \(0 rows\)/);
+    assert.ok(migrationRows(api, APP).includes(`${previous}: rolledBack`), migrationRows(api, APP).join(', '));
+    prompts.reset();
+    await run('prismaMigrations.applyPending');
+    assert.ok(migrationRows(api, APP).every((row) => row.endsWith(': applied')), migrationRows(api, APP).join(', '));
+    prompts.reset();
+  });
 });
