@@ -14,7 +14,7 @@ import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import type { MigrationRow, SchemaFile } from '../types';
 import type { ApplyProgress, HistoryBackend } from './backend';
 import { isPanic, toMigrateError } from './engineErrors';
-import { readMigrationRows, recordRolledBack } from './migrationsTable';
+import { deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
@@ -125,6 +125,17 @@ export class MigrationEngine implements HistoryBackend {
       try {
         const updated = await recordRolledBack(await this.options.database.factory.mainConnection(), name, new Date());
         if (updated !== 1) throw new MigrateError('state', `${name} is not recorded as applied on this database.`, { migration: name });
+      } catch (error) {
+        throw toMigrateError(error, undefined);
+      }
+    });
+  }
+
+  /** Forgets migrations the database applied (their rows go), for a squash that replaces them. */
+  forgetMigrations(names: readonly string[]): Promise<number> {
+    return this.serialised(async () => {
+      try {
+        return await deleteMigrationRows(await this.options.database.factory.mainConnection(), names);
       } catch (error) {
         throw toMigrateError(error, undefined);
       }

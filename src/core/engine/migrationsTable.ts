@@ -70,3 +70,14 @@ export async function recordRolledBack(connection: SqlDriverAdapter, migrationNa
     ],
   });
 }
+
+/** Removes migrations from the bookkeeping table (a squash replaced them with one recorded as applied). */
+export async function deleteMigrationRows(connection: SqlDriverAdapter, names: readonly string[]): Promise<number> {
+  if (names.length === 0) return 0;
+  const placeholders = names.map((_, i) => (connection.provider === 'sqlite' ? '?' : `$${i + 1}`)).join(', ');
+  return connection.executeRaw({
+    sql: `DELETE FROM ${TABLE} WHERE migration_name IN (${placeholders})`,
+    args: [...names],
+    argTypes: names.map(() => ({ scalarType: 'string' as const, arity: 'scalar' as const })),
+  });
+}

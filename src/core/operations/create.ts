@@ -99,7 +99,7 @@ function bullets(feedback: ReadonlyArray<{ message: string }>): string {
 }
 
 /** Written under a temporary name and renamed: Prisma never sees a folder without its SQL. */
-function writeMigrationFolder(migrationsDir: string, name: string, script: string): void {
+export function writeMigrationFolder(migrationsDir: string, name: string, script: string): void {
   const target = path.join(migrationsDir, name);
   if (existsSync(target)) throw new MigrateError('migrationsFolder', `A migration named ${name} already exists.`);
   const temporary = path.join(migrationsDir, `.${name}.tmp`);

@@ -1,13 +1,10 @@
-import { openScratchDatabase } from '../db/scratch';
-import { requiredExtensions } from '../db/extensions';
-import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
-import { MigrateError } from '../errors';
 import { lintMigrationSql } from '../lint/sqlLint';
 import type { MigrationsFolder } from '../migrations/folder';
 import { withSchemaFiles } from '../project/discover';
 import { SchemaChangeAnalyser, type SchemaFinding } from '../schemaChanges/analyser';
 import { migratedSchema } from '../schemaChanges/migratedSchema';
 import type { PrismaProject } from '../types';
+import { historyPrefix, historySource, positionOf, scratchEngine } from './historyStates';
 
 /** Beside `migration.sql`; Prisma reads only that file, so a down script there is inert until run. */
 export const DOWN_FILE = 'down.sql';
@@ -33,24 +30,8 @@ export type Verification = { roundTrips: true } | { roundTrips: false; differenc
 
 /** The history up to a migration, and up to the one before it (nothing before the first). */
 function prefixes(folder: MigrationsFolder, name: string): { upTo: MigrationsFolder; before: MigrationsFolder } {
-  const index = folder.migrations.findIndex((m) => m.name === name);
-  if (index === -1) throw new MigrateError('config', `There is no migration ${name} in ${folder.dir}.`, { migration: name });
-  const broken = folder.migrations.slice(0, index + 1).find((m) => m.script === null);
-  if (broken) throw new MigrateError('migrationsFolder', `${broken.name} has no migration.sql: the history cannot be replayed.`, { migration: broken.name });
-  return { upTo: { ...folder, migrations: folder.migrations.slice(0, index + 1) }, before: { ...folder, migrations: folder.migrations.slice(0, index) } };
-}
-
-function source(folder: MigrationsFolder): DiffSource {
-  return folder.migrations.length === 0 ? { kind: 'empty' } : { kind: 'migrations', folder };
-}
-
-function engineFor(project: PrismaProject, folder: MigrationsFolder): MigrationEngine {
-  const provider = project.provider;
-  if (provider !== 'sqlite' && provider !== 'postgresql') {
-    throw new MigrateError('unsupported', `Down scripts need Prisma's schema engine, which this build cannot run for ${provider}.`);
-  }
-  const extensions = requiredExtensions(folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script])));
-  return new MigrationEngine({ database: openScratchDatabase(provider, extensions), schemaFiles: project.engineSchemaFiles, configDir: project.root });
+  const index = positionOf(folder, name);
+  return { upTo: historyPrefix(folder, index + 1), before: historyPrefix(folder, index) };
 }
 
 /**
@@ -59,10 +40,10 @@ function engineFor(project: PrismaProject, folder: MigrationsFolder): MigrationE
  */
 export async function downScript(project: PrismaProject, folder: MigrationsFolder, name: string): Promise<DownScript> {
   const { upTo, before } = prefixes(folder, name);
-  const engine = engineFor(project, upTo);
+  const engine = scratchEngine(project, upTo, 'Down scripts');
   let script: string;
   try {
-    const diff = await engine.diff(source(upTo), source(before), { script: true });
+    const diff = await engine.diff(historySource(upTo), historySource(before), { script: true });
     script = diff.hasChanges ? `${diff.output}\n` : '';
   } finally {
     await engine.dispose();
@@ -131,11 +112,11 @@ export function downScriptText(down: DownScript, verification?: Verification): s
  */
 export async function verifyDownScript(project: PrismaProject, folder: MigrationsFolder, down: DownScript): Promise<Verification> {
   const { upTo, before } = prefixes(folder, down.migration);
-  const engine = engineFor(project, upTo);
+  const engine = scratchEngine(project, upTo, 'Down scripts');
   try {
     await engine.applyPending(upTo);
     if (down.script) await engine.execute(down.script);
-    const left = await engine.diff(source(before), { kind: 'database' }, { script: false });
+    const left = await engine.diff(historySource(before), { kind: 'database' }, { script: false });
     // The bookkeeping table is the engine's, not part of either state.
     const differences = left.output.split('\n').filter((line) => !/_prisma_migrations/.test(line)).join('\n').trim();
     return left.hasChanges && differences ? { roundTrips: false, differences } : { roundTrips: true };

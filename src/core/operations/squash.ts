@@ -1,0 +1,83 @@
+import { renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { MigrationEngine } from '../engine/migrationEngine';
+import { MigrateError } from '../errors';
+import { type MigrationsFolder, readMigrationsFolder } from '../migrations/folder';
+import { migrationStatuses } from '../migrations/history';
+import type { LocalMigration, PrismaProject } from '../types';
+import { migrationFolderName, writeMigrationFolder } from './create';
+import { historyPrefix, historySource, positionOf, scratchEngine } from './historyStates';
+
+export interface SquashPlan {
+  /** The migrations replaced, oldest first. */
+  replaced: string[];
+  /** The new migration's folder name: it takes the last replaced one's place in the order. */
+  migration: string;
+  script: string;
+}
+
+/** Whether a database applied the range: a squash can be recorded on it only when it applied all or none. */
+export type SquashDatabaseState = 'all' | 'none' | 'partial';
+
+function stampDate(name: string): Date {
+  const stamp = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(name);
+  if (!stamp) throw new MigrateError('migrationsFolder', `${name} does not start with a timestamp: a squash cannot take its place in the order.`, { migration: name });
+  const [, y, mo, d, h, mi, s] = stamp.map(Number);
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+}
+
+/**
+ * One migration for a range of them: the engine's diff from the history before the range to the history at
+ * its end, replayed on scratch databases, and checked by replaying the shortened history against the
+ * original. Writes nothing.
+ */
+export async function planSquash(project: PrismaProject, folder: MigrationsFolder, options: { from?: string; to: string; name: string }): Promise<SquashPlan> {
+  const end = positionOf(folder, options.to);
+  const start = options.from ? positionOf(folder, options.from) : 0;
+  if (start >= end) throw new MigrateError('config', `A squash needs at least two migrations: ${options.from ?? folder.migrations[0]?.name} to ${options.to} is ${end - start + 1}.`);
+  const replaced = folder.migrations.slice(start, end + 1);
+  const before = historyPrefix(folder, start);
+  const upTo = historyPrefix(folder, end + 1);
+  const migration = migrationFolderName(options.name, stampDate(options.to));
+  const taken = folder.migrations.find((m) => m.name === migration && !replaced.includes(m));
+  if (taken) throw new MigrateError('migrationsFolder', `A migration named ${migration} already exists.`, { migration });
+
+  const engine = scratchEngine(project, upTo, 'Squashes');
+  try {
+    const diff = await engine.diff(historySource(before), historySource(upTo), { script: true });
+    const script = `-- Squashed from ${replaced.length} migrations: ${replaced[0].name} … ${replaced[replaced.length - 1].name}\n${diff.hasChanges ? diff.output : ''}\n`;
+    const squashed: LocalMigration = { name: migration, dir: path.join(folder.dir, migration), script };
+    const shortened = { ...folder, migrations: [...before.migrations, squashed] };
+    const left = await engine.diff(historySource(shortened), historySource(upTo), { script: false });
+    if (left.hasChanges) throw new MigrateError('state', `The squashed migration does not reproduce the history it replaces: ${left.output}`);
+    return { replaced: replaced.map((m) => m.name), migration, script };
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** How much of the range a database applied (failed or rolled-back migrations count as not applied). */
+export async function squashDatabaseState(engine: MigrationEngine, folder: MigrationsFolder, plan: SquashPlan): Promise<SquashDatabaseState> {
+  const statuses = migrationStatuses(folder.migrations, (await engine.readMigrationRows()) ?? []);
+  const applied = plan.replaced.filter((name) => statuses.find((s) => s.name === name)?.status === 'applied');
+  if (applied.length === 0) return 'none';
+  return applied.length === plan.replaced.length ? 'all' : 'partial';
+}
+
+/**
+ * Replaces the range with the squashed migration in the folder: the new folder is written first, then the
+ * old ones are removed, so a failure leaves the history complete (possibly twice), never missing.
+ */
+export function writeSquash(folder: MigrationsFolder, plan: SquashPlan): void {
+  const staging = `.${plan.migration}.squash`;
+  rmSync(path.join(folder.dir, staging), { recursive: true, force: true });
+  writeMigrationFolder(folder.dir, staging, plan.script);
+  for (const name of plan.replaced) rmSync(path.join(folder.dir, name), { recursive: true, force: true });
+  renameSync(path.join(folder.dir, staging), path.join(folder.dir, plan.migration));
+}
+
+/** On a database that applied the whole range: the squashed migration recorded as applied, the old rows gone. */
+export async function recordSquash(engine: MigrationEngine, migrationsDir: string, plan: SquashPlan): Promise<void> {
+  await engine.markApplied(readMigrationsFolder(migrationsDir), plan.migration);
+  await engine.forgetMigrations(plan.replaced);
+}
