@@ -21,6 +21,7 @@ Commands:
   execute    run a SQL file on the database (e.g. a seed)
   down       the down script of a migration (Prisma has none), optionally verified and written
   rollback   run the last applied migration's verified down script and mark it rolled back
+  squash     replace a range of migrations with one, verified by replay
 
 Without a configured URL, SQLite projects use prisma/dev.db and PostgreSQL projects an embedded
 PGlite database in prisma/.pglite.
@@ -103,6 +104,16 @@ migration rolled back (pending again). Refuses after a failed migration, or when
 migration was edited or is missing locally.
 
   --force   required to change the database; without it, the plan is printed and the exit code is 1
+
+${COMMON}`,
+  squash: `Usage: prisma-migrations squash --to <migration> --name <name> [--from <migration>]
+
+Replaces the migrations from --from (default: the first) to --to with one migration named <name>, in the
+place of --to: its SQL is the schema engine's diff from the history before the range to the history at its
+end, and the shortened history is replayed against the original before anything is written. When the
+database applied the whole range, the new migration is recorded as applied and the old rows removed; a
+database that applied only part of it is refused. Other databases must record the new migration instead
+(the command says how).
 
 ${COMMON}`,
   execute: `Usage: prisma-migrations execute --file <script.sql>

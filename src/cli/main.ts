@@ -10,6 +10,7 @@ import { errorMessage, MigrateError } from '../core/errors';
 import { createMigration } from '../core/operations/create';
 import { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../core/operations/down';
 import { describeLosses, executeRollback, planRollback } from '../core/operations/rollback';
+import { planSquash, recordSquash, squashDatabaseState, writeSquash } from '../core/operations/squash';
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
 import { migrationStatuses } from '../core/migrations/history';
@@ -39,6 +40,7 @@ const COMMAND_OPTIONS = {
   execute: { file: { type: 'string' } },
   down: { verify: { type: 'boolean' }, write: { type: 'boolean' } },
   rollback: { force: { type: 'boolean' } },
+  squash: { from: { type: 'string' }, to: { type: 'string' }, name: { type: 'string' } },
 } as const;
 
 
@@ -138,6 +140,7 @@ function validateArguments(command: Command, values: Values): void {
   }
   if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
   if (command === 'down' && !values.migration) throw usage('name the migration: prisma-migrations down <migration>');
+  if (command === 'squash' && (!values.to || !values.name)) throw usage('--to <migration> and --name <name> are required');
 }
 
 const SOURCES = ['empty', 'migrations', 'schema', 'database'] as const;
@@ -277,6 +280,24 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     }
     await executeRollback(engine, plan);
     ctx.output.out(`Rolled back ${plan.migration}; it is pending again.`);
+    return 0;
+  },
+
+  async squash(ctx) {
+    const engine = requireEngine(ctx, 'squash');
+    const folder = readMigrationsFolder(ctx.project.migrationsDir);
+    const plan = await planSquash(ctx.project, folder, { from: ctx.values.from as string | undefined, to: String(ctx.values.to), name: String(ctx.values.name) });
+    const state = await squashDatabaseState(engine, folder, plan);
+    if (state === 'partial') {
+      throw new MigrateError('state', `${ctx.db.label} applied only some of ${plan.replaced[0]} … ${plan.replaced.at(-1)}: apply the rest (or roll them back) first, so it can follow the squash.`);
+    }
+    writeSquash(folder, plan);
+    if (state === 'all') await recordSquash(engine, ctx.project.migrationsDir, plan);
+    ctx.output.out(`Squashed ${plan.replaced.length} migrations into ${plan.migration}${state === 'all' ? `; ${ctx.db.label} records it as applied` : ''}.`);
+    ctx.output.err(
+      'Databases that applied the old migrations (teammates, staging, production) must record the new one instead: ' +
+        `prisma migrate resolve --applied ${plan.migration}, after deleting the old rows from _prisma_migrations; a fresh database just applies it.`,
+    );
     return 0;
   },
 

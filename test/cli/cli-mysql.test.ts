@@ -78,7 +78,7 @@ describe('prisma-migrations CLI on MariaDB (driver-level history)', () => {
     assert.deepEqual(items.map((r) => r.id), [1, 2]);
   });
 
-  for (const command of [['diff', '--from', 'migrations', '--to', 'schema'], ['create', '--name', 'x'], ['check'], ['rollback', '--force']]) {
+  for (const command of [['diff', '--from', 'migrations', '--to', 'schema'], ['create', '--name', 'x'], ['check'], ['rollback', '--force'], ['squash', '--to', 'x', '--name', 'y']]) {
     it(`${command[0]} answers with one sentence that it needs the schema engine, exit 2`, async () => {
       const result = await run(...command);
       assert.equal(result.code, 2);

@@ -251,6 +251,17 @@ export function cliSuite(label: string, target: CliTarget): void {
       assert.equal((await run('status')).code, 0);
     });
 
+    it('squash replaces the first two migrations with one; the database records it and stays up to date', async () => {
+      const names = readdirSync(project.migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      const result = await run('squash', '--to', names[1], '--name', 'baseline');
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^Squashed 2 migrations into \d{14}_baseline; .* records it as applied\.$/m);
+      assert.match(result.stderr, /prisma migrate resolve --applied \d{14}_baseline/);
+      assert.equal(migrationCount(), names.length - 1);
+      const status = await run('status');
+      assert.equal(status.code, 0, status.stdout + status.stderr);
+    });
+
     it('a malformed schema is one error line naming file and line, exit 2', async () => {
       const good = project.schemaText();
       project.writeSchema(`model User {\n  id    Int    @id\n  broken\n}\n`);
@@ -262,7 +273,7 @@ export function cliSuite(label: string, target: CliTarget): void {
     });
 
     it('--help on every command, exit 0', async () => {
-      for (const command of ['status', 'diff', 'create', 'apply', 'resolve', 'reset', 'check', 'execute', 'down', 'rollback']) {
+      for (const command of ['status', 'diff', 'create', 'apply', 'resolve', 'reset', 'check', 'execute', 'down', 'rollback', 'squash']) {
         const result = await cli(project.root, command, '--help');
         assert.equal(result.code, 0);
         assert.match(result.stdout, new RegExp(`Usage: prisma-migrations ${command}`));
