@@ -10,7 +10,7 @@ import { errorMessage, MigrateError } from '../core/errors';
 import { createMigration } from '../core/operations/create';
 import { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../core/operations/down';
 import { describeLosses, executeRollback, planRollback } from '../core/operations/rollback';
-import { planSquash, recordSquash, squashDatabaseState, writeSquash } from '../core/operations/squash';
+import { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSquash } from '../core/operations/squash';
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
 import { migrationStatuses } from '../core/migrations/history';
@@ -294,10 +294,7 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     writeSquash(folder, plan);
     if (state === 'all') await recordSquash(engine, ctx.project.migrationsDir, plan);
     ctx.output.out(`Squashed ${plan.replaced.length} migrations into ${plan.migration}${state === 'all' ? `; ${ctx.db.label} records it as applied` : ''}.`);
-    ctx.output.err(
-      'Databases that applied the old migrations (teammates, staging, production) must record the new one instead: ' +
-        `prisma migrate resolve --applied ${plan.migration}, after deleting the old rows from _prisma_migrations; a fresh database just applies it.`,
-    );
+    ctx.output.err(squashGuidance(plan));
     return 0;
   },
 

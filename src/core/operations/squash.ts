@@ -81,3 +81,11 @@ export async function recordSquash(engine: MigrationEngine, migrationsDir: strin
   await engine.markApplied(readMigrationsFolder(migrationsDir), plan.migration);
   await engine.forgetMigrations(plan.replaced);
 }
+
+/** What other databases that applied the replaced migrations must do; a fresh database just applies the new one. */
+export function squashGuidance(plan: SquashPlan): string {
+  return (
+    'Databases that applied the old migrations (teammates, staging, production) must record the new one instead: ' +
+    `delete the old rows from _prisma_migrations, then prisma migrate resolve --applied ${plan.migration}. A fresh database just applies it.`
+  );
+}

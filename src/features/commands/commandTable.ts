@@ -11,6 +11,7 @@ import { resetDatabaseCommand } from './reset';
 import { markAppliedCommand, markRolledBackCommand, resolveFailedCommand } from './resolve';
 import { generateDownMigrationCommand, rollBackLastCommand } from './rollback';
 import { showSqlCommand } from './showSql';
+import { squashMigrationsCommand } from './squash';
 import { showStatusCommand } from './showStatus';
 import { Cancelled, UserFacingError } from './userError';
 
@@ -38,6 +39,7 @@ const COMMANDS = {
   'prismaMigrations.showSql': { title: 'Show SQL for This Change', run: showSqlCommand },
   'prismaMigrations.generateDownMigration': { title: 'Generate Down Migration', run: generateDownMigrationCommand },
   'prismaMigrations.rollBackLast': { title: 'Roll Back Last Migration', run: rollBackLastCommand },
+  'prismaMigrations.squashMigrations': { title: 'Squash Migrations', run: squashMigrationsCommand },
 } satisfies Record<string, { title: string; run: Handler }>;
 
 export type CommandId = keyof typeof COMMANDS;

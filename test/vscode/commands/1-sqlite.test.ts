@@ -265,4 +265,18 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     assert.ok(migrationRows(api, APP).every((row) => row.endsWith(': applied')), migrationRows(api, APP).join(', '));
     prompts.reset();
   });
+
+  it('Squash Migrations… replaces the first two with one after a modal that says what happens to each database', async () => {
+    const before = migrationRows(api, APP).map((row) => row.split(':')[0]);
+    prompts.answer(before[0], before[1], 'baseline', 'Squash');
+    await run('prismaMigrations.squashMigrations');
+    const confirm = prompts.calls.find((call) => call.kind === 'confirm');
+    assert.match(confirm?.message ?? '', /^Replace 2 migrations with \d{14}_baseline\?$/);
+    assert.match(confirm?.detail ?? '', /replays to the same schema[\s\S]*records \d{14}_baseline as applied instead[\s\S]*migrate resolve --applied/);
+    const after = migrationRows(api, APP);
+    assert.match(after[0], /^\d{14}_baseline: applied$/);
+    assert.deepEqual(after.slice(1), before.slice(2).map((name) => `${name}: applied`));
+    assert.deepEqual(folders(), [after[0].split(':')[0], ...before.slice(2)]);
+    prompts.reset();
+  });
 });
