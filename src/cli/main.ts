@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { failsCheck } from '../core/check/findings';
+import { historyIntegrity } from '../core/check/integrity';
 import { checkSchema } from '../core/check/schemaCheck';
 import { lintPendingMigrations } from '../core/check/pendingSql';
 import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
@@ -256,7 +257,7 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
     const analysis = await checkSchema(ctx.project, folder, engine);
     const statuses = migrationStatuses(folder.migrations, (await engine.readMigrationRows()) ?? []);
-    const findings = [...analysis.findings, ...lintPendingMigrations(folder, statuses, ctx.project.provider)];
+    const findings = [...analysis.findings, ...lintPendingMigrations(folder, statuses, ctx.project.provider), ...historyIntegrity(folder, statuses, ctx.project.provider)];
     const format = ctx.values.json ? 'json' : ((ctx.values.format as FindingFormat | undefined) ?? 'text');
     if (format !== 'text') {
       const formatted = formatFindings(findings, format, ctx.cwd);

@@ -85,7 +85,7 @@ export async function createMigration(engine: MigrationEngine, migrationsDir: st
  * Migrations run in folder-name order: a new one must sort after the last, even when created within the
  * same second or on a machine whose clock is behind the teammate's who wrote the last one.
  */
-function nextMigrationName(name: string, now: Date, last: string | undefined): string {
+export function nextMigrationName(name: string, now: Date, last: string | undefined): string {
   const candidate = migrationFolderName(name, now);
   if (!last || candidate > last) return candidate;
   const stamp = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_/.exec(last);
