@@ -17,6 +17,18 @@ export const INTEGRITY_RULES = [
 ] as const;
 
 /**
+ * Unapplied migrations older than the last one the database applied (a merge brought them in), each with
+ * that migration's name: other databases would apply them in another order.
+ */
+export function outOfOrderMigrations(statuses: readonly MigrationStatus[]): Map<string, string> {
+  const lastApplied = [...statuses].reverse().find((s) => s.dir !== undefined && (s.status === 'applied' || s.status === 'edited'));
+  const found = new Map<string, string>();
+  if (!lastApplied) return found;
+  for (const status of statuses) if (status.status === 'pending' && status.name < lastApplied.name) found.set(status.name, lastApplied.name);
+  return found;
+}
+
+/**
  * Whether the history can be trusted, as a merge of two branches leaves it: migrations older than what the
  * database already applied, applied ones edited or missing, a failed one, a lockfile for another provider,
  * and unapplied migrations that change the same table. Each finding points at the file to look at.
@@ -39,15 +51,17 @@ export function historyIntegrity(folder: MigrationsFolder, statuses: readonly Mi
   }
   for (const problem of folder.problems) at(problem.name, 'migration-without-sql', 'error', problem.message);
 
-  const lastApplied = [...statuses].reverse().find((s) => s.dir !== undefined && (s.status === 'applied' || s.status === 'edited'));
+  const outOfOrder = outOfOrderMigrations(statuses);
   for (const status of statuses) {
     const script = folder.migrations.find((m) => m.name === status.name)?.script ?? null;
     switch (status.status) {
-      case 'pending':
-        if (lastApplied && status.name < lastApplied.name) {
-          at(status.name, 'migration-out-of-order', 'error', `${status.name} is older than ${lastApplied.name}, which the database already applied: it came in with a merge. Re-timestamp it after the last migration so every database applies it in the same order.`);
+      case 'pending': {
+        const newer = outOfOrder.get(status.name);
+        if (newer) {
+          at(status.name, 'migration-out-of-order', 'error', `${status.name} is older than ${newer}, which the database already applied: it came in with a merge. Re-timestamp it after the last migration so every database applies it in the same order.`);
         }
         break;
+      }
       case 'edited':
         at(status.name, 'migration-edited', 'error', `${status.name} was edited after it was applied: its checksum no longer matches what the database ran.`);
         break;

@@ -8,6 +8,7 @@ import { createSchemaCommand } from './createSchema';
 import { diffCommand, diffMigrationCommand } from './diff';
 import { copyMigrationNameCommand, openMigrationCommand, revealMigrationCommand } from './migrationItemCommands';
 import { resetDatabaseCommand } from './reset';
+import { retimestampMigrationCommand } from './retimestamp';
 import { markAppliedCommand, markRolledBackCommand, resolveFailedCommand } from './resolve';
 import { generateDownMigrationCommand, rollBackLastCommand } from './rollback';
 import { showSqlCommand } from './showSql';
@@ -40,6 +41,7 @@ const COMMANDS = {
   'prismaMigrations.generateDownMigration': { title: 'Generate Down Migration', run: generateDownMigrationCommand },
   'prismaMigrations.rollBackLast': { title: 'Roll Back Last Migration', run: rollBackLastCommand },
   'prismaMigrations.squashMigrations': { title: 'Squash Migrations', run: squashMigrationsCommand },
+  'prismaMigrations.retimestampMigration': { title: 'Re-timestamp After Last Migration', run: retimestampMigrationCommand },
 } satisfies Record<string, { title: string; run: Handler }>;
 
 export type CommandId = keyof typeof COMMANDS;

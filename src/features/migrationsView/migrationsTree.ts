@@ -1,7 +1,8 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { driftSections } from '../../core/operations/driftSummary';
-import type { MigrationStatus, MigrationStatusKind } from '../../core/types';
+import { outOfOrderMigrations } from '../../core/check/integrity';
+import type { MigrationStatus, MigrationStatusKind, StatusReport } from '../../core/types';
 import type { ProjectService } from '../projects/projectService';
 import { healthOf, type ProjectState } from '../projects/projectState';
 
@@ -158,6 +159,17 @@ const HEALTH_COLOR: Partial<Record<ReturnType<typeof healthOf>, vscode.ThemeColo
   error: new vscode.ThemeColor('list.errorForeground'),
 };
 
+/** Once per status report, not once per row: a history can hold a thousand migrations. */
+const outOfOrderByReport = new WeakMap<StatusReport, Map<string, string>>();
+function outOfOrderOf(report: StatusReport): Map<string, string> {
+  let found = outOfOrderByReport.get(report);
+  if (!found) {
+    found = outOfOrderMigrations(report.migrations);
+    outOfOrderByReport.set(report, found);
+  }
+  return found;
+}
+
 function migrationItem(state: ProjectState, migration: MigrationStatus): vscode.TreeItem {
   const item = new vscode.TreeItem(migration.name, vscode.TreeItemCollapsibleState.None);
   const [icon, color] = STATUS_ICON[migration.status];
@@ -165,6 +177,14 @@ function migrationItem(state: ProjectState, migration: MigrationStatus): vscode.
   item.description = migration.status === 'applied' && migration.appliedAt ? `applied ${migration.appliedAt.toLocaleString()}` : STATUS_WORDS[migration.status];
   item.tooltip = tooltip(migration);
   item.contextValue = `migration.${migration.status}`;
+  const newer = state.report && outOfOrderOf(state.report).get(migration.name);
+  if (newer) {
+    // A merge brought it in behind what the database applied: say so, and offer the re-timestamp.
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    item.description = `pending — out of order, older than ${newer}`;
+    item.tooltip.appendMarkdown(`\n\nOlder than **${newer}**, which the database already applied: other databases would apply it in another order. *Re-timestamp After Last Migration* moves it to the end.`);
+    item.contextValue = 'migration.outOfOrder';
+  }
   item.id = `migration:${state.project.schemaPath}:${migration.name}`;
   if (migration.dir) {
     const file = vscode.Uri.file(path.join(migration.dir, 'migration.sql'));

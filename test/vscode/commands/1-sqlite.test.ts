@@ -279,4 +279,27 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     assert.deepEqual(folders(), [after[0].split(':')[0], ...before.slice(2)]);
     prompts.reset();
   });
+
+  it('marks a migration a merge brought in behind the applied ones, and Re-timestamp moves it to the end', async () => {
+    const merged = path.join(migrationsDir(), '20260101000001_from_merge');
+    mkdirSync(merged);
+    writeFileSync(path.join(merged, 'migration.sql'), 'CREATE TABLE "Merged" ("id" INTEGER NOT NULL PRIMARY KEY);\n');
+    try {
+      await waitFor('the merged migration was not listed', () => migrationRows(api, APP).includes('20260101000001_from_merge: pending'));
+      const node = migrationNode(api, APP, /_from_merge$/);
+      const item = api.tree.getTreeItem(node);
+      assert.equal(item.contextValue, 'migration.outOfOrder');
+      assert.match(String(item.description), /^pending — out of order, older than \d{14}_\w+$/);
+      await run('prismaMigrations.retimestampMigration', node);
+      const rows = migrationRows(api, APP);
+      assert.match(rows.at(-1) ?? '', /^\d{14}_from_merge: pending$/);
+      assert.ok(rows.at(-1)! > rows.at(-2)!, rows.join(', '));
+      assert.equal(api.tree.getTreeItem(migrationNode(api, APP, /_from_merge$/)).contextValue, 'migration.pending');
+      assert.ok(prompts.find('info', /now comes after the last migration/), JSON.stringify(prompts.calls));
+    } finally {
+      for (const name of folders().filter((n) => n.endsWith('_from_merge'))) rmSync(path.join(migrationsDir(), name), { recursive: true });
+      await api.projects.refresh();
+    }
+    prompts.reset();
+  });
 });
