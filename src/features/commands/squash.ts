@@ -50,12 +50,20 @@ export async function squashMigrationsCommand(ctx: CommandContext, arg: unknown)
     'Squash',
   );
   if (answer !== 'Squash') throw new Cancelled();
-  core.writeSquash(core.readMigrationsFolder(state.project.migrationsDir), plan);
-  ctx.log.info(`Squashed ${plan.replaced.join(', ')} into ${plan.migration}`);
+  const replaceFolders = () => core.writeSquash(core.readMigrationsFolder(state.project.migrationsDir), plan);
   try {
-    if (applied === 'all') await ctx.access.write(state.project, 'Squash Migrations', (db, loaded) => loaded.recordSquash(requireEngine(db, 'Squashing'), state.project.migrationsDir, plan));
+    // With the dev database to update, the folders change only once the write is allowed (dev host, no other command).
+    if (applied === 'all') {
+      await ctx.access.write(state.project, 'Squash Migrations', async (db, loaded) => {
+        replaceFolders();
+        await loaded.recordSquash(requireEngine(db, 'Squashing'), state.project.migrationsDir, plan);
+      });
+    } else {
+      replaceFolders();
+    }
   } finally {
     void ctx.projects.refresh();
   }
+  ctx.log.info(`Squashed ${plan.replaced.join(', ')} into ${plan.migration}`);
   void ctx.prompts.info(`Squashed ${plan.replaced.length} migrations into ${plan.migration}.`);
 }
