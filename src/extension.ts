@@ -3,6 +3,7 @@ import type { CommandContext } from './features/commands/commandContext';
 import { registerCommands } from './features/commands/commandTable';
 import { type Prompts, vscodePrompts } from './features/commands/prompts';
 import { DevDatabaseStore } from './features/devDatabase/devDatabaseStore';
+import { DriftDiagnostics } from './features/driftDiagnostics/driftDiagnostics';
 import { MigrationsLanguageClient } from './features/languageClient/languageClient';
 import { Logger } from './features/logger';
 import { MigrationsTreeProvider } from './features/migrationsView/migrationsTree';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     view,
     documents,
     new MigrationStatusItem(projects),
+    new DriftDiagnostics(projects),
     view.onDidChangeVisibility((event) => projects.setVisible(event.visible)),
     ...registerCommands(ctx),
     languageClient,

@@ -6,6 +6,7 @@ import type { CommandContext } from './commandContext';
 import { createMigrationCommand } from './createMigration';
 import { createSchemaCommand } from './createSchema';
 import { diffCommand, diffMigrationCommand } from './diff';
+import { createMigrationFromDriftCommand } from './driftMigration';
 import { copyMigrationNameCommand, openMigrationCommand, revealMigrationCommand } from './migrationItemCommands';
 import { resetDatabaseCommand } from './reset';
 import { retimestampMigrationCommand } from './retimestamp';
@@ -41,6 +42,7 @@ const COMMANDS = {
   'prismaMigrations.generateDownMigration': { title: 'Generate Down Migration', run: generateDownMigrationCommand },
   'prismaMigrations.rollBackLast': { title: 'Roll Back Last Migration', run: rollBackLastCommand },
   'prismaMigrations.squashMigrations': { title: 'Squash Migrations', run: squashMigrationsCommand },
+  'prismaMigrations.createMigrationFromDrift': { title: 'Create Migration from Drift', run: createMigrationFromDriftCommand },
   'prismaMigrations.retimestampMigration': { title: 'Re-timestamp After Last Migration', run: retimestampMigrationCommand },
 } satisfies Record<string, { title: string; run: Handler }>;
 

@@ -5,7 +5,7 @@ import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { waitFor } from '../shared';
-import { commandSession, migrationNode, migrationRows, projectNode, sqlite, workspaceRoot } from './helpers';
+import { commandSession, migrationNode, migrationRows, projectNode, sqlite, stateOf, workspaceRoot } from './helpers';
 
 const APP = 'sqlite-app';
 const SCHEMA_HEAD = 'datasource db {\n  provider = "sqlite"\n}\n\n';
@@ -301,5 +301,40 @@ describe('a SQLite project: the Migrations view and the commands', function () {
       await api.projects.refresh();
     }
     prompts.reset();
+  });
+
+  it('shows drift on the datasource line with its quick fixes, and Create Migration from Drift captures it', async () => {
+    await sqlite(devDb(), (db) => db.executeMultiple('CREATE TABLE "Sneaky" ("id" INTEGER NOT NULL PRIMARY KEY);'));
+    const schema = vscode.Uri.file(path.join(root(), 'schema.prisma'));
+    try {
+      await api.projects.refresh();
+      const [drift] = await waitFor(
+        () => `no drift diagnostic: ${JSON.stringify(vscode.languages.getDiagnostics(schema).map((d) => d.message))}`,
+        () => {
+          const found = vscode.languages.getDiagnostics(schema).filter((d) => d.code === 'drift');
+          return found.length > 0 ? found : undefined;
+        },
+        30_000,
+      );
+      assert.equal(drift.range.start.line, 0, 'the datasource block opens the file');
+      assert.match(drift.message, /differs from its migration history: .*Sneaky/);
+      await vscode.window.showTextDocument(schema);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', schema, drift.range);
+      const fixes = actions.filter((a) => a.command?.command === 'prismaMigrations.createMigrationFromDrift' || a.command?.command === 'prismaMigrations.resetDatabase');
+      assert.deepEqual(fixes.map((a) => a.title), ['Create Migration from Drift…', 'Reset Dev Database to the History…']);
+
+      prompts.answer('capture sneaky');
+      await run('prismaMigrations.createMigrationFromDrift', fixes[0].command?.arguments?.[0]);
+      assert.match(migrationRows(api, APP).at(-1) ?? '', /^\d{14}_capture_sneaky: applied$/);
+      assert.equal(stateOf(api, APP).report?.drift, null);
+      await waitFor('the drift diagnostic stayed', () => vscode.languages.getDiagnostics(schema).every((d) => d.code !== 'drift'));
+      prompts.reset();
+    } finally {
+      // The captured table is not in the schema: leave the project as the next suites expect it.
+      for (const name of folders().filter((n) => n.endsWith('_capture_sneaky'))) rmSync(path.join(migrationsDir(), name), { recursive: true });
+      await sqlite(devDb(), (db) => db.executeMultiple(`DELETE FROM "_prisma_migrations" WHERE "migration_name" LIKE '%_capture_sneaky'; DROP TABLE IF EXISTS "Sneaky";`));
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await api.projects.refresh();
+    }
   });
 });
