@@ -73,13 +73,18 @@ Drops every table and all data in the dev database, then applies all migrations.
   --force   required: confirms that all data in the database is lost
 
 ${COMMON}`,
-  check: `Usage: prisma-migrations check [--format text|json|sarif|github] [--json]
+  check: `Usage: prisma-migrations check [--ci [--fail-on error|warning]] [--format text|json|sarif|github] [--json]
 
 Lists what the next migration (schema compared to the migration history) would break, with counts from
 the database, and what the SQL of migrations not applied yet would do (dropped data, locks, steps that
 fail on populated tables; see docs/rules.md). Exit code: 1 when any finding is a warning or an error, 0
 otherwise, 2 on error.
 
+  --ci              the pipeline's gate before deploy, in one command: the schema fully migrated
+                    (schema-not-migrated), its breaking changes (static: no dev database is opened),
+                    the history's integrity, and with --url the target database: migrations deploy
+                    would apply (listed), failed ones and drift (which fail the build)
+  --fail-on <level> error: only errors fail the build; warning (default): warnings too
   --format json     findings as JSON: [{"rule","severity","message","file","line","column"}] (also --json)
   --format sarif    SARIF 2.1.0, for code scanning (paths relative to the working folder)
   --format github   GitHub Actions annotations (::error file=…,line=…::message), one per finding

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { failsCheck } from '../core/check/findings';
+import { ciGate, failsGate } from '../core/check/ciGate';
+import type { Finding } from '../core/check/findings';
 import { historyIntegrity } from '../core/check/integrity';
 import { checkSchema } from '../core/check/schemaCheck';
 import { lintPendingMigrations } from '../core/check/pendingSql';
 import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
+import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
 import { createMigration } from '../core/operations/create';
@@ -37,7 +39,7 @@ const COMMAND_OPTIONS = {
   apply: {},
   resolve: { applied: { type: 'string' }, 'rolled-back': { type: 'string' } },
   reset: { force: { type: 'boolean' } },
-  check: { json: { type: 'boolean' }, format: { type: 'string' } },
+  check: { json: { type: 'boolean' }, format: { type: 'string' }, ci: { type: 'boolean' }, 'fail-on': { type: 'string' } },
   execute: { file: { type: 'string' } },
   down: { verify: { type: 'boolean' }, write: { type: 'boolean' } },
   rollback: { force: { type: 'boolean' } },
@@ -99,6 +101,8 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     validateArguments(command, values);
     // The migrations folder is all `down` reads: no database is opened (or created) for it.
     if (command === 'down') return await down({ project, values, output, cwd });
+    // In CI without a target there is no database to open, and none must be created.
+    if (command === 'check' && values.ci && !values.url) return await gate({ project, values, output, cwd }, null);
     const options = {
       url: values.url ? { url: String(values.url), source: 'flag' as const } : undefined,
       log: values.verbose ? (line: string) => output.err(line) : undefined,
@@ -136,6 +140,7 @@ function validateArguments(command: Command, values: Values): void {
     throw usage('give exactly one of --applied <migration> or --rolled-back <migration>');
   }
   if (command === 'execute' && !values.file) throw usage('--file is required');
+  if (command === 'check' && values['fail-on'] !== undefined && !['error', 'warning'].includes(String(values['fail-on']))) throw usage('--fail-on must be error or warning');
   if (command === 'check' && values.format !== undefined && !FINDING_FORMATS.includes(values.format as FindingFormat)) {
     throw usage(`--format must be one of ${FINDING_FORMATS.join(', ')}`);
   }
@@ -153,6 +158,28 @@ function requireEngine(ctx: Context, what: string): MigrationEngine {
     'unsupported',
     `${what} needs Prisma's schema engine, which this build cannot run for ${ctx.project.provider}; status, apply, resolve and reset work.`,
   );
+}
+
+const failOn = (ctx: OfflineContext) => (ctx.values['fail-on'] === 'error' ? 'error' : 'warning');
+
+/** Findings in the format asked for (text: one line each, `file:line:column severity [rule] message`). */
+function printFindings(ctx: OfflineContext, findings: readonly Finding[], whenNone: string): void {
+  const format = ctx.values.json ? 'json' : ((ctx.values.format as FindingFormat | undefined) ?? 'text');
+  if (format !== 'text') {
+    const formatted = formatFindings(findings, format, ctx.cwd);
+    if (formatted) ctx.output.out(formatted);
+  } else if (findings.length === 0) {
+    ctx.output.out(whenNone);
+  } else {
+    for (const f of findings) ctx.output.out(`${path.relative(ctx.cwd, f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`);
+  }
+}
+
+/** `check --ci`: the pipeline's gate, against the target database given with --url, or none. */
+async function gate(ctx: OfflineContext, target: HistoryBackend | null): Promise<number> {
+  const findings = await ciGate(ctx.project, readMigrationsFolder(ctx.project.migrationsDir), target);
+  printFindings(ctx, findings, 'Ready to deploy: the schema is migrated, nothing breaks, the history is intact.');
+  return failsGate(findings, failOn(ctx)) ? 1 : 0;
 }
 
 /** The down script of a migration: printed, or written as down.sql beside it; --verify replays it on a scratch database. */
@@ -253,21 +280,14 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
   },
 
   async check(ctx) {
+    if (ctx.values.ci) return gate(ctx, ctx.db.backend);
     const engine = requireEngine(ctx, 'check');
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
     const analysis = await checkSchema(ctx.project, folder, engine);
     const statuses = migrationStatuses(folder.migrations, (await engine.readMigrationRows()) ?? []);
     const findings = [...analysis.findings, ...lintPendingMigrations(folder, statuses, ctx.project.provider), ...historyIntegrity(folder, statuses, ctx.project.provider)];
-    const format = ctx.values.json ? 'json' : ((ctx.values.format as FindingFormat | undefined) ?? 'text');
-    if (format !== 'text') {
-      const formatted = formatFindings(findings, format, ctx.cwd);
-      if (formatted) ctx.output.out(formatted);
-    } else if (findings.length === 0) {
-      ctx.output.out(analysis.script ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
-    } else {
-      for (const f of findings) ctx.output.out(`${path.relative(ctx.cwd, f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`);
-    }
-    return failsCheck(findings) ? 1 : 0;
+    printFindings(ctx, findings, analysis.script ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
+    return failsGate(findings, failOn(ctx)) ? 1 : 0;
   },
 
   async rollback(ctx) {

@@ -9,8 +9,3 @@ export interface Finding {
   line: number;
   column: number;
 }
-
-/** `check` fails on warnings and errors; information never fails a build. */
-export function failsCheck(findings: readonly Finding[]): boolean {
-  return findings.some((f) => f.severity !== 'info');
-}

@@ -1,0 +1,49 @@
+import type { HistoryBackend } from '../engine/backend';
+import type { MigrationsFolder } from '../migrations/folder';
+import { migrationStatuses, pendingMigrations } from '../migrations/history';
+import { checkDrift } from '../operations/status';
+import type { PrismaProject } from '../types';
+import type { Finding, Severity } from './findings';
+import { historyIntegrity } from './integrity';
+import { lintPendingMigrations } from './pendingSql';
+import { checkSchema } from './schemaCheck';
+
+export const GATE_RULES = ['schema-not-migrated', 'pending-migration', 'target-drift'] as const;
+
+const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
+
+/**
+ * Everything a pipeline checks before deploying, in one pass: the schema is fully migrated, its breaking
+ * changes (static, no dev database), the history's integrity, and — with a target database — what deploy
+ * would apply there (listed), its failed migrations and its drift (which fail).
+ */
+export async function ciGate(project: PrismaProject, folder: MigrationsFolder, target: HistoryBackend | null): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const where = project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 };
+  if (ENGINE_PROVIDERS.has(project.provider)) {
+    const analysis = await checkSchema(project, folder, null);
+    findings.push(...analysis.findings);
+    if (analysis.script) {
+      findings.push({ rule: 'schema-not-migrated', severity: 'error', message: 'The schema has changes no migration contains: create a migration before deploying.', ...where });
+    }
+  }
+  const rows = target ? ((await target.readMigrationRows()) ?? []) : [];
+  const statuses = migrationStatuses(folder.migrations, rows);
+  findings.push(...historyIntegrity(folder, statuses, project.provider));
+  if (!target) return findings;
+  findings.push(...lintPendingMigrations(folder, statuses, project.provider));
+  for (const name of pendingMigrations(statuses)) {
+    findings.push({ rule: 'pending-migration', severity: 'info', message: `${name} is not applied on the target yet: deploy applies it.`, ...where });
+  }
+  const { drift } = await checkDrift(target, folder, statuses);
+  if (drift) findings.push({ rule: 'target-drift', severity: 'error', message: `The target database differs from its migration history: ${drift.summary.replace(/\s+/g, ' ').trim()}`, ...where });
+  return findings;
+}
+
+/**
+ * Whether the findings fail the build at this threshold: `warning` (check's default) fails on warnings and
+ * errors, `error` on errors only. Information never fails a build.
+ */
+export function failsGate(findings: readonly Finding[], failOn: Exclude<Severity, 'info'>): boolean {
+  return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+}
