@@ -1,20 +1,16 @@
 // Drift made by hand with SQL on a SQLite and a PostgreSQL dev database, captured as a migration: the
 // history then reaches what the database is, with nothing pending and no drift left.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openPostgres } from '../../src/core/db/postgres';
-import { openSqlite } from '../../src/core/db/sqlite';
-import type { EngineDatabase } from '../../src/core/db/target';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { createMigrationFromDrift } from '../../src/core/operations/driftMigration';
 import { readStatus } from '../../src/core/operations/status';
 import { discoverProject } from '../../src/core/project/discover';
 import { expectMigrateError } from '../helpers/migrateError';
-import { newPostgresDatabase } from '../helpers/postgresDatabase';
+import { newDevDatabase } from '../helpers/devDatabase';
 import { tempProject, type TempProject } from '../helpers/tempProject';
 
 for (const provider of ['sqlite', 'postgresql'] as const) {
@@ -28,16 +24,9 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       temp = tempProject(provider, 'model User {\n  id Int @id\n}\n');
       temp.addMigration('20260101000000_init', 'CREATE TABLE "User" ("id" INTEGER NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n');
       const project = await discoverProject({ cwd: temp.root, trusted: true });
-      let database: EngineDatabase;
-      if (provider === 'sqlite') {
-        const dir = mkdtempSync(path.join(tmpdir(), 'pm-drift-'));
-        database = openSqlite(path.join(dir, 'dev.db'));
-        drop = async () => rmSync(dir, { recursive: true, force: true });
-      } else {
-        const created = await newPostgresDatabase();
-        database = await openPostgres(created.url);
-        drop = created.drop;
-      }
+      const dev = await newDevDatabase(provider);
+      const database = dev.database;
+      drop = dev.drop;
       engine = new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
       await engine.applyPending(folder());
     });

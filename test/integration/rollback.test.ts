@@ -2,13 +2,9 @@
 // the engine's diff between two replayed states, verified on a scratch database, and a rollback leaves the
 // migration pending with the history and the database in step.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openPostgres } from '../../src/core/db/postgres';
-import { openSqlite } from '../../src/core/db/sqlite';
-import type { EngineDatabase } from '../../src/core/db/target';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { migrationStatuses } from '../../src/core/migrations/history';
@@ -17,7 +13,7 @@ import { describeLosses, executeRollback, planRollback } from '../../src/core/op
 import { discoverProject } from '../../src/core/project/discover';
 import type { PrismaProject } from '../../src/core/types';
 import { expectMigrateError } from '../helpers/migrateError';
-import { newPostgresDatabase } from '../helpers/postgresDatabase';
+import { newDevDatabase } from '../helpers/devDatabase';
 import { tempProject, type TempProject } from '../helpers/tempProject';
 
 const SCHEMA = `model User {
@@ -60,16 +56,9 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       temp.addMigration('20260101000000_init', INIT[provider]);
       temp.addMigration('20260102000000_posts', POSTS[provider]);
       project = await discoverProject({ cwd: temp.root, trusted: true });
-      let database: EngineDatabase;
-      if (provider === 'sqlite') {
-        const dir = mkdtempSync(path.join(tmpdir(), 'pm-rollback-'));
-        database = openSqlite(path.join(dir, 'dev.db'));
-        drop = async () => rmSync(dir, { recursive: true, force: true });
-      } else {
-        const created = await newPostgresDatabase();
-        database = await openPostgres(created.url);
-        drop = created.drop;
-      }
+      const dev = await newDevDatabase(provider);
+      const database = dev.database;
+      drop = dev.drop;
       engine = new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
       await engine.applyPending(folder());
       await engine.execute(`INSERT INTO "User" ("id", "email", "bio") VALUES (1, 'a@x', 'hi'), (2, 'b@x', NULL);\nINSERT INTO "Post" ("id", "authorId") VALUES (1, 1), (2, 1), (3, 2);`);

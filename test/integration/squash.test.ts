@@ -5,9 +5,6 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openPostgres } from '../../src/core/db/postgres';
-import { openSqlite } from '../../src/core/db/sqlite';
-import type { EngineDatabase } from '../../src/core/db/target';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../../src/core/migrations/history';
@@ -16,7 +13,7 @@ import { discoverProject } from '../../src/core/project/discover';
 import type { PrismaProject } from '../../src/core/types';
 import { expectMigrateError } from '../helpers/migrateError';
 import { migrationName, writeLargeProject } from '../helpers/largeHistory';
-import { newPostgresDatabase } from '../helpers/postgresDatabase';
+import { newDevDatabase } from '../helpers/devDatabase';
 import { tempProject, type TempProject } from '../helpers/tempProject';
 
 const STEPS = [
@@ -38,16 +35,9 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       temp = tempProject(provider, 'model User {\n  id Int @id\n  email String\n  bio String?\n}\n\nmodel Post {\n  id Int @id\n  title String\n  @@index([title])\n}\n');
       for (const [name, sql] of STEPS) temp.addMigration(name, sql);
       project = await discoverProject({ cwd: temp.root, trusted: true });
-      let database: EngineDatabase;
-      if (provider === 'sqlite') {
-        const dir = mkdtempSync(path.join(tmpdir(), 'pm-squash-'));
-        database = openSqlite(path.join(dir, 'dev.db'));
-        drop = async () => rmSync(dir, { recursive: true, force: true });
-      } else {
-        const created = await newPostgresDatabase();
-        database = await openPostgres(created.url);
-        drop = created.drop;
-      }
+      const dev = await newDevDatabase(provider);
+      const database = dev.database;
+      drop = dev.drop;
       engine = new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
       await engine.applyPending(folder());
       await engine.execute(`INSERT INTO "User" ("id", "email") VALUES (1, 'a@x');`);

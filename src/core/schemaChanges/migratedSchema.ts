@@ -1,8 +1,5 @@
-import { openScratchDatabase } from '../db/scratch';
-import { requiredExtensions } from '../db/extensions';
-import { MigrationEngine } from '../engine/migrationEngine';
-import { MigrateError } from '../errors';
 import type { MigrationsFolder } from '../migrations/folder';
+import { scratchEngine } from '../operations/historyStates';
 import type { PrismaProject, SchemaFile } from '../types';
 
 /** The schema the migration history leaves behind, as a datamodel: the "before" of every schema change. */
@@ -19,17 +16,11 @@ export interface MigratedSchema {
  * datamodel to datamodel takes milliseconds. The dev database is never opened.
  */
 export async function migratedSchema(project: PrismaProject, folder: MigrationsFolder): Promise<MigratedSchema> {
-  const provider = project.provider;
-  if (provider !== 'sqlite' && provider !== 'postgresql') {
-    throw new MigrateError('unsupported', `Schema change analysis needs Prisma's schema engine, which has no ${provider} connector here.`);
-  }
-  const scripts = folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script]));
-  const database = openScratchDatabase(provider, requiredExtensions(scripts));
-  const engine = new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
+  const engine = scratchEngine(project, folder, 'Schema comparisons');
   try {
     const applied = await engine.applyPending(folder);
     const files = applied.length === 0 ? [] : await engine.introspect().catch(emptyDatabase);
-    return { provider, files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })), migrations: applied };
+    return { provider: engine.provider, files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })), migrations: applied };
   } finally {
     await engine.dispose();
   }
