@@ -18,7 +18,10 @@ export function formatFindings(findings: readonly Finding[], format: Exclude<Fin
 
 const SARIF_LEVEL: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', info: 'note' };
 
-/** SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it. */
+/**
+ * SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it. The rules point at their docs in words:
+ * `helpUri` must be absolute, and the docs ship with the tool, not at a URL.
+ */
 function sarif(findings: readonly Finding[], cwd: string): unknown {
   const rules = [...new Set(findings.map((f) => f.rule))].sort();
   return {
@@ -26,7 +29,7 @@ function sarif(findings: readonly Finding[], cwd: string): unknown {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'prisma-migrations', rules: rules.map((id) => ({ id, helpUri: `docs/rules.md#${id}` })) } },
+        tool: { driver: { name: 'prisma-migrations', rules: rules.map((id) => ({ id, help: { text: `See the rule "${id}" in prisma-migrations' docs/rules.md.` } })) } },
         results: findings.map((f) => ({
           ruleId: f.rule,
           ruleIndex: rules.indexOf(f.rule),

@@ -5,6 +5,11 @@ const COMMON = `Options for every command:
   --verbose         print the engine's log and stack traces
   --help            this help`;
 
+const FINDING_OPTIONS = `  --fail-on <level> error: only errors fail the build; warning (default): warnings too
+  --format json     findings as JSON: [{"rule","severity","message","file","line","column"}] (also --json)
+  --format sarif    SARIF 2.1.0, for code scanning (paths relative to the working folder)
+  --format github   GitHub Actions annotations (::error file=…,line=…::message), one per finding`;
+
 export const HELP: Record<string, string> = {
   main: `prisma-migrations — Prisma Migrate on the WebAssembly schema engine, no native binary needed.
 
@@ -22,6 +27,9 @@ Commands:
   down       the down script of a migration (Prisma has none), optionally verified and written
   rollback   run the last applied migration's verified down script and mark it rolled back
   squash     replace a range of migrations with one, verified by replay
+  verify     after a deploy: every migration applied as written, nothing failed, no drift
+  init       the first migration of a project without one, baselined on a database that has its tables
+  pull       introspect the database into the schema (a project that has tables but no models)
 
 Without a configured URL, SQLite projects use prisma/dev.db and PostgreSQL projects an embedded
 PGlite database in prisma/.pglite.
@@ -84,10 +92,7 @@ otherwise, 2 on error.
                     (schema-not-migrated), its breaking changes (static: no dev database is opened),
                     the history's integrity, and with --url the target database: migrations deploy
                     would apply (listed), failed ones and drift (which fail the build)
-  --fail-on <level> error: only errors fail the build; warning (default): warnings too
-  --format json     findings as JSON: [{"rule","severity","message","file","line","column"}] (also --json)
-  --format sarif    SARIF 2.1.0, for code scanning (paths relative to the working folder)
-  --format github   GitHub Actions annotations (::error file=…,line=…::message), one per finding
+${FINDING_OPTIONS}
 
 ${COMMON}`,
   down: `Usage: prisma-migrations down <migration> [--verify] [--write]
@@ -119,6 +124,35 @@ end, and the shortened history is replayed against the original before anything 
 database applied the whole range, the new migration is recorded as applied and the old rows removed; a
 database that applied only part of it is refused. Other databases must record the new migration instead
 (the command says how).
+
+${COMMON}`,
+  verify: `Usage: prisma-migrations verify [--url <target>] [--fail-on error|warning] [--format text|json|sarif|github]
+
+Run after \`prisma migrate deploy\` against the database just deployed: fails (exit 1) when a migration of
+this history is not applied there, failed, was edited after it was applied or is applied there but missing
+here, or when the database differs from what its migrations build (drift). Never creates or changes the
+database; a database that does not exist is an error (exit 2).
+
+${FINDING_OPTIONS}
+
+${COMMON}`,
+  init: `Usage: prisma-migrations init [--name <name>] [--baseline]
+
+Creates the first migration (0_init) from the schema, for a project with a schema and no migrations, and
+compares it with the database: empty (apply it), exactly these tables (created with db push or by hand:
+it can be baselined), or something else (what differs is printed).
+
+  --name <name>   the migration's name after 0_ (default: init)
+  --baseline      when the database already has exactly these tables, record 0_init as applied without
+                  running it; when it differs, write nothing and exit 1 with the differences
+
+${COMMON}`,
+  pull: `Usage: prisma-migrations pull [--force]
+
+Introspects the database into the schema file (Prisma's db pull, on the WebAssembly engine). A schema
+that already has models is left alone unless --force. Never creates the database.
+
+  --force   replace the models the schema has with what the database has
 
 ${COMMON}`,
   execute: `Usage: prisma-migrations execute --file <script.sql>

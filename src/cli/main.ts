@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ciGate, failsGate } from '../core/check/ciGate';
 import type { Finding } from '../core/check/findings';
 import { historyIntegrity } from '../core/check/integrity';
+import { verifyDeployment } from '../core/check/targetDatabase';
 import { checkSchema } from '../core/check/schemaCheck';
 import { lintPendingMigrations } from '../core/check/pendingSql';
 import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
@@ -11,6 +12,8 @@ import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
 import { createMigration } from '../core/operations/create';
+import { baseline, planInit, writeInit } from '../core/operations/init';
+import { pullSchema } from '../core/operations/pull';
 import { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../core/operations/down';
 import { describeLosses, executeRollback, planRollback } from '../core/operations/rollback';
 import { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSquash } from '../core/operations/squash';
@@ -44,8 +47,10 @@ const COMMAND_OPTIONS = {
   down: { verify: { type: 'boolean' }, write: { type: 'boolean' } },
   rollback: { force: { type: 'boolean' } },
   squash: { from: { type: 'string' }, to: { type: 'string' }, name: { type: 'string' } },
+  verify: { json: { type: 'boolean' }, format: { type: 'string' }, 'fail-on': { type: 'string' } },
+  init: { name: { type: 'string' }, baseline: { type: 'boolean' } },
+  pull: { force: { type: 'boolean' } },
 } as const;
-
 
 type Command = keyof typeof COMMAND_OPTIONS;
 type Values = Record<string, string | boolean | undefined>;
@@ -61,6 +66,16 @@ interface Context extends OfflineContext {
   db: ProjectDatabase;
 }
 
+export function isCommand(name: string): name is Command {
+  return name in COMMAND_OPTIONS;
+}
+
+/** A command's options as the CLI reads them; throws on an option the command does not take. */
+export function parseOptions(command: Command, args: readonly string[]): Values {
+  const parsed = parseArgs({ args: [...args], options: { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] }, strict: true, allowPositionals: command === 'down' });
+  return { ...(parsed.values as Values), migration: parsed.positionals[0] };
+}
+
 /** Exit code for errors, whatever the command (`diff --exit-code` follows Prisma: 1). */
 const ERROR_EXIT = 2;
 
@@ -71,15 +86,14 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     output.out(HELP.main);
     return name ? 0 : ERROR_EXIT;
   }
-  if (!(name in COMMAND_OPTIONS)) {
+  if (!isCommand(name)) {
     output.err(`Unknown command "${name}". Run prisma-migrations --help for the list.`);
     return ERROR_EXIT;
   }
-  const command = name as Command;
+  const command = name;
   let values: Values;
   try {
-    const parsed = parseArgs({ args: [...rest], options: { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] }, strict: true, allowPositionals: command === 'down' });
-    values = { ...(parsed.values as Values), migration: parsed.positionals[0] };
+    values = parseOptions(command, rest);
   } catch (error) {
     output.err(`${errorMessage(error)}\n${HELP[command].split('\n')[0]}`);
     return ERROR_EXIT;
@@ -106,6 +120,8 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     const options = {
       url: values.url ? { url: String(values.url), source: 'flag' as const } : undefined,
       log: values.verbose ? (line: string) => output.err(line) : undefined,
+      // Verifying a deploy must not create the database it verifies, nor pulling one it reads.
+      mustExist: command === 'verify' || command === 'pull',
     };
     db = await openProjectDatabase(project, options).catch(async (error: unknown) => {
       // Like `prisma migrate deploy` / `dev`: the commands that build the database create it first.
@@ -128,7 +144,7 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
 const CREATES_DATABASE = new Set<Command>(['apply', 'create', 'reset']);
 
 /** Argument mistakes are reported before any database is opened. */
-function validateArguments(command: Command, values: Values): void {
+export function validateArguments(command: Command, values: Values): void {
   const usage = (message: string) => new MigrateError('config', `${message} (see prisma-migrations ${command} --help)`);
   if (command === 'diff') {
     for (const side of ['from', 'to'] as const) {
@@ -140,8 +156,9 @@ function validateArguments(command: Command, values: Values): void {
     throw usage('give exactly one of --applied <migration> or --rolled-back <migration>');
   }
   if (command === 'execute' && !values.file) throw usage('--file is required');
-  if (command === 'check' && values['fail-on'] !== undefined && !['error', 'warning'].includes(String(values['fail-on']))) throw usage('--fail-on must be error or warning');
-  if (command === 'check' && values.format !== undefined && !FINDING_FORMATS.includes(values.format as FindingFormat)) {
+  const reportsFindings = command === 'check' || command === 'verify';
+  if (reportsFindings && values['fail-on'] !== undefined && !['error', 'warning'].includes(String(values['fail-on']))) throw usage('--fail-on must be error or warning');
+  if (reportsFindings && values.format !== undefined && !FINDING_FORMATS.includes(values.format as FindingFormat)) {
     throw usage(`--format must be one of ${FINDING_FORMATS.join(', ')}`);
   }
   if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
@@ -316,6 +333,52 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     if (state === 'all') await recordSquash(engine, ctx.project.migrationsDir, plan);
     ctx.output.out(`Squashed ${plan.replaced.length} migrations into ${plan.migration}${state === 'all' ? `; ${ctx.db.label} records it as applied` : ''}.`);
     ctx.output.err(squashGuidance(plan));
+    return 0;
+  },
+
+  async verify(ctx) {
+    const folder = readMigrationsFolder(ctx.project.migrationsDir);
+    const findings = await verifyDeployment(ctx.project, folder, ctx.db.backend);
+    const count = folder.migrations.length;
+    printFindings(ctx, findings, `Verified: ${ctx.db.label} has all ${count} migration${count === 1 ? '' : 's'} applied as written, and no drift.`);
+    return failsGate(findings, failOn(ctx)) ? 1 : 0;
+  },
+
+  async init(ctx) {
+    const engine = requireEngine(ctx, 'init');
+    const plan = await planInit(engine, ctx.project, ctx.values.name as string | undefined);
+    if (ctx.values.baseline && plan.fit.kind === 'differs') {
+      throw new MigrateError('refused', `${ctx.db.label} does not match the schema, so the first migration cannot be recorded as applied there. Nothing was written. What the database has that the migration does not build:\n${plan.fit.differences}`);
+    }
+    const dir = writeInit(ctx.project, plan, engine.provider);
+    ctx.output.out(`Created the first migration ${plan.name} in ${path.relative(ctx.cwd, dir) || dir}.`);
+    switch (plan.fit.kind) {
+      case 'empty':
+        ctx.output.out(`${ctx.db.label} is empty: apply it with prisma-migrations apply.`);
+        break;
+      case 'matches':
+        if (ctx.values.baseline) {
+          await baseline(engine, ctx.project, plan.name);
+          ctx.output.out(`Baselined: ${ctx.db.label} already has exactly these tables; ${plan.name} is recorded as applied without running it.`);
+        } else {
+          ctx.output.out(`${ctx.db.label} already has exactly these tables: record it as applied with prisma-migrations resolve --applied ${plan.name} (or run init --baseline).`);
+        }
+        break;
+      case 'differs':
+        ctx.output.out(`${ctx.db.label} has tables that differ from the schema; ${plan.name} is not applied there. What differs:\n${plan.fit.differences}`);
+        break;
+    }
+    return 0;
+  },
+
+  async pull(ctx) {
+    const engine = requireEngine(ctx, 'pull');
+    const result = await pullSchema(engine, ctx.project, { force: Boolean(ctx.values.force) });
+    const files = result.files.map((f) => path.relative(ctx.cwd, f.path)).join(', ');
+    ctx.output.out(`Pulled ${result.models} model${result.models === 1 ? '' : 's'} from ${ctx.db.label} into ${files}.`);
+    if (readMigrationsFolder(ctx.project.migrationsDir).migrations.length === 0) {
+      ctx.output.out('Next: prisma-migrations init --baseline creates the first migration and records it as applied on this database.');
+    }
     return 0;
   },
 

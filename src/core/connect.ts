@@ -18,6 +18,8 @@ export interface ConnectOptions {
   url?: ResolvedUrl;
   /** Receives the engine's log lines. */
   log?: (line: string) => void;
+  /** A SQLite file or PGlite folder that does not exist is an error instead of being created (`verify`). */
+  mustExist?: boolean;
 }
 
 export interface ProjectDatabase {
@@ -115,6 +117,7 @@ export async function openProjectDatabase(project: PrismaProject, options: Conne
     return { backend, engine: null, label, databaseName: label.split('/').pop() ?? label, url };
   }
 
+  if (options.mustExist) requireLocalDatabase(project, url);
   const database = await openEngineDatabase(project, url);
   const engine = new MigrationEngine({
     database,
@@ -123,6 +126,18 @@ export async function openProjectDatabase(project: PrismaProject, options: Conne
     log: options.log,
   });
   return { backend: engine, engine, label: database.label, databaseName: database.databaseName, url };
+}
+
+/** Database servers report a missing database themselves; files and folders would be created by opening them. */
+function requireLocalDatabase(project: PrismaProject, url: ResolvedUrl): void {
+  const location = url.url.startsWith('pglite:')
+    ? url.url.slice('pglite:'.length)
+    : /^(file|sqlite):/.test(url.url)
+      ? sqliteFilePath(url.url, urlBaseDir(project, url))
+      : undefined;
+  if (location !== undefined && !existsSync(location)) {
+    throw new MigrateError('missingDatabase', `There is no database at ${location}.`, { databaseName: path.basename(location) });
+  }
 }
 
 async function openEngineDatabase(project: PrismaProject, url: ResolvedUrl): Promise<EngineDatabase> {

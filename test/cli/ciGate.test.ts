@@ -62,6 +62,22 @@ describe('prisma-migrations check --ci', () => {
   });
 });
 
+describe('prisma-migrations verify', () => {
+  it('refuses a target that does not exist, and does not create it', async () => {
+    const project = tempProject('sqlite', MODELS);
+    try {
+      assert.equal((await cli(project.root, 'create', '--name', 'init', '--draft')).code, 0);
+      const file = path.join(project.root, 'never-deployed.db');
+      const result = await cli(project.root, 'verify', '--url', `file:${file}`);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /There is no database at .*never-deployed\.db/);
+      assert.equal(existsSync(file), false);
+    } finally {
+      project.remove();
+    }
+  });
+});
+
 function writeScript(project: TempProject): string {
   const file = path.join(project.root, 'drift.sql');
   writeFileSync(file, 'CREATE TABLE "Sneaky" ("id" INTEGER NOT NULL PRIMARY KEY);\n');

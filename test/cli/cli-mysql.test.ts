@@ -58,6 +58,13 @@ describe('prisma-migrations CLI on MariaDB (driver-level history)', () => {
     assert.deepEqual(list.map((m) => m.status), ['applied', 'applied']);
   });
 
+  it('verify: every migration applied passes, and says drift was not checked rather than passing it silently', async () => {
+    const result = await run('verify', '--format', 'json');
+    assert.equal(result.code, 0, result.stderr);
+    const findings = JSON.parse(result.stdout) as Array<{ rule: string; severity: string }>;
+    assert.deepEqual(findings.map((f) => `${f.rule}:${f.severity}`), ['drift-not-checked:info']);
+  });
+
   it('a failing migration: failed with exit 2, then resolve --rolled-back and a fixed file recover', async () => {
     project.addMigration('20250103000000_bad', 'INSERT INTO `Missing` (`id`) VALUES (1);\n');
     const failed = await run('apply');

@@ -262,6 +262,24 @@ export function cliSuite(label: string, target: CliTarget): void {
       assert.equal(status.code, 0, status.stdout + status.stderr);
     });
 
+    it('verify passes a deployed database; an unapplied migration and then drift fail it', async () => {
+      const passed = await run('verify');
+      assert.equal(passed.code, 0, passed.stdout + passed.stderr);
+      assert.match(passed.stdout, new RegExp(`^Verified: .* has all ${migrationCount()} migrations applied as written, and no drift\\.$`, 'm'));
+      project.addMigration('29990103000000_later', `CREATE TABLE "Later" ("id" INTEGER NOT NULL PRIMARY KEY);\n`);
+      const notApplied = await json('verify');
+      assert.equal(notApplied.code, 1);
+      assert.deepEqual((notApplied.value as Array<{ rule: string; message: string }>).map((f) => f.rule), ['migration-not-applied']);
+      assert.equal((await run('apply')).code, 0);
+      assert.equal((await run('execute', '--file', writeSql(project, 'CREATE TABLE "Sneaky" ("id" INTEGER NOT NULL PRIMARY KEY);\n'))).code, 0);
+      const drifted = await json('verify');
+      assert.equal(drifted.code, 1);
+      const drift = (drifted.value as Array<{ rule: string; severity: string; message: string }>).find((f) => f.rule === 'target-drift');
+      assert.match(drift?.message ?? '', /Sneaky/);
+      assert.equal((await run('execute', '--file', writeSql(project, 'DROP TABLE "Sneaky";\n'))).code, 0);
+      assert.equal((await run('verify')).code, 0);
+    });
+
     it('a malformed schema is one error line naming file and line, exit 2', async () => {
       const good = project.schemaText();
       project.writeSchema(`model User {\n  id    Int    @id\n  broken\n}\n`);
@@ -273,7 +291,7 @@ export function cliSuite(label: string, target: CliTarget): void {
     });
 
     it('--help on every command, exit 0', async () => {
-      for (const command of ['status', 'diff', 'create', 'apply', 'resolve', 'reset', 'check', 'execute', 'down', 'rollback', 'squash']) {
+      for (const command of ['status', 'diff', 'create', 'apply', 'resolve', 'reset', 'check', 'execute', 'down', 'rollback', 'squash', 'verify', 'init', 'pull']) {
         const result = await cli(project.root, command, '--help');
         assert.equal(result.code, 0);
         assert.match(result.stdout, new RegExp(`Usage: prisma-migrations ${command}`));

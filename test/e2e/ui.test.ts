@@ -2,6 +2,7 @@
 // test/e2e/run.ts, which starts the server and the browser; each scene leaves a screenshot in
 // test/e2e/screenshots/.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
 import { uiSession } from './session';
@@ -88,4 +89,60 @@ describe('the example project in the workbench', () => {
     await item.waitFor({ state: 'visible', timeout: 15_000 });
     console.log(`      status bar: "${(await item.innerText()).trim()}" (${await item.getAttribute('id')})`);
   });
+
+  it('re-reads drift when the window regains focus, with the view hidden (so no poll) and no file event', async () => {
+    const item = page.locator(selectors.statusBarItems, { hasText: /migration/i }).first();
+    await runCommand(page, 'View: Show Explorer');
+    const devDb = path.join(uiSession().workspace, 'prisma', 'dev.db');
+    try {
+      await sqlite(devDb, 'CREATE TABLE "AddedInPsql" ("id" INTEGER NOT NULL PRIMARY KEY)');
+      await afterFocusQuietPeriod();
+      await leaveAndReturn(page);
+      let said = '';
+      await poll(() => `the status bar did not show the drift (it says "${said}")`, async () => /drift/i.test((said = await item.innerText())), 20_000);
+      await showContainer(page, CONTAINER_TITLE);
+      await page.locator(selectors.treeRows, { hasText: 'Database differs from migration history' }).waitFor({ state: 'visible', timeout: 15_000 });
+      await shot('drift-after-focus');
+    } finally {
+      await sqlite(devDb, 'DROP TABLE IF EXISTS "AddedInPsql"');
+    }
+    await runCommand(page, 'View: Show Explorer');
+    await afterFocusQuietPeriod();
+    await leaveAndReturn(page);
+    let said = '';
+    await poll(() => `the status bar did not go back to up to date (it says "${said}")`, async () => /up to date/i.test((said = await item.innerText())), 20_000);
+  });
 });
+
+/** Focus reads the status again only once the last read is five seconds old (alt-tabbing back and forth does not). */
+function afterFocusQuietPeriod(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5_500));
+}
+
+/**
+ * The user switches to another window and back. Headless Chromium reports every page as focused, so the
+ * workbench's own focus tracking (window blur/focus events read with document.hasFocus()) is given both;
+ * it settles a blur on a timer, hence the pause before coming back.
+ */
+async function leaveAndReturn(page: Page): Promise<void> {
+  await page.evaluate("document.hasFocus = () => false; window.dispatchEvent(new FocusEvent('blur'))");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await page.evaluate("document.hasFocus = Document.prototype.hasFocus; window.dispatchEvent(new FocusEvent('focus'))");
+}
+
+/** SQL run behind the extension's back, as psql or another tool would; the engine's exclusive lock is waited out. */
+async function sqlite(file: string, sql: string): Promise<void> {
+  const { createClient } = await import('@libsql/client');
+  await poll(`${file} stayed locked`, async () => {
+    const client = createClient({ url: `file:${file}` });
+    try {
+      await client.execute(sql);
+      return true;
+    } catch (error) {
+      if (/SQLITE_BUSY|locked/i.test(String(error))) return false;
+      throw error;
+    } finally {
+      client.close();
+    }
+  });
+}

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
 import { formatFindings } from '../../src/cli/findingFormats';
 import type { Finding } from '../../src/core/check/findings';
 
@@ -47,6 +50,25 @@ describe('check --format', () => {
         ['required-column-without-default', 1, 'error', 'prisma/schema.prisma', 17, 3],
       ],
     );
+  });
+
+  test('sarif: valid against the SARIF 2.1.0 JSON schema (OASIS rtm.5), with findings of every severity and with none', () => {
+    // The schema's language pattern is not valid with the u flag: compile its patterns as plain RegExps.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(sarifSchema);
+    const logs = [
+      [finding({}), finding({ severity: 'error', rule: 'migration-edited', file: path.join(root, 'prisma', 'migrations', '1_init', 'migration.sql') }), finding({ severity: 'info', rule: 'pending-migration' })],
+      [],
+    ];
+    for (const findings of logs) {
+      const log: unknown = JSON.parse(formatFindings(findings, 'sarif', root));
+      assert.ok(validate(log), ajv.errorsText(validate.errors));
+    }
+    // The validator is live: a level SARIF does not define is rejected.
+    const broken = JSON.parse(formatFindings([finding({})], 'sarif', root));
+    broken.runs[0].results[0].level = 'fatal';
+    assert.equal(validate(broken), false);
   });
 
   test('no findings: an empty annotation list, an empty SARIF run', () => {

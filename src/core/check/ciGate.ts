@@ -1,14 +1,14 @@
 import type { HistoryBackend } from '../engine/backend';
 import type { MigrationsFolder } from '../migrations/folder';
 import { migrationStatuses, pendingMigrations } from '../migrations/history';
-import { checkDrift } from '../operations/status';
 import type { PrismaProject } from '../types';
 import type { Finding, Severity } from './findings';
 import { historyIntegrity } from './integrity';
 import { lintPendingMigrations } from './pendingSql';
 import { checkSchema } from './schemaCheck';
+import { datasourceLocation, targetDrift, targetStatuses } from './targetDatabase';
 
-export const GATE_RULES = ['schema-not-migrated', 'pending-migration', 'target-drift'] as const;
+export const GATE_RULES = ['schema-not-migrated', 'pending-migration'] as const;
 
 const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
 
@@ -19,7 +19,7 @@ const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
  */
 export async function ciGate(project: PrismaProject, folder: MigrationsFolder, target: HistoryBackend | null): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const where = project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 };
+  const where = datasourceLocation(project);
   if (ENGINE_PROVIDERS.has(project.provider)) {
     const analysis = await checkSchema(project, folder, null);
     findings.push(...analysis.findings);
@@ -27,16 +27,14 @@ export async function ciGate(project: PrismaProject, folder: MigrationsFolder, t
       findings.push({ rule: 'schema-not-migrated', severity: 'error', message: 'The schema has changes no migration contains: create a migration before deploying.', ...where });
     }
   }
-  const rows = target ? ((await target.readMigrationRows()) ?? []) : [];
-  const statuses = migrationStatuses(folder.migrations, rows);
+  const statuses = target ? await targetStatuses(folder, target) : migrationStatuses(folder.migrations, []);
   findings.push(...historyIntegrity(folder, statuses, project.provider));
   if (!target) return findings;
   findings.push(...lintPendingMigrations(folder, statuses, project.provider));
   for (const name of pendingMigrations(statuses)) {
     findings.push({ rule: 'pending-migration', severity: 'info', message: `${name} is not applied on the target yet: deploy applies it.`, ...where });
   }
-  const { drift } = await checkDrift(target, folder, statuses);
-  if (drift) findings.push({ rule: 'target-drift', severity: 'error', message: `The target database differs from its migration history: ${drift.summary.replace(/\s+/g, ' ').trim()}`, ...where });
+  findings.push(...(await targetDrift(project, folder, target, statuses)));
   return findings;
 }
 

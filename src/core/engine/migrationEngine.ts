@@ -14,7 +14,7 @@ import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import type { MigrationRow, SchemaFile } from '../types';
 import type { ApplyProgress, HistoryBackend } from './backend';
 import { isPanic, toMigrateError } from './engineErrors';
-import { deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
+import { createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
@@ -259,7 +259,8 @@ export class MigrationEngine implements HistoryBackend {
 
   markApplied(folder: MigrationsFolder, name: string): Promise<void> {
     return this.withEngine(async ({ wrapper }) => {
-      await this.ensureMigrationsTable(wrapper);
+      const connection = await this.options.database.factory.mainConnection();
+      if ((await readMigrationRows(connection)) === null) await createMigrationsTable(connection);
       await wrapper.markMigrationApplied({ migrationName: name, migrationsList: toEngineMigrationList(folder, undefined, this.provider) });
     });
   }

@@ -22,6 +22,39 @@ export async function readMigrationRows(connection: SqlDriverAdapter): Promise<M
   return toRows(result);
 }
 
+/** Prisma's own DDL for the bookkeeping table (as its engine writes it when applying migrations). */
+const CREATE_TABLE = {
+  sqlite: `CREATE TABLE IF NOT EXISTS "${TABLE}" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+);`,
+  postgres: `CREATE TABLE IF NOT EXISTS ${TABLE} (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             TIMESTAMPTZ,
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          TIMESTAMPTZ,
+    started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+    applied_steps_count     INTEGER NOT NULL DEFAULT 0
+);`,
+};
+
+/**
+ * Creates the bookkeeping table in a database that has other tables. The engine creates it only when it
+ * applies migrations, and refuses to apply into a non-empty database without it (P3005): baselining
+ * records a migration as applied there instead.
+ */
+export async function createMigrationsTable(connection: SqlDriverAdapter): Promise<void> {
+  await connection.executeScript(connection.provider === 'sqlite' ? CREATE_TABLE.sqlite : CREATE_TABLE.postgres);
+}
+
 function toRows(result: SqlResultSet): MigrationRow[] {
   const column = (name: string) => result.columnNames.indexOf(name);
   const [id, checksum, name, started, finished, rolledBack, logs, steps] = [

@@ -29,15 +29,16 @@ export function migrationFolderName(name: string, now: Date): string {
   const problem = migrationNameProblem(name);
   if (problem) throw new MigrateError('config', problem);
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${stamp}_${slug(name)}`;
+  return `${stamp}_${migrationSlug(name)}`;
 }
 
 /** Why `name` cannot name a migration, or undefined when it can (the editor validates as the user types). */
 export function migrationNameProblem(name: string): string | undefined {
-  return slug(name) ? undefined : `"${name}" is not a usable migration name: use letters, digits and _.`;
+  return migrationSlug(name) ? undefined : `"${name}" is not a usable migration name: use letters, digits and _.`;
 }
 
-function slug(name: string): string {
+/** The words of a migration name as they appear in its folder name. */
+export function migrationSlug(name: string): string {
   return name
     .trim()
     .toLowerCase()

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, isMigrateError } from '../../core/errors';
 import { configureDevDatabaseCommand, createEmbeddedDatabaseCommand } from '../devDatabase/configureDevDatabase';
+import { initializeMigrationsCommand, pullSchemaCommand } from './adopt';
 import { applyPendingCommand } from './apply';
 import type { CommandContext } from './commandContext';
 import { createMigrationCommand } from './createMigration';
@@ -44,6 +45,8 @@ const COMMANDS = {
   'prismaMigrations.squashMigrations': { title: 'Squash Migrations', run: squashMigrationsCommand },
   'prismaMigrations.createMigrationFromDrift': { title: 'Create Migration from Drift', run: createMigrationFromDriftCommand },
   'prismaMigrations.retimestampMigration': { title: 'Re-timestamp After Last Migration', run: retimestampMigrationCommand },
+  'prismaMigrations.initializeMigrations': { title: 'Initialize Migrations', run: initializeMigrationsCommand },
+  'prismaMigrations.pullSchema': { title: 'Pull Schema from Database', run: pullSchemaCommand },
 } satisfies Record<string, { title: string; run: Handler }>;
 
 export type CommandId = keyof typeof COMMANDS;

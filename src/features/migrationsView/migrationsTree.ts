@@ -132,7 +132,9 @@ function projectChildren(state: ProjectState): MigrationsNode[] {
   }
   if (state.report.drift) nodes.push({ kind: 'drift', state });
   else if (state.checkingDrift) nodes.push(message('Checking for drift…', 'loading~spin', 'loading'));
-  if (state.report.migrations.length === 0) nodes.push(message('No migrations yet: create the first one.', 'info', 'noMigrations', { command: 'prismaMigrations.createMigration', title: 'Create Migration…' }));
+  if (state.report.migrations.length === 0) {
+    nodes.push(message('No migrations yet: initialize them from the schema, or pull the schema from the database.', 'info', 'noMigrations', { command: 'prismaMigrations.initializeMigrations', title: 'Initialize Migrations…' }));
+  }
   for (const migration of state.report.migrations) nodes.push({ kind: 'migration', state, migration });
   return nodes;
 }

@@ -24,3 +24,5 @@ export { checkDrift, readStatus, statusWithoutDatabase } from '../../core/operat
 export { formatStatus } from '../../core/operations/statusText';
 export { evaluateOnDevDatabase } from '../../core/schemaChanges/devDatabase';
 export { discoverProject, findProjects, reloadSchema, withSchemaFiles } from '../../core/project/discover';
+export { baseline, planInit, writeInit } from '../../core/operations/init';
+export { pullSchema } from '../../core/operations/pull';

@@ -14,6 +14,8 @@ import type { ProjectState } from './projectState';
 const POLL_INTERVAL_MS = 30_000;
 /** File events come in bursts (a git checkout, a save-all): one refresh for the burst. */
 const FILE_EVENT_DEBOUNCE_MS = 300;
+/** Coming back to the window re-reads status and drift (a psql session may have changed the database), unless it was just read. */
+const FOCUS_REFRESH_AFTER_MS = 5_000;
 
 /**
  * Owns the Prisma projects of the workspace and their migration status; the view and the status bar
@@ -29,6 +31,7 @@ export class ProjectService implements vscode.Disposable {
   private visible = false;
   private poll: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
+  private lastRefreshed = 0;
 
   constructor(
     private readonly log: Logger,
@@ -57,6 +60,16 @@ export class ProjectService implements vscode.Disposable {
       this.disposables,
     );
     store.onDidChange(() => this.refresh(), this, this.disposables);
+    vscode.window.onDidChangeWindowState(
+      (state) => {
+        if (state.focused && readSettings().autoRefresh && Date.now() - this.lastRefreshed > FOCUS_REFRESH_AFTER_MS) {
+          this.log.debug('The window has the focus again: re-reading the migration status and drift');
+          this.refreshSoon();
+        }
+      },
+      this,
+      this.disposables,
+    );
   }
 
   get projects(): readonly ProjectState[] {
@@ -79,6 +92,7 @@ export class ProjectService implements vscode.Disposable {
       .catch((error: unknown) => this.log.error('Refreshing the migration status failed', error))
       .finally(() => {
         this.refreshing = undefined;
+        this.lastRefreshed = Date.now();
         if (this.refreshAgain) {
           this.refreshAgain = false;
           this.refreshing = this.refresh();

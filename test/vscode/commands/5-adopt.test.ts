@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import { waitFor } from '../shared';
+import { commandSession, migrationRows, projectNode, sqlite, workspaceRoot } from './helpers';
+
+const APP = 'legacy-app';
+const DATASOURCE = 'datasource db {\n  provider = "sqlite"\n}\n';
+
+// An application whose database came first: tables made with plain SQL, a schema with only a datasource,
+// no migrations. Pull, initialize, baseline, from the view's buttons.
+describe('adopting an existing SQLite database: Pull Schema, Initialize Migrations, baseline', function () {
+  this.timeout(60_000);
+  const session = commandSession(APP);
+  const { prompts, run } = session;
+  let api: ExtensionApi;
+  const prisma = () => path.join(workspaceRoot(), APP, 'prisma');
+  const schemaFile = () => path.join(prisma(), 'schema.prisma');
+  const devDb = () => path.join(prisma(), 'dev.db');
+
+  before(async () => {
+    api = session.api;
+    mkdirSync(prisma(), { recursive: true });
+    writeFileSync(schemaFile(), DATASOURCE);
+    await sqlite(devDb(), (db) =>
+      db.executeMultiple(`
+        CREATE TABLE "Customer" ("id" INTEGER NOT NULL PRIMARY KEY, "email" TEXT NOT NULL);
+        CREATE TABLE "Invoice" ("id" INTEGER NOT NULL PRIMARY KEY, "total" REAL NOT NULL, "customerId" INTEGER NOT NULL REFERENCES "Customer"("id"));
+        INSERT INTO "Customer" VALUES (1, 'ada@example.com');
+        INSERT INTO "Invoice" VALUES (1, 12.5, 1);`),
+    );
+    await waitFor('the new project was not listed', async () => {
+      await api.projects.refresh();
+      return api.projects.projects.some((s) => s.project.root.endsWith(APP));
+    });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(path.join(workspaceRoot(), APP), { recursive: true, force: true });
+    await api.projects.refresh();
+  });
+
+  it('offers Initialize and Pull on the "No migrations yet" node', () => {
+    const node = api.tree.getChildren(projectNode(api, APP)).find((n) => n.kind === 'message' && api.tree.getTreeItem(n).contextValue === 'noMigrations');
+    assert.ok(node, 'no "No migrations yet" node');
+    const item = api.tree.getTreeItem(node);
+    assert.match(String(item.label), /No migrations yet/);
+    assert.equal(item.command?.command, 'prismaMigrations.initializeMigrations');
+  });
+
+  it('Initialize Migrations on a schema without models says there is nothing to migrate, and writes nothing', async () => {
+    prompts.answer('init');
+    await run('prismaMigrations.initializeMigrations');
+    assert.match(prompts.errors().join('\n'), /no models yet/);
+    assert.equal(existsSync(path.join(prisma(), 'migrations')), false);
+    prompts.calls.length = 0;
+  });
+
+  it('Pull Schema writes the models from the tables and offers to initialize', async () => {
+    await run('prismaMigrations.pullSchema');
+    const text = readFileSync(schemaFile(), 'utf8');
+    assert.match(text, /model Customer \{/);
+    assert.match(text, /model Invoice \{[^}]*total\s+Float/);
+    assert.ok(prompts.find('info', /Pulled 2 models .* baseline it/), JSON.stringify(prompts.calls));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, schemaFile());
+    prompts.reset();
+  });
+
+  it('Pull Schema again asks before replacing the models; declining writes nothing', async () => {
+    const before = readFileSync(schemaFile(), 'utf8');
+    prompts.answer(undefined);
+    await run('prismaMigrations.pullSchema');
+    assert.ok(prompts.find('confirm', /already has 2 models/), JSON.stringify(prompts.calls));
+    assert.equal(readFileSync(schemaFile(), 'utf8'), before);
+    prompts.reset();
+  });
+
+  it('Initialize Migrations finds the tables match and, after the user agrees, baselines 0_init: applied, rows kept', async () => {
+    prompts.answer('init', 'Baseline');
+    await run('prismaMigrations.initializeMigrations');
+    assert.ok(prompts.find('confirm', /already has exactly the tables of 0_init/), JSON.stringify(prompts.calls));
+    assert.deepEqual(readdirSync(path.join(prisma(), 'migrations')).sort(), ['0_init', 'migration_lock.toml']);
+    assert.deepEqual(migrationRows(api, APP), ['0_init: applied']);
+    assert.equal(api.tree.getChildren(projectNode(api, APP)).some((n) => n.kind === 'drift'), false);
+    assert.equal(await sqlite(devDb(), async (db) => Number((await db.execute('SELECT COUNT(*) AS n FROM "Invoice"')).rows[0].n)), 1);
+    assert.ok(prompts.find('info', /recorded it as applied/), JSON.stringify(prompts.calls));
+    prompts.reset();
+  });
+
+  it('Initialize Migrations refuses once the project has migrations', async () => {
+    prompts.answer('again');
+    await run('prismaMigrations.initializeMigrations');
+    assert.match(prompts.errors().join('\n'), /already has migrations/);
+    prompts.calls.length = 0;
+  });
+});
