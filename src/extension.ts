@@ -4,6 +4,7 @@ import { registerCommands } from './features/commands/commandTable';
 import { type Prompts, vscodePrompts } from './features/commands/prompts';
 import { DevDatabaseStore } from './features/devDatabase/devDatabaseStore';
 import { DriftDiagnostics } from './features/driftDiagnostics/driftDiagnostics';
+import { GitMigrations } from './features/git/gitMigrations';
 import { MigrationsLanguageClient } from './features/languageClient/languageClient';
 import { Logger } from './features/logger';
 import { MigrationsTreeProvider } from './features/migrationsView/migrationsTree';
@@ -29,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Logger();
   const store = new DevDatabaseStore(context.secrets);
   const access = new DatabaseAccess(store, log);
-  const projects = new ProjectService(log, access, store);
+  const git = new GitMigrations();
+  const projects = new ProjectService(log, access, store, git);
   const tree = new MigrationsTreeProvider(projects);
   const view = vscode.window.createTreeView('prismaMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true });
   const documents = new SqlDocuments();
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     log,
     store,
+    git,
     projects,
     tree,
     view,

@@ -56,6 +56,9 @@ async function withCommandsWorkspace<T>(run: RunFolder, fn: (folder: string) => 
   const database = await newPostgresDatabase('pmv_ext');
   const url = database.url.replace('postgres@', 'postgres:s3cret-pw@');
   writeFileSync(path.join(folder, 'pg-app', '.env'), `DATABASE_URL="${url}"\n`);
+  // The user settings turn the Git extension off for quiet screenshots; the git marks are read through it here.
+  mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+  writeFileSync(path.join(folder, '.vscode', 'settings.json'), `${JSON.stringify({ 'git.enabled': true }, null, 2)}\n`);
   try {
     return await fn(folder);
   } finally {

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import type { HistoryBackend } from '../engine/backend';
-import type { MigrationsFolder } from '../migrations/folder';
+import { gitChanges, migrationStates } from '../git/migrationGit';
+import { MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
 import { migrationStatuses, pendingMigrations } from '../migrations/history';
 import type { PrismaProject } from '../types';
 import type { Finding, Severity } from './findings';
@@ -8,7 +10,7 @@ import { lintPendingMigrations } from './pendingSql';
 import { checkSchema } from './schemaCheck';
 import { datasourceLocation, targetDrift, targetStatuses } from './targetDatabase';
 
-export const GATE_RULES = ['schema-not-migrated', 'pending-migration'] as const;
+export const GATE_RULES = ['schema-not-migrated', 'pending-migration', 'migration-not-committed'] as const;
 
 const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
 
@@ -28,7 +30,7 @@ export async function ciGate(project: PrismaProject, folder: MigrationsFolder, t
     }
   }
   const statuses = target ? await targetStatuses(folder, target) : migrationStatuses(folder.migrations, []);
-  findings.push(...historyIntegrity(folder, statuses, project.provider));
+  findings.push(...historyIntegrity(folder, statuses, project.provider), ...(await uncommittedMigrations(folder)));
   if (!target) return findings;
   findings.push(...lintPendingMigrations(folder, statuses, project.provider));
   for (const name of pendingMigrations(statuses)) {
@@ -36,6 +38,26 @@ export async function ciGate(project: PrismaProject, folder: MigrationsFolder, t
   }
   findings.push(...(await targetDrift(project, folder, target, statuses)));
   return findings;
+}
+
+const NOT_COMMITTED = {
+  untracked: 'is not in git: a deploy from the repository would not have it. Commit it.',
+  uncommitted: 'is added to the index but not committed. Commit it.',
+  modified: 'has changes since it was committed: what deploys is the committed text. Commit or revert them.',
+};
+
+/** Migration folders the working tree has and the repository does not (or not as they are). Outside git: none. */
+async function uncommittedMigrations(folder: MigrationsFolder): Promise<Finding[]> {
+  const git = await gitChanges(folder.dir);
+  if (!git) return [];
+  return [...migrationStates(folder.dir, git.changes)].map(([name, state]) => ({
+    rule: 'migration-not-committed',
+    severity: 'error' as const,
+    message: `${name} ${NOT_COMMITTED[state]}`,
+    file: path.join(folder.dir, name, MIGRATION_FILE),
+    line: 1,
+    column: 1,
+  }));
 }
 
 /**

@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { driftSections } from '../../core/operations/driftSummary';
 import { outOfOrderMigrations } from '../../core/check/integrity';
+import type { MigrationGitState } from '../../core/git/migrationGit';
 import type { MigrationStatus, MigrationStatusKind, StatusReport } from '../../core/types';
 import type { ProjectService } from '../projects/projectService';
 import { healthOf, type ProjectState } from '../projects/projectState';
@@ -187,6 +188,7 @@ function migrationItem(state: ProjectState, migration: MigrationStatus): vscode.
     item.tooltip.appendMarkdown(`\n\nOlder than **${newer}**, which the database already applied: other databases would apply it in another order. *Re-timestamp After Last Migration* moves it to the end.`);
     item.contextValue = 'migration.outOfOrder';
   }
+  markGit(item, item.tooltip, state, migration.name);
   item.id = `migration:${state.project.schemaPath}:${migration.name}`;
   if (migration.dir) {
     const file = vscode.Uri.file(path.join(migration.dir, 'migration.sql'));
@@ -194,6 +196,27 @@ function migrationItem(state: ProjectState, migration: MigrationStatus): vscode.
     item.command = { command: 'vscode.open', title: 'Open Migration', arguments: [file] };
   }
   return item;
+}
+
+const GIT_WORDS: Record<Exclude<MigrationGitState, 'committed'>, [short: string, long: string]> = {
+  untracked: ['not in git', 'untracked: teammates and deploys do not have it until it is committed'],
+  uncommitted: ['not committed', 'added to the index but not committed yet'],
+  modified: ['changed since commit', 'changed since it was committed: others have the committed text'],
+};
+
+/** What git says: a folder that is not committed as it is, or a migration applied from another branch. */
+function markGit(item: vscode.TreeItem, tip: vscode.MarkdownString, state: ProjectState, name: string): void {
+  const gitState = state.git?.states.get(name);
+  if (gitState) {
+    const [short, long] = GIT_WORDS[gitState];
+    item.description = `${String(item.description)} · ${short}`;
+    tip.appendMarkdown(`\n\nGit: ${long}.`);
+  }
+  const branches = state.git?.elsewhere.get(name);
+  if (branches) {
+    item.description = `applied from another branch (${branches[0]})`;
+    tip.appendMarkdown(`\n\nThe dev database applied it, and it exists on ${branches.map((b) => `\`${b}\``).join(', ')}, not on this branch: the dev database is ahead of this checkout.`);
+  }
 }
 
 function tooltip(migration: MigrationStatus): vscode.MarkdownString {

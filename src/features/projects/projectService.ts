@@ -4,6 +4,7 @@ import { errorMessage } from '../../core/errors';
 import type { PrismaProject } from '../../core/types';
 import { setContext } from '../contextKeys';
 import type { DevDatabaseStore } from '../devDatabase/devDatabaseStore';
+import type { GitMigrations } from '../git/gitMigrations';
 import type { Logger } from '../logger';
 import { affectsSetting, readSettings } from '../settings';
 import type { DatabaseAccess } from './databaseAccess';
@@ -32,12 +33,23 @@ export class ProjectService implements vscode.Disposable {
   private poll: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private lastRefreshed = 0;
+  private gitDebounce: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly log: Logger,
     private readonly access: DatabaseAccess,
     store: DevDatabaseStore,
+    private readonly git: GitMigrations,
   ) {
+    // Git changes (a commit, a stage) change the git marks only: no database is read for them.
+    git.onDidChange(
+      () => {
+        clearTimeout(this.gitDebounce);
+        this.gitDebounce = setTimeout(() => void this.readGitStates(), FILE_EVENT_DEBOUNCE_MS);
+      },
+      this,
+      this.disposables,
+    );
     const onFileChange = (uri: vscode.Uri) => {
       if (!uri.path.includes('/node_modules/') && readSettings(uri).autoRefresh) this.refreshSoon();
     };
@@ -124,6 +136,7 @@ export class ProjectService implements vscode.Disposable {
         databaseSource: previous?.databaseSource,
         databaseMissing: previous?.databaseMissing ?? false,
         report: previous?.report,
+        git: previous?.git,
         untrusted: !trusted,
         loading: trusted,
         checkingDrift: false,
@@ -178,6 +191,7 @@ export class ProjectService implements vscode.Disposable {
       if (state.databaseMissing) {
         state.report = core.statusWithoutDatabase(folder);
         state.error = undefined;
+        await this.readGitState(state);
         return;
       }
       await this.access.read(project, async (db) => {
@@ -185,6 +199,7 @@ export class ProjectService implements vscode.Disposable {
         state.report = report;
         state.error = undefined;
         state.loading = false;
+        await this.readGitState(state);
         state.checkingDrift = true;
         this.changed.fire();
         try {
@@ -203,9 +218,25 @@ export class ProjectService implements vscode.Disposable {
     }
   }
 
+  private async readGitStates(): Promise<void> {
+    await Promise.all(this.states.map((state) => this.readGitState(state)));
+    this.changed.fire();
+  }
+
+  private async readGitState(state: ProjectState): Promise<void> {
+    if (!state.report) return;
+    const missing = state.report.migrations.filter((m) => m.status === 'missingLocally').map((m) => m.name);
+    try {
+      state.git = (await this.git.view(state.project.migrationsDir, missing)) ?? undefined;
+    } catch (error) {
+      this.log.warn(`Reading git's view of ${state.project.migrationsDir} failed: ${errorMessage(error)}`);
+    }
+  }
+
   dispose(): void {
     clearInterval(this.poll);
     clearTimeout(this.debounce);
+    clearTimeout(this.gitDebounce);
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -1,3 +1,4 @@
+import type { GitView } from '../../core/git/migrationGit';
 import type { PrismaProject, StatusReport } from '../../core/types';
 
 /** What the view and the status bar show for one project: its status, or why there is none. */
@@ -10,6 +11,8 @@ export interface ProjectState {
   /** The embedded dev database has not been created yet (nothing was opened, so nothing was created). */
   databaseMissing: boolean;
   report?: StatusReport;
+  /** What git says about the migration folders; undefined outside a repository. */
+  git?: GitView;
   error?: string;
   /** Restricted Mode: nothing was read. */
   untrusted: boolean;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { waitFor } from '../shared';
-import { commandSession, migrationRows, projectNode, sqlite, workspaceRoot } from './helpers';
+import { commandSession, migrationNode, migrationRows, projectNode, sqlite, workspaceRoot } from './helpers';
 
 const APP = 'legacy-app';
 const DATASOURCE = 'datasource db {\n  provider = "sqlite"\n}\n';
@@ -88,6 +89,24 @@ describe('adopting an existing SQLite database: Pull Schema, Initialize Migratio
     assert.equal(await sqlite(devDb(), async (db) => Number((await db.execute('SELECT COUNT(*) AS n FROM "Invoice"')).rows[0].n)), 1);
     assert.ok(prompts.find('info', /recorded it as applied/), JSON.stringify(prompts.calls));
     prompts.reset();
+  });
+
+  it("marks a migration git does not have, read through VS Code's Git extension, until it is committed", async () => {
+    const app = path.join(workspaceRoot(), APP);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.test', ...args], { cwd: app, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    await vscode.commands.executeCommand('git.openRepository', app);
+    const gitApi = vscode.extensions.getExtension<{ getAPI(v: 1): { getRepository(uri: vscode.Uri): unknown } }>('vscode.git')?.exports.getAPI(1);
+    assert.ok(gitApi?.getRepository(vscode.Uri.file(prisma())), 'the Git extension knows the repository');
+    const description = () => String(api.tree.getTreeItem(migrationNode(api, APP, /0_init/)).description);
+    await waitFor(() => `0_init was not marked untracked (it says "${description()}")`, async () => {
+      await api.projects.refresh();
+      return /· not in git$/.test(description());
+    });
+    git('add', '.');
+    git('commit', '-qm', 'adopt');
+    // No refresh asked for: the Git extension's change event alone re-reads the marks.
+    await waitFor(() => `0_init kept a git mark after the commit ("${description()}")`, () => !description().includes('·'));
   });
 
   it('Initialize Migrations refuses once the project has migrations', async () => {
