@@ -12,6 +12,7 @@ import { DatabaseAccess } from './features/projects/databaseAccess';
 import { ProjectService } from './features/projects/projectService';
 import { SqlDocuments } from './features/sqlDocuments/sqlDocuments';
 import { MigrationStatusItem } from './features/statusBar/migrationStatusItem';
+import { WalkthroughProgress } from './features/walkthrough/walkthroughProgress';
 
 /** What activate() returns: the activation time, and the seams the extension-host tests use. */
 export interface ExtensionApi {
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     documents,
     new MigrationStatusItem(projects),
     new DriftDiagnostics(projects),
+    new WalkthroughProgress(projects),
     view.onDidChangeVisibility((event) => projects.setVisible(event.visible)),
     ...registerCommands(ctx),
     languageClient,

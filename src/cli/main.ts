@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { ciGate, failsGate } from '../core/check/ciGate';
+import { ciGate, failsGate, READY_TO_DEPLOY } from '../core/check/ciGate';
 import type { Finding } from '../core/check/findings';
 import { historyIntegrity } from '../core/check/integrity';
 import { verifyDeployment } from '../core/check/targetDatabase';
@@ -22,7 +22,7 @@ import { readMigrationsFolder } from '../core/migrations/folder';
 import { migrationStatuses } from '../core/migrations/history';
 import { discoverProject } from '../core/project/discover';
 import type { PrismaProject } from '../core/types';
-import { FINDING_FORMATS, type FindingFormat, formatFindings } from './findingFormats';
+import { FINDING_FORMATS, type FindingFormat, formatFindings } from '../core/check/findingFormats';
 import { HELP } from './help';
 import { formatStatus } from '../core/operations/statusText';
 import { type Output, statusJson } from './output';
@@ -182,20 +182,18 @@ const failOn = (ctx: OfflineContext) => (ctx.values['fail-on'] === 'error' ? 'er
 /** Findings in the format asked for (text: one line each, `file:line:column severity [rule] message`). */
 function printFindings(ctx: OfflineContext, findings: readonly Finding[], whenNone: string): void {
   const format = ctx.values.json ? 'json' : ((ctx.values.format as FindingFormat | undefined) ?? 'text');
-  if (format !== 'text') {
-    const formatted = formatFindings(findings, format, ctx.cwd);
-    if (formatted) ctx.output.out(formatted);
-  } else if (findings.length === 0) {
+  if (format === 'text' && findings.length === 0) {
     ctx.output.out(whenNone);
-  } else {
-    for (const f of findings) ctx.output.out(`${path.relative(ctx.cwd, f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`);
+    return;
   }
+  const formatted = formatFindings(findings, format, ctx.cwd);
+  if (formatted) ctx.output.out(formatted);
 }
 
 /** `check --ci`: the pipeline's gate, against the target database given with --url, or none. */
 async function gate(ctx: OfflineContext, target: HistoryBackend | null): Promise<number> {
   const findings = await ciGate(ctx.project, readMigrationsFolder(ctx.project.migrationsDir), target);
-  printFindings(ctx, findings, 'Ready to deploy: the schema is migrated, nothing breaks, the history is intact.');
+  printFindings(ctx, findings, READY_TO_DEPLOY);
   return failsGate(findings, failOn(ctx)) ? 1 : 0;
 }
 

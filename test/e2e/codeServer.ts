@@ -59,8 +59,8 @@ export function createRunFolder(options: { keep?: boolean; settings?: Record<str
 }
 
 /** Copies `folder` into the run folder (so tests never touch the repository's copy); returns the copy. */
-export function copyWorkspace(run: RunFolder, folder: string, filter?: (source: string) => boolean): string {
-  const target = path.join(run.root, 'ws', path.basename(folder));
+export function copyWorkspace(run: RunFolder, folder: string, filter?: (source: string) => boolean, name = path.basename(folder)): string {
+  const target = path.join(run.root, 'ws', name);
   cpSync(folder, target, { recursive: true, filter });
   return target;
 }

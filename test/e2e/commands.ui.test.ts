@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
-import { uiSession } from './session';
-import { findNotification, hideNotificationCenter, openWorkbench, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand, workbenchUrl } from './workbench';
+import { newWorkbenchPage, uiSession } from './session';
+import { findNotification, hideNotificationCenter, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
 const DIALOG = '.monaco-dialog-box';
 
@@ -31,10 +31,7 @@ describe('the commands on the example project, in the workbench', () => {
   };
 
   before(async () => {
-    const session = uiSession();
-    context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await openWorkbench(page, workbenchUrl(session.server.url, session.workspace));
+    ({ context, page } = await newWorkbenchPage());
     await showContainer(page, 'Prisma Migrate');
     await resizeSidebar(page, 520);
     await waitForRow('20260120101000_add_tags', /\bapplied\b/);

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
-import { uiSession } from './session';
-import { editorText, openWorkbench, poll, runCommand, screenshot, typeCommand, workbenchUrl } from './workbench';
+import { newWorkbenchPage, uiSession } from './session';
+import { editorText, poll, runCommand, screenshot, typeCommand } from './workbench';
 
 const EDITOR = '.part.editor .monaco-editor';
 
@@ -18,10 +18,7 @@ describe('breaking-change diagnostics in the schema editor, in the workbench', (
   const squiggles = () => page.locator(`${EDITOR} .squiggly-error, ${EDITOR} .squiggly-warning`);
 
   before(async () => {
-    const session = uiSession();
-    context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await openWorkbench(page, workbenchUrl(session.server.url, session.workspace));
+    ({ context, page } = await newWorkbenchPage());
   });
 
   afterEach(async function () {

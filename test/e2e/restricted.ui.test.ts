@@ -6,23 +6,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
-import { uiSession } from './session';
-import { openWorkbench, poll, screenshot, selectors, showContainer, treeRows, workbenchUrl } from './workbench';
+import { newWorkbenchPage, uiSession } from './session';
+import { poll, screenshot, selectors, showContainer, treeRows } from './workbench';
 
 describe('a Prisma project in Restricted Mode, in the workbench', () => {
   let context: BrowserContext;
   let page: Page;
 
-  before(async () => {
-    const session = uiSession();
-    context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await openWorkbench(page, workbenchUrl(session.server.url, session.workspace));
-  });
-
-  after(async () => {
-    await context?.close();
-  });
+  before(async () => ({ context, page } = await newWorkbenchPage()));
+  after(() => context?.close());
 
   it('says why it shows no migrations and how to trust, and never runs prisma.config.ts or opens the database', async () => {
     await showContainer(page, 'Prisma Migrate');

@@ -17,14 +17,14 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { chromiumPath, ensureVSCodeEnv } from '../../scripts/vscode-env';
+import { chromiumPath, ensureVSCodeEnv, type VSCodeEnv } from '../../scripts/vscode-env';
 import { buildSuites, suites } from '../vscode/build';
 import { newPostgresDatabase } from '../helpers/postgresDatabase';
 import { copyWorkspace, createRunFolder, installExtension, startCodeServer, type CodeServer, type RunFolder } from './codeServer';
 import { exampleDir, exampleFilter, repoRoot, resetExampleDatabase } from './example';
 import { runExtensionHostSuite, type SuiteResult } from './extensionHost';
 import { isStoppingOnSignal, runCleanups, stopEverythingOnSignals } from './processes';
-import { setUiSession } from './session';
+import { setUiSession, uiSession } from './session';
 import { packageExtension } from './vsix';
 import { launchChromium } from './workbench';
 
@@ -79,6 +79,29 @@ async function withUserSettings<T>(run: RunFolder, settings: Record<string, unkn
   } finally {
     writeFileSync(file, original);
   }
+}
+
+/** One UI test file on a code-server of its own, started with `settings` added to the user settings. */
+async function ownServerUiTest(
+  vscode: VSCodeEnv,
+  run: RunFolder,
+  settings: Record<string, unknown>,
+  serverOptions: Parameters<typeof startCodeServer>[2],
+  test: { title: string; workspace: () => string; file: string },
+): Promise<number> {
+  const { browser, screenshots, timings } = uiSession();
+  return withUserSettings(run, settings, async () => {
+    const server = await startCodeServer(vscode, run, serverOptions);
+    setUiSession({ browser, server, workspace: test.workspace(), screenshots, timings });
+    log(test.title);
+    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 60_000 });
+    mocha.addFile(path.join(__dirname, test.file));
+    try {
+      return await new Promise<number>((resolve) => mocha.run(resolve));
+    } finally {
+      await server.stop();
+    }
+  });
 }
 
 /** Figures a suite reported with `report('measure:<what>', text)`, for the summary. */
@@ -166,18 +189,22 @@ async function main(): Promise<number> {
     let uiFailures = await new Promise<number>((resolve) => mocha.run(resolve));
     await server.stop();
     // Workspace trust is a server option: Restricted Mode gets a server of its own.
-    uiFailures += await withUserSettings(run, RESTRICTED_MODE, async () => {
-      const restrictedServer = await startCodeServer(vscode, run, { workspaceTrust: true });
-      const untrusted = copyWorkspace(run, path.join(repoRoot, 'test', 'fixtures', 'untrusted-workspace'));
-      setUiSession({ browser, server: restrictedServer, workspace: untrusted, screenshots, timings });
-      log('UI test of a Prisma project in Restricted Mode');
-      const restricted = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 60_000 });
-      restricted.addFile(path.join(__dirname, 'restricted.ui.test.ts'));
-      try {
-        return await new Promise<number>((resolve) => restricted.run(resolve));
-      } finally {
-        await restrictedServer.stop();
-      }
+    uiFailures += await ownServerUiTest(vscode, run, RESTRICTED_MODE, { workspaceTrust: true }, {
+      title: 'UI test of a Prisma project in Restricted Mode',
+      workspace: () => copyWorkspace(run, path.join(repoRoot, 'test', 'fixtures', 'untrusted-workspace')),
+      file: 'restricted.ui.test.ts',
+    });
+    // The walkthrough service starts with the Welcome page (as it does for users, whose startup editor it is);
+    // the quiet settings' startupEditor none would start it only when the walkthrough opens, too late to
+    // see what the user did before.
+    uiFailures += await ownServerUiTest(vscode, run, { 'workbench.startupEditor': 'welcomePage' }, {}, {
+      title: 'UI test of the Get Started walkthrough on a fresh copy of the example',
+      workspace: () => {
+        const fresh = copyWorkspace(run, exampleDir, exampleFilter, 'walkthrough-example');
+        resetExampleDatabase(fresh);
+        return fresh;
+      },
+      file: 'walkthrough.ui.test.ts',
     });
     failures += uiFailures;
     setUiSession(undefined);

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
-import { uiSession } from './session';
-import { editorText, openWorkbench, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand, workbenchUrl } from './workbench';
+import { newWorkbenchPage, uiSession } from './session';
+import { editorText, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
 const CONTAINER_TITLE = 'Prisma Migrate';
 const MIGRATIONS = ['20260105093000_init', '20260112141500_add_published_flag', '20260120101000_add_tags'];
@@ -16,16 +16,8 @@ describe('the example project in the workbench', () => {
   let page: Page;
   const shot = (name: string) => screenshot(page, uiSession().screenshots, name);
 
-  before(async () => {
-    const session = uiSession();
-    context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    session.timings.workbenchPageMs = await openWorkbench(page, workbenchUrl(session.server.url, session.workspace));
-  });
-
-  after(async () => {
-    await context?.close();
-  });
+  before(async () => ({ context, page } = await newWorkbenchPage()));
+  after(() => context?.close());
 
   it('shows the Prisma Migrate item in the activity bar', async () => {
     await page.locator(selectors.activityItem(CONTAINER_TITLE)).waitFor({ state: 'visible', timeout: 30_000 });

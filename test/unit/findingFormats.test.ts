@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
-import { formatFindings } from '../../src/cli/findingFormats';
+import { formatFindings } from '../../src/core/check/findingFormats';
 import type { Finding } from '../../src/core/check/findings';
 
 const root = path.resolve('/repo');

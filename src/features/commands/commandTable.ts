@@ -3,6 +3,7 @@ import { errorMessage, isMigrateError } from '../../core/errors';
 import { configureDevDatabaseCommand, createEmbeddedDatabaseCommand } from '../devDatabase/configureDevDatabase';
 import { initializeMigrationsCommand, pullSchemaCommand } from './adopt';
 import { applyPendingCommand } from './apply';
+import { runCiCheckCommand } from './ciCheck';
 import type { CommandContext } from './commandContext';
 import { createMigrationCommand } from './createMigration';
 import { createSchemaCommand } from './createSchema';
@@ -17,6 +18,7 @@ import { showSqlCommand } from './showSql';
 import { squashMigrationsCommand } from './squash';
 import { showStatusCommand } from './showStatus';
 import { Cancelled, UserFacingError } from './userError';
+import { openWalkthrough } from '../walkthrough/walkthroughProgress';
 
 type Handler = (ctx: CommandContext, arg: unknown) => Promise<unknown>;
 
@@ -47,6 +49,8 @@ const COMMANDS = {
   'prismaMigrations.retimestampMigration': { title: 'Re-timestamp After Last Migration', run: retimestampMigrationCommand },
   'prismaMigrations.initializeMigrations': { title: 'Initialize Migrations', run: initializeMigrationsCommand },
   'prismaMigrations.pullSchema': { title: 'Pull Schema from Database', run: pullSchemaCommand },
+  'prismaMigrations.runCiCheck': { title: 'Run CI Check', run: runCiCheckCommand },
+  'prismaMigrations.openWalkthrough': { title: 'Get Started', run: openWalkthrough },
 } satisfies Record<string, { title: string; run: Handler }>;
 
 export type CommandId = keyof typeof COMMANDS;

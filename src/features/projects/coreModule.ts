@@ -13,6 +13,7 @@ export {
   embeddedUrl,
   openProjectDatabase,
 } from '../../core/connect';
+export { ciGate, failsGate } from '../../core/check/ciGate';
 export { readMigrationsFolder } from '../../core/migrations/folder';
 export { createMigration } from '../../core/operations/create';
 export { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../../core/operations/down';

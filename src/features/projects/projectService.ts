@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
+import { describeSkew, versionSkew } from '../../core/project/versionSkew';
 import type { PrismaProject } from '../../core/types';
 import { setContext } from '../contextKeys';
 import type { DevDatabaseStore } from '../devDatabase/devDatabaseStore';
@@ -34,6 +35,8 @@ export class ProjectService implements vscode.Disposable {
   private debounce: NodeJS.Timeout | undefined;
   private lastRefreshed = 0;
   private gitDebounce: NodeJS.Timeout | undefined;
+  /** Version skew is said once per project in the log; the tooltip keeps saying it. */
+  private readonly skewLogged = new Set<string>();
 
   constructor(
     private readonly log: Logger,
@@ -137,6 +140,7 @@ export class ProjectService implements vscode.Disposable {
         databaseMissing: previous?.databaseMissing ?? false,
         report: previous?.report,
         git: previous?.git,
+        versionSkew: this.versionSkewOf(project),
         untrusted: !trusted,
         loading: trusted,
         checkingDrift: false,
@@ -216,6 +220,17 @@ export class ProjectService implements vscode.Disposable {
       state.loading = false;
       state.checkingDrift = false;
     }
+  }
+
+  private versionSkewOf(project: PrismaProject): string | undefined {
+    const skew = versionSkew(project.root);
+    if (!skew) return undefined;
+    const text = describeSkew(skew);
+    if (!this.skewLogged.has(project.root)) {
+      this.skewLogged.add(project.root);
+      this.log.warn(`${project.root}: ${text}`);
+    }
+    return text;
   }
 
   private async readGitStates(): Promise<void> {

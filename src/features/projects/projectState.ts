@@ -11,6 +11,8 @@ export interface ProjectState {
   /** The embedded dev database has not been created yet (nothing was opened, so nothing was created). */
   databaseMissing: boolean;
   report?: StatusReport;
+  /** How the project's installed Prisma differs from the bundled engine, in one sentence; undefined when it does not. */
+  versionSkew?: string;
   /** What git says about the migration folders; undefined outside a repository. */
   git?: GitView;
   error?: string;

@@ -26,7 +26,7 @@ export class MigrationStatusItem implements vscode.Disposable {
     }
     const prefix = states.length === 1 && this.service.projects.length > 1 ? `${path.basename(states[0].project.root)}: ` : '';
     this.item.text = textFor(states).replace(/^(\$\([^)]+\) )?/, (icon) => `${icon}${prefix}`);
-    this.item.tooltip = states.map((s) => `${s.project.root}: ${s.error ?? healthOf(s)}`).join('\n');
+    this.item.tooltip = states.map((s) => `${s.project.root}: ${s.error ?? healthOf(s)}${s.versionSkew ? `\n${s.versionSkew}` : ''}`).join('\n');
     this.item.show();
   }
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { waitFor } from '../shared';
-import { commandSession, migrationNode, migrationRows, projectNode, sqlite, workspaceRoot } from './helpers';
+import { commandSession, migrationNode, migrationRows, projectNode, sqlite, stateOf, workspaceRoot } from './helpers';
 
 const APP = 'legacy-app';
 const DATASOURCE = 'datasource db {\n  provider = "sqlite"\n}\n';
@@ -107,6 +107,33 @@ describe('adopting an existing SQLite database: Pull Schema, Initialize Migratio
     git('commit', '-qm', 'adopt');
     // No refresh asked for: the Git extension's change event alone re-reads the marks.
     await waitFor(() => `0_init kept a git mark after the commit ("${description()}")`, () => !description().includes('·'));
+  });
+
+  it('Run CI Check passes the adopted project, and fails it with the gate\'s findings once the schema changes unmigrated', async () => {
+    await run('prismaMigrations.runCiCheck');
+    assert.ok(prompts.find('info', /CI check of legacy-app: Ready to deploy/), JSON.stringify(prompts.calls));
+    prompts.calls.length = 0;
+    const pulled = readFileSync(schemaFile(), 'utf8');
+    try {
+      writeFileSync(schemaFile(), `${pulled}\nmodel Note {\n  id Int @id\n}\n`);
+      await run('prismaMigrations.runCiCheck');
+      // schema-not-migrated fails it; the new model itself is information (not-migrated).
+      assert.deepEqual(prompts.errors(), ['CI check of legacy-app would fail the build: 2 findings.']);
+      assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /info \[not-migrated\]/);
+      assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /^prisma\/schema\.prisma:\d+:\d+ error \[schema-not-migrated\] /m);
+    } finally {
+      writeFileSync(schemaFile(), pulled);
+      prompts.calls.length = 0;
+    }
+  });
+
+  it("says once that the project's Prisma 6 differs from the bundled engine, without blocking anything", async () => {
+    const manifest = path.join(workspaceRoot(), APP, 'node_modules', 'prisma', 'package.json');
+    mkdirSync(path.dirname(manifest), { recursive: true });
+    writeFileSync(manifest, JSON.stringify({ name: 'prisma', version: '6.19.0' }));
+    await api.projects.refresh();
+    assert.match(stateOf(api, APP).versionSkew ?? '', /^This project has prisma 6\.19\.0; the extension's engine is Prisma 7\.10\.0\. Prisma 6 schemas keep the database URL/);
+    assert.deepEqual(migrationRows(api, APP), ['0_init: applied'], 'the status is read as before');
   });
 
   it('Initialize Migrations refuses once the project has migrations', async () => {

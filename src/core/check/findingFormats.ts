@@ -1,12 +1,17 @@
 import path from 'node:path';
-import type { Finding } from '../core/check/findings';
+import type { Finding } from './findings';
 
 export const FINDING_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type FindingFormat = (typeof FINDING_FORMATS)[number];
 
-/** `check`'s findings in the format asked for; paths relative to `cwd` (the repository root in CI). */
-export function formatFindings(findings: readonly Finding[], format: Exclude<FindingFormat, 'text'>, cwd: string): string {
+/**
+ * `check`'s findings in the format asked for; paths relative to `cwd` (the repository root in CI). Text is
+ * one line per finding, `file:line:column severity [rule] message`, as compilers print them.
+ */
+export function formatFindings(findings: readonly Finding[], format: FindingFormat, cwd: string): string {
   switch (format) {
+    case 'text':
+      return findings.map((f) => `${path.relative(cwd, f.file)}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`).join('\n');
     case 'json':
       return JSON.stringify(findings, null, 2);
     case 'sarif':
