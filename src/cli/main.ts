@@ -11,6 +11,7 @@ import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from
 import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
+import { compareDatabaseObjects, objectFindings } from '../core/objects/databaseObjects';
 import { createMigration } from '../core/operations/create';
 import { baseline, planInit, writeInit } from '../core/operations/init';
 import { pullSchema } from '../core/operations/pull';
@@ -300,7 +301,8 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
     const analysis = await checkSchema(ctx.project, folder, engine);
     const statuses = migrationStatuses(folder.migrations, (await engine.readMigrationRows()) ?? []);
-    const findings = [...analysis.findings, ...lintPendingMigrations(folder, statuses, ctx.project.provider), ...historyIntegrity(folder, statuses, ctx.project.provider)];
+    const objects = objectFindings(ctx.project, folder, await compareDatabaseObjects(ctx.project, folder, engine));
+    const findings = [...analysis.findings, ...lintPendingMigrations(folder, statuses, ctx.project.provider), ...historyIntegrity(folder, statuses, ctx.project.provider), ...objects];
     printFindings(ctx, findings, analysis.script ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
     return failsGate(findings, failOn(ctx)) ? 1 : 0;
   },

@@ -47,6 +47,8 @@ export interface PrismaProject {
   url?: ResolvedUrl;
   shadowDatabaseUrl?: ResolvedUrl;
   configFile?: string;
+  /** Tables and enums prisma.config.ts declares managed outside Prisma Migrate; absent without any. */
+  externalTables?: string[];
   /** Things the user should know that do not stop work (e.g. an env var referenced but not set). */
   warnings: string[];
 }

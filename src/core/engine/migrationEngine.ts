@@ -1,4 +1,4 @@
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlResultSet } from '@prisma/driver-adapter-utils';
 import type { SchemaEngineWasm } from '@prisma/migrate/dist/SchemaEngineWasm.js';
 import type {
   DiffTarget,
@@ -142,14 +142,37 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
-  /** A single number a read-only query returns (counts), through the engine's own connection. */
-  queryNumber(sql: string): Promise<number> {
+  /** A single number a read-only query returns (counts). */
+  async queryNumber(sql: string): Promise<number> {
+    const [row] = await this.queryRows(sql);
+    return Number(Object.values(row ?? {})[0] ?? 0);
+  }
+
+  /** The rows of a read-only query (catalog reads), through the engine's own connection. */
+  queryRows(sql: string): Promise<Array<Record<string, unknown>>> {
     return this.serialised(async () => {
       try {
-        const result = await (await this.options.database.factory.mainConnection()).queryRaw({ sql, args: [], argTypes: [] });
-        return Number(result.rows[0]?.[0] ?? 0);
+        return rowsOf(await (await this.options.database.factory.mainConnection()).queryRaw({ sql, args: [], argTypes: [] }));
       } catch (error) {
         throw toMigrateError(error, undefined);
+      }
+    });
+  }
+
+  /**
+   * Runs `scripts` on a fresh shadow database, then `sql` there. On a server the shadow is a temporary
+   * database of the same server, so what its catalog says is worded as the main database's would be.
+   */
+  shadowQuery(scripts: readonly string[], sql: string): Promise<Array<Record<string, unknown>>> {
+    return this.serialised(async () => {
+      const shadow = await this.options.database.factory.connectToShadowDb();
+      try {
+        for (const script of scripts) await shadow.executeScript(script);
+        return rowsOf(await shadow.queryRaw({ sql, args: [], argTypes: [] }));
+      } catch (error) {
+        throw toMigrateError(error, undefined);
+      } finally {
+        await shadow.dispose();
       }
     });
   }
@@ -400,4 +423,8 @@ export class MigrationEngine implements HistoryBackend {
       }
     }
   }
+}
+
+function rowsOf(result: SqlResultSet): Array<Record<string, unknown>> {
+  return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
 }

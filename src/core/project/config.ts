@@ -11,6 +11,8 @@ export interface PrismaConfigValues {
   migrationsPath?: string;
   url?: string;
   shadowDatabaseUrl?: string;
+  /** Tables and enums the config says are managed outside Prisma Migrate (`tables.external`, `enums.external`). */
+  external: string[];
   /** Variables the config read with `env()` that are not set; URLs built from them are left out. */
   unsetEnv: string[];
 }
@@ -52,6 +54,7 @@ export async function loadPrismaConfig(file: string, env: Env): Promise<PrismaCo
       migrationsPath: config.migrations?.path,
       url: real(config.datasource?.url),
       shadowDatabaseUrl: real(config.datasource?.shadowDatabaseUrl),
+      external: [...(config.tables?.external ?? []), ...(config.enums?.external ?? [])],
       unsetEnv: Object.keys(placeholders),
     };
   }

@@ -78,6 +78,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     ...(url && { url }),
     ...(shadowDatabaseUrl && { shadowDatabaseUrl }),
     ...(configFile !== undefined && { configFile }),
+    ...(config && config.external.length > 0 && { externalTables: config.external }),
     warnings,
   };
 }
