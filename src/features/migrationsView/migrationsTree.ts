@@ -3,9 +3,11 @@ import * as vscode from 'vscode';
 import { driftSections } from '../../core/operations/driftSummary';
 import { outOfOrderMigrations } from '../../core/check/integrity';
 import type { MigrationGitState } from '../../core/git/migrationGit';
+import type { ObjectReport } from '../../core/objects/databaseObjects';
 import type { MigrationStatus, MigrationStatusKind, StatusReport } from '../../core/types';
 import type { ProjectService } from '../projects/projectService';
 import { healthOf, type ProjectState } from '../projects/projectState';
+import { objectItem, objectsItem } from './objectItems';
 
 export type MigrationsNode =
   | { kind: 'project'; state: ProjectState }
@@ -13,6 +15,8 @@ export type MigrationsNode =
   | { kind: 'driftSection'; state: ProjectState; title: string; items: readonly string[] }
   | { kind: 'driftItem'; state: ProjectState; text: string }
   | { kind: 'migration'; state: ProjectState; migration: MigrationStatus }
+  | { kind: 'objects'; state: ProjectState }
+  | { kind: 'object'; state: ProjectState; report: ObjectReport }
   | { kind: 'message'; state: ProjectState; text: string; icon: string; contextValue: string; command?: vscode.Command; description?: string; tooltip?: string };
 
 const STATUS_ICON: Record<MigrationStatusKind, [icon: string, color: string]> = {
@@ -54,6 +58,8 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
         return driftSections(node.state.report?.drift?.summary ?? '').map(({ title, items }) => ({ kind: 'driftSection', state: node.state, title, items }));
       case 'driftSection':
         return node.items.map((text) => ({ kind: 'driftItem', state: node.state, text }));
+      case 'objects':
+        return (node.state.objects ?? []).map((report) => ({ kind: 'object', state: node.state, report }));
       default:
         return [];
     }
@@ -85,6 +91,10 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
       }
       case 'migration':
         return migrationItem(node.state, node.migration);
+      case 'objects':
+        return objectsItem(node.state);
+      case 'object':
+        return objectItem(node.state, node.report);
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.icon);
@@ -100,7 +110,8 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
   }
 
   getParent(node: MigrationsNode): MigrationsNode | undefined {
-    return node.kind === 'project' ? undefined : { kind: 'project', state: node.state };
+    if (node.kind === 'project') return undefined;
+    return node.kind === 'object' ? { kind: 'objects', state: node.state } : { kind: 'project', state: node.state };
   }
 
   dispose(): void {
@@ -137,6 +148,7 @@ function projectChildren(state: ProjectState): MigrationsNode[] {
     nodes.push(message('No migrations yet: initialize them from the schema, or pull the schema from the database.', 'info', 'noMigrations', { command: 'prismaMigrations.initializeMigrations', title: 'Initialize Migrations…' }));
   }
   for (const migration of state.report.migrations) nodes.push({ kind: 'migration', state, migration });
+  if (state.objects && state.objects.length > 0) nodes.push({ kind: 'objects', state });
   return nodes;
 }
 

@@ -15,6 +15,7 @@ export {
 } from '../../core/connect';
 export { ciGate, failsGate } from '../../core/check/ciGate';
 export { readMigrationsFolder } from '../../core/migrations/folder';
+export { compareDatabaseObjects } from '../../core/objects/databaseObjects';
 export { createMigration } from '../../core/operations/create';
 export { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../../core/operations/down';
 export { describeLosses, executeRollback, planRollback } from '../../core/operations/rollback';

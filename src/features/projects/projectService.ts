@@ -140,6 +140,7 @@ export class ProjectService implements vscode.Disposable {
         databaseMissing: previous?.databaseMissing ?? false,
         report: previous?.report,
         git: previous?.git,
+        objects: previous?.objects,
         versionSkew: this.versionSkewOf(project),
         untrusted: !trusted,
         loading: trusted,
@@ -211,6 +212,12 @@ export class ProjectService implements vscode.Disposable {
         } catch (error) {
           report.driftUnavailable = `Drift could not be checked: ${errorMessage(error)}`;
           this.log.warn(`Drift check of ${project.schemaPath} failed: ${errorMessage(error)}`);
+        }
+        if (db.engine) {
+          state.objects = await core.compareDatabaseObjects(project, folder, db.engine).catch((error: unknown) => {
+            this.log.warn(`Comparing the database objects of ${project.schemaPath} failed: ${errorMessage(error)}`);
+            return undefined;
+          });
         }
       }, url);
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { GitView } from '../../core/git/migrationGit';
+import type { ObjectReport } from '../../core/objects/databaseObjects';
 import type { PrismaProject, StatusReport } from '../../core/types';
 
 /** What the view and the status bar show for one project: its status, or why there is none. */
@@ -13,6 +14,8 @@ export interface ProjectState {
   report?: StatusReport;
   /** How the project's installed Prisma differs from the bundled engine, in one sentence; undefined when it does not. */
   versionSkew?: string;
+  /** Functions, triggers, views… that raw SQL in migrations manages, compared with the dev database. */
+  objects?: ObjectReport[];
   /** What git says about the migration folders; undefined outside a repository. */
   git?: GitView;
   error?: string;

@@ -136,6 +136,23 @@ describe('adopting an existing SQLite database: Pull Schema, Initialize Migratio
     assert.deepEqual(migrationRows(api, APP), ['0_init: applied'], 'the status is read as before');
   });
 
+  it('lists a trigger created by hand under "Database objects", as in no migration', async () => {
+    await sqlite(devDb(), (db) => db.execute('CREATE TRIGGER customer_guard BEFORE DELETE ON "Customer" BEGIN SELECT RAISE(ABORT, \'keep\'); END'));
+    try {
+      await api.projects.refresh();
+      const objects = api.tree.getChildren(projectNode(api, APP)).find((n) => n.kind === 'objects');
+      assert.ok(objects, 'no Database objects node');
+      assert.equal(api.tree.getTreeItem(objects).description, '1 differs from the migrations');
+      const items = api.tree.getChildren(objects).map((n) => api.tree.getTreeItem(n));
+      assert.deepEqual(items.map((i) => `${String(i.label)} — ${String(i.description)}`), ['trigger customer_guard on Customer — in no migration']);
+      assert.match((items[0].tooltip as vscode.MarkdownString).value, /RAISE\(ABORT, 'keep'\)/);
+    } finally {
+      await sqlite(devDb(), (db) => db.execute('DROP TRIGGER customer_guard'));
+      await api.projects.refresh();
+    }
+    assert.equal(api.tree.getChildren(projectNode(api, APP)).some((n) => n.kind === 'objects'), false);
+  });
+
   it('Initialize Migrations refuses once the project has migrations', async () => {
     prompts.answer('again');
     await run('prismaMigrations.initializeMigrations');
