@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { ciGate, failsGate, READY_TO_DEPLOY } from '../core/check/ciGate';
-import type { Finding } from '../core/check/findings';
+import { ciGate, failsGate } from '../core/check/ciGate';
+import { type Finding, READY_TO_DEPLOY } from '../core/check/findings';
 import { historyIntegrity } from '../core/check/integrity';
 import { verifyDeployment } from '../core/check/targetDatabase';
 import { checkSchema } from '../core/check/schemaCheck';

@@ -12,9 +12,6 @@ import { datasourceLocation, targetDrift, targetStatuses } from './targetDatabas
 
 export const GATE_RULES = ['schema-not-migrated', 'pending-migration', 'migration-not-committed'] as const;
 
-/** What the gate says when it finds nothing. */
-export const READY_TO_DEPLOY = 'Ready to deploy: the schema is migrated, nothing breaks, the history is intact.';
-
 const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
 
 /**

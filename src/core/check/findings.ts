@@ -9,3 +9,6 @@ export interface Finding {
   line: number;
   column: number;
 }
+
+/** What the CI gate says when it finds nothing. */
+export const READY_TO_DEPLOY = 'Ready to deploy: the schema is migrated, nothing breaks, the history is intact.';

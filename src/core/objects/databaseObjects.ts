@@ -2,6 +2,7 @@ import type { MigrationEngine } from '../engine/migrationEngine';
 import { splitStatements } from '../lint/sqlStatements';
 import path from 'node:path';
 import type { Finding } from '../check/findings';
+import { datasourceLocation } from '../check/targetDatabase';
 import { MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
 import type { PrismaProject } from '../types';
 
@@ -154,7 +155,7 @@ const label = (report: ObjectReport) => `${report.kind} ${report.name}${report.t
 /** `check`'s findings for objects the history and the dev database disagree on. */
 export function objectFindings(project: PrismaProject, folder: MigrationsFolder, reports: readonly ObjectReport[]): Finding[] {
   const at = (report: ObjectReport) =>
-    report.migration ? { file: path.join(folder.dir, report.migration, MIGRATION_FILE), line: 1, column: 1 } : (project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 });
+    report.migration ? { file: path.join(folder.dir, report.migration, MIGRATION_FILE), line: 1, column: 1 } : datasourceLocation(project);
   return reports.flatMap((report): Finding[] => {
     switch (report.status) {
       case 'differs':

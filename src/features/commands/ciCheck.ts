@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { READY_TO_DEPLOY } from '../../core/check/ciGate';
+import { READY_TO_DEPLOY } from '../../core/check/findings';
 import { formatFindings } from '../../core/check/findingFormats';
 import { setContext } from '../contextKeys';
 import { withProgress } from '../progress';

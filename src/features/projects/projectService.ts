@@ -204,7 +204,8 @@ export class ProjectService implements vscode.Disposable {
         state.report = report;
         state.error = undefined;
         state.loading = false;
-        await this.readGitState(state);
+        // Not waited for: git needs no database, and the statuses should show without it.
+        void this.readGitState(state).then(() => this.changed.fire());
         state.checkingDrift = true;
         this.changed.fire();
         try {
