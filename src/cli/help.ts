@@ -30,6 +30,7 @@ Commands:
   verify     after a deploy: every migration applied as written, nothing failed, no drift
   init       the first migration of a project without one, baselined on a database that has its tables
   pull       introspect the database into the schema (a project that has tables but no models)
+  regenerate replace an unapplied migration (one from another branch) with one generated from the schema
 
 Without a configured URL, SQLite projects use prisma/dev.db and PostgreSQL projects an embedded
 PGlite database in prisma/.pglite.
@@ -153,6 +154,16 @@ Introspects the database into the schema file (Prisma's db pull, on the WebAssem
 that already has models is left alone unless --force. Never creates the database.
 
   --force   replace the models the schema has with what the database has
+
+${COMMON}`,
+  regenerate: `Usage: prisma-migrations regenerate <migration> [--force]
+
+For a migration the database has not applied, typically one a merge brought in: removes it and generates
+its replacement from the schema on top of the history as merged, named like it, after the last migration.
+Without --force it prints the new SQL and the old one and changes nothing (exit 1). Hand edits in the old
+SQL are not carried over.
+
+  --force   replace the migration
 
 ${COMMON}`,
   execute: `Usage: prisma-migrations execute --file <script.sql>

@@ -13,6 +13,7 @@ import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine
 import { errorMessage, MigrateError } from '../core/errors';
 import { compareDatabaseObjects, objectFindings } from '../core/objects/databaseObjects';
 import { createMigration } from '../core/operations/create';
+import { regenerateMigration } from '../core/operations/retimestamp';
 import { baseline, planInit, writeInit } from '../core/operations/init';
 import { pullSchema } from '../core/operations/pull';
 import { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../core/operations/down';
@@ -51,6 +52,7 @@ const COMMAND_OPTIONS = {
   verify: { json: { type: 'boolean' }, format: { type: 'string' }, 'fail-on': { type: 'string' } },
   init: { name: { type: 'string' }, baseline: { type: 'boolean' } },
   pull: { force: { type: 'boolean' } },
+  regenerate: { force: { type: 'boolean' } },
 } as const;
 
 type Command = keyof typeof COMMAND_OPTIONS;
@@ -73,7 +75,7 @@ export function isCommand(name: string): name is Command {
 
 /** A command's options as the CLI reads them; throws on an option the command does not take. */
 export function parseOptions(command: Command, args: readonly string[]): Values {
-  const parsed = parseArgs({ args: [...args], options: { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] }, strict: true, allowPositionals: command === 'down' });
+  const parsed = parseArgs({ args: [...args], options: { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] }, strict: true, allowPositionals: command === 'down' || command === 'regenerate' });
   return { ...(parsed.values as Values), migration: parsed.positionals[0] };
 }
 
@@ -163,7 +165,7 @@ export function validateArguments(command: Command, values: Values): void {
     throw usage(`--format must be one of ${FINDING_FORMATS.join(', ')}`);
   }
   if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
-  if (command === 'down' && !values.migration) throw usage('name the migration: prisma-migrations down <migration>');
+  if ((command === 'down' || command === 'regenerate') && !values.migration) throw usage(`name the migration: prisma-migrations ${command} <migration>`);
   if (command === 'squash' && (!values.to || !values.name)) throw usage('--to <migration> and --name <name> are required');
 }
 
@@ -378,6 +380,20 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     ctx.output.out(`Pulled ${result.models} model${result.models === 1 ? '' : 's'} from ${ctx.db.label} into ${files}.`);
     if (readMigrationsFolder(ctx.project.migrationsDir).migrations.length === 0) {
       ctx.output.out('Next: prisma-migrations init --baseline creates the first migration and records it as applied on this database.');
+    }
+    return 0;
+  },
+
+  async regenerate(ctx) {
+    const engine = requireEngine(ctx, 'regenerate');
+    const name = String(ctx.values.migration);
+    const result = await regenerateMigration(engine, readMigrationsFolder(ctx.project.migrationsDir), name, { write: Boolean(ctx.values.force) });
+    const outcome = result.name ? `${name} is replaced by ${result.name}, generated from the schema after the last migration:` : `${name} is removed: the rest of the history already reaches the schema.`;
+    ctx.output.out(result.name ? `${outcome}\n${result.script.trimEnd()}` : outcome);
+    if (!ctx.values.force) {
+      ctx.output.err('Nothing was changed: add --force to replace it. Its current SQL, which --force replaces:');
+      ctx.output.err(result.previous.trimEnd());
+      return 1;
     }
     return 0;
   },

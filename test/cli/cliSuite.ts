@@ -291,7 +291,7 @@ export function cliSuite(label: string, target: CliTarget): void {
     });
 
     it('--help on every command, exit 0', async () => {
-      for (const command of ['status', 'diff', 'create', 'apply', 'resolve', 'reset', 'check', 'execute', 'down', 'rollback', 'squash', 'verify', 'init', 'pull']) {
+      for (const command of ['status', 'diff', 'create', 'apply', 'resolve', 'reset', 'check', 'execute', 'down', 'rollback', 'squash', 'verify', 'init', 'pull', 'regenerate']) {
         const result = await cli(project.root, command, '--help');
         assert.equal(result.code, 0);
         assert.match(result.stdout, new RegExp(`Usage: prisma-migrations ${command}`));

@@ -11,7 +11,7 @@ import { diffCommand, diffMigrationCommand } from './diff';
 import { createMigrationFromDriftCommand } from './driftMigration';
 import { copyMigrationNameCommand, openMigrationCommand, revealMigrationCommand } from './migrationItemCommands';
 import { resetDatabaseCommand } from './reset';
-import { retimestampMigrationCommand } from './retimestamp';
+import { regenerateMigrationCommand, retimestampMigrationCommand } from './retimestamp';
 import { markAppliedCommand, markRolledBackCommand, resolveFailedCommand } from './resolve';
 import { generateDownMigrationCommand, rollBackLastCommand } from './rollback';
 import { showSqlCommand } from './showSql';
@@ -47,6 +47,7 @@ const COMMANDS = {
   'prismaMigrations.squashMigrations': { title: 'Squash Migrations', run: squashMigrationsCommand },
   'prismaMigrations.createMigrationFromDrift': { title: 'Create Migration from Drift', run: createMigrationFromDriftCommand },
   'prismaMigrations.retimestampMigration': { title: 'Re-timestamp After Last Migration', run: retimestampMigrationCommand },
+  'prismaMigrations.regenerateMigration': { title: 'Regenerate from Schema', run: regenerateMigrationCommand },
   'prismaMigrations.initializeMigrations': { title: 'Initialize Migrations', run: initializeMigrationsCommand },
   'prismaMigrations.pullSchema': { title: 'Pull Schema from Database', run: pullSchemaCommand },
   'prismaMigrations.runCiCheck': { title: 'Run CI Check', run: runCiCheckCommand },

@@ -303,6 +303,26 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     prompts.reset();
   });
 
+  it('Regenerate from Schema shows the current SQL and, after a yes, replaces the merged migration (here: removes it, the schema lacks its table)', async () => {
+    const merged = path.join(migrationsDir(), '20260101000001_from_merge');
+    mkdirSync(merged);
+    writeFileSync(path.join(merged, 'migration.sql'), 'CREATE TABLE "Merged" ("id" INTEGER NOT NULL PRIMARY KEY);\n');
+    try {
+      await waitFor('the merged migration was not listed', () => migrationRows(api, APP).includes('20260101000001_from_merge: pending'));
+      prompts.answer('Remove');
+      await run('prismaMigrations.regenerateMigration', migrationNode(api, APP, /_from_merge$/));
+      assert.ok(prompts.find('confirm', /^Remove 20260101000001_from_merge\? The rest of the history already reaches the schema\.$/), JSON.stringify(prompts.calls));
+      assert.ok(vscode.window.visibleTextEditors.some((e) => e.document.getText().includes('CREATE TABLE "Merged"')), 'the current SQL is shown');
+      assert.equal(existsSync(merged), false);
+      assert.ok(!migrationRows(api, APP).some((row) => row.includes('_from_merge')));
+    } finally {
+      rmSync(merged, { recursive: true, force: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await api.projects.refresh();
+    }
+    prompts.reset();
+  });
+
   it('shows drift on the datasource line with its quick fixes, and Create Migration from Drift captures it', async () => {
     await sqlite(devDb(), (db) => db.executeMultiple('CREATE TABLE "Sneaky" ("id" INTEGER NOT NULL PRIMARY KEY);'));
     const schema = vscode.Uri.file(path.join(root(), 'schema.prisma'));
