@@ -1,8 +1,8 @@
-import type { MigrationEngine } from '../engine/migrationEngine';
-import { splitStatements } from '../lint/sqlStatements';
 import path from 'node:path';
 import type { Finding } from '../check/findings';
 import { datasourceLocation } from '../check/targetDatabase';
+import type { MigrationEngine } from '../engine/migrationEngine';
+import { splitStatements } from '../lint/sqlStatements';
 import { MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
 import type { PrismaProject } from '../types';
 
@@ -39,13 +39,14 @@ export interface ObjectReport {
 const CREATE = /^CREATE (?:OR REPLACE )?(?:TEMP(?:ORARY)? )?(FUNCTION|PROCEDURE|TRIGGER|VIEW|MATERIALIZED VIEW|EXTENSION|POLICY) (?:IF NOT EXISTS )?((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)/;
 const DROP = /^DROP (FUNCTION|PROCEDURE|TRIGGER|VIEW|MATERIALIZED VIEW|EXTENSION|POLICY) (?:IF EXISTS )?((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)/;
 
-/** `"public"."Name"` → `name` as the catalog spells it: unquoted names fold to lower case, quoted ones stay. */
+/** `"public"."Name"` → `name` as PostgreSQL's catalog spells it: unquoted names fold to lower case, quoted ones stay. */
 function objectName(raw: string): string {
   const last = raw.split('.').pop() ?? raw;
   return last.startsWith('"') ? last.slice(1, -1) : last.toLowerCase();
 }
 
-const key = (kind: string, name: string) => `${kind}:${name}`;
+/** SQLite keeps an unquoted name's case where PostgreSQL folds it: objects are matched case-blind. */
+const key = (kind: string, name: string) => `${kind}:${name.toLowerCase()}`;
 
 /** Whitespace the catalog keeps from how a definition was typed is not a change. */
 const comparable = (definition: string) => definition.replace(/\s+/g, ' ').trim();
