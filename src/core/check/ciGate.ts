@@ -48,9 +48,9 @@ const NOT_COMMITTED = {
 
 /** Migration folders the working tree has and the repository does not (or not as they are). Outside git: none. */
 async function uncommittedMigrations(folder: MigrationsFolder): Promise<Finding[]> {
-  const git = await gitChanges(folder.dir);
-  if (!git) return [];
-  return [...migrationStates(folder.dir, git.changes)].map(([name, state]) => ({
+  const changes = await gitChanges(folder.dir);
+  if (!changes) return [];
+  return [...migrationStates(folder.dir, changes)].map(([name, state]) => ({
     rule: 'migration-not-committed',
     severity: 'error' as const,
     message: `${name} ${NOT_COMMITTED[state]}`,

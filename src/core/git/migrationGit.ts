@@ -43,7 +43,7 @@ export function migrationStates(migrationsDir: string, changes: readonly GitChan
 }
 
 /** `git status --porcelain=v1 -z` entries as changes; null outside a repository or without git. */
-export async function gitChanges(dir: string): Promise<{ root: string; changes: GitChange[] } | null> {
+export async function gitChanges(dir: string): Promise<GitChange[] | null> {
   const root = await git(dir, ['rev-parse', '--show-toplevel']);
   if (root === null) return null;
   const top = root.trim();
@@ -60,7 +60,7 @@ export async function gitChanges(dir: string): Promise<{ root: string; changes: 
     if (code[0] === 'R' || code[0] === 'C') i += 1;
     changes.push({ file, kind: code === '??' ? 'untracked' : code[0] === 'A' ? 'added' : code.includes('D') ? 'deleted' : 'modified' });
   }
-  return { root: top, changes };
+  return changes;
 }
 
 /** Branches (local and remote) whose tree has each of `names` as a folder of the migrations folder. */
@@ -85,9 +85,9 @@ export async function branchesWithMigrations(migrationsDir: string, names: reado
 
 /** What git knows about a migrations folder: the CLI's and the CI gate's source (the editor asks VS Code's Git). */
 export async function migrationGitView(migrationsDir: string, missingLocally: readonly string[]): Promise<GitView | null> {
-  const status = await gitChanges(migrationsDir);
-  if (!status) return null;
-  return { states: migrationStates(migrationsDir, status.changes), elsewhere: await branchesWithMigrations(migrationsDir, missingLocally) };
+  const changes = await gitChanges(migrationsDir);
+  if (!changes) return null;
+  return { states: migrationStates(migrationsDir, changes), elsewhere: await branchesWithMigrations(migrationsDir, missingLocally) };
 }
 
 /** git's output, or null when git is missing, the folder is not in a repository, or the command fails. */
