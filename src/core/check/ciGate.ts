@@ -8,7 +8,8 @@ import type { Finding, Severity } from './findings';
 import { historyIntegrity } from './integrity';
 import { lintPendingMigrations } from './pendingSql';
 import { checkSchema } from './schemaCheck';
-import { datasourceLocation, targetDrift, targetStatuses } from './targetDatabase';
+import { datasourceLocation } from '../project/datasource';
+import { targetDrift, targetStatuses } from './targetDatabase';
 
 export const GATE_RULES = ['schema-not-migrated', 'pending-migration', 'migration-not-committed'] as const;
 

@@ -4,14 +4,10 @@ import { migrationStatuses, pendingMigrations } from '../migrations/history';
 import { checkDrift } from '../operations/status';
 import type { MigrationStatus, PrismaProject } from '../types';
 import type { Finding } from './findings';
+import { datasourceLocation } from '../project/datasource';
 import { historyIntegrity } from './integrity';
 
 export const TARGET_RULES = ['migration-not-applied', 'target-drift', 'drift-not-checked'] as const;
-
-/** Where findings about the target database point: the datasource, which names it. */
-export function datasourceLocation(project: PrismaProject): Pick<Finding, 'file' | 'line' | 'column'> {
-  return project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 };
-}
 
 /** The target's migration statuses against the local history (all pending when it has no migrations table). */
 export async function targetStatuses(folder: MigrationsFolder, target: HistoryBackend): Promise<MigrationStatus[]> {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Finding } from '../check/findings';
-import { datasourceLocation } from '../check/targetDatabase';
 import type { MigrationEngine } from '../engine/migrationEngine';
 import { splitStatements } from '../lint/sqlStatements';
 import { MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
+import { datasourceLocation } from '../project/datasource';
 import type { PrismaProject } from '../types';
 
 /** Objects raw SQL creates that the Prisma schema cannot describe, so neither the schema nor drift sees them. */

@@ -1,5 +1,5 @@
 import { lineColumns } from '../text/lineColumns';
-import type { SchemaFile, SchemaPosition } from '../types';
+import type { PrismaProject, SchemaFile, SchemaPosition } from '../types';
 
 /** The value of a datasource property, as far as discovery cares. */
 export type PropertyValue =
@@ -191,4 +191,9 @@ function isPunct(token: Token | undefined, char: string): boolean {
 /** 1-based position of a UTF-16 offset (what JavaScript strings, VS Code and Prisma's linter all count). */
 export function positionOfOffset(file: SchemaFile, offset: number): SchemaPosition {
   return { file: file.path, ...lineColumns(file.content)(offset) };
+}
+
+/** Where findings about the database as a whole point: the datasource, which names it (else the schema's start). */
+export function datasourceLocation(project: PrismaProject): SchemaPosition {
+  return project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 };
 }

@@ -1,6 +1,7 @@
 import type { Finding } from '../check/findings';
 import { openScratchDatabase } from '../db/scratch';
 import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
+import { datasourceLocation } from '../project/datasource';
 import { type Datamodel, readDatamodel } from '../schema/datamodel';
 import { DatamodelCache } from '../schema/datamodelCache';
 import { findDeclaration, indexDeclarations, type Declaration } from '../schema/declarations';
@@ -82,7 +83,7 @@ function rangeOf(anchor: Anchor, project: PrismaProject, declarations: readonly 
   const position: SchemaPosition =
     (anchor.kind === 'field' ? block?.members.get(anchor.field) : undefined) ??
     block?.position ??
-    project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 };
+    datasourceLocation(project);
   const code = lines.at(position.file, position.line)?.code ?? '';
   return { ...position, end: { line: position.line, column: Math.max(position.column + 1, code.replace(/[\s{]+$/, '').length + 1) } };
 }

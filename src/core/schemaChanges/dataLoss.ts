@@ -1,4 +1,5 @@
 import type { Severity } from '../check/findings';
+import { datasourceLocation } from '../project/datasource';
 import { readDatamodel, tableOf } from '../schema/datamodel';
 import { findDeclaration, indexDeclarations } from '../schema/declarations';
 import type { PrismaProject, SchemaPosition } from '../types';
@@ -88,7 +89,7 @@ export function withDataLoss(findings: readonly SchemaFinding[], loss: DataLoss,
 }
 
 function modelPosition(project: PrismaProject, table: string | undefined): SchemaPosition {
-  const fallback = project.datasourcePosition ?? { file: project.schemaPath, line: 1, column: 1 };
+  const fallback = datasourceLocation(project);
   if (!table) return fallback;
   const model = readDatamodel(project.engineSchemaFiles).models.find((m) => tableOf(m) === table);
   return (model && findDeclaration(indexDeclarations(project.schemaFiles), 'model', model.name)?.position) ?? fallback;
