@@ -4,7 +4,6 @@ import { errorMessage } from '../core/errors';
 import { type MigrationsFolder, readMigrationsFolder } from '../core/migrations/folder';
 import { withSchemaFiles } from '../core/project/discover';
 import { type SchemaAnalysis, SchemaChangeAnalyser } from '../core/schemaChanges/analyser';
-import { migratedSchema } from '../core/schemaChanges/migratedSchema';
 import type { PrismaProject, SchemaFile } from '../core/types';
 import type { ServerProject } from '../shared/protocol';
 
@@ -102,7 +101,7 @@ export class SchemaAnalysisService {
 
   private build(project: ServerProject, folder: MigrationsFolder): Promise<SchemaChangeAnalyser> {
     const started = performance.now();
-    const analyser = migratedSchema(project, folder).then((migrated) => SchemaChangeAnalyser.create(project, migrated));
+    const analyser = SchemaChangeAnalyser.replay(project, folder);
     analyser.then(
       () => this.log(`Replayed ${folder.migrations.length} migrations of ${project.schemaPath} in ${Math.round(performance.now() - started)} ms`),
       (error: unknown) => this.log(`Replaying the history of ${project.schemaPath} failed: ${errorMessage(error)}`),

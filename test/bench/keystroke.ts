@@ -5,11 +5,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, type PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
-import { openScratchDatabase } from '../../src/core/db/scratch';
-import { MigrationEngine } from '../../src/core/engine/migrationEngine';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { discoverProject, withSchemaFiles } from '../../src/core/project/discover';
-import { migratedSchema } from '../../src/core/schemaChanges/migratedSchema';
+import { scratchEngine } from '../../src/core/operations/historyStates';
 import { PROJECTS_NOTIFICATION, toServerProject } from '../../src/shared/protocol';
 import { SchemaAnalysisService } from '../../src/server/schemaAnalysis';
 import { schemaDiagnostics } from '../../src/server/schemaDiagnostics';
@@ -42,10 +40,11 @@ export async function keystrokeSamples(project: LargeProject, runs: number): Pro
 
   const service = new SchemaAnalysisService(() => undefined);
   service.setProjects([toServerProject(discovered)]);
-  const database = openScratchDatabase('sqlite');
-  const migrated = await migratedSchema(discovered, readMigrationsFolder(discovered.migrationsDir));
-  const engine = new MigrationEngine({ database, schemaFiles: migrated.files, configDir: discovered.root });
+  // The floor: the engine's own diff from the replayed history's database, which the analysis starts with.
+  const folder = readMigrationsFolder(discovered.migrationsDir);
+  const engine = scratchEngine(discovered, folder, 'The keystroke benchmark');
   try {
+    await engine.applyPending(folder);
     for (const [i, text] of texts.entries()) {
       const open = new Map([[discovered.schemaPath, text]]);
       let started = performance.now();
@@ -55,7 +54,7 @@ export async function keystrokeSamples(project: LargeProject, runs: number): Pro
       const analysis = performance.now() - started;
       const files = withSchemaFiles(discovered, [{ path: discovered.schemaPath, content: text }]).engineSchemaFiles;
       started = performance.now();
-      await engine.diff({ kind: 'schema', files: migrated.files }, { kind: 'schema', files }, { script: true });
+      await engine.diff({ kind: 'database', files }, { kind: 'schema', files }, { script: true });
       const engineDiff = performance.now() - started;
       if (i >= WARM_UP) {
         samples.analysis.push(analysis);

@@ -9,7 +9,6 @@ import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { discoverProject, withSchemaFiles } from '../../src/core/project/discover';
 import { SchemaChangeAnalyser, type SchemaFinding } from '../../src/core/schemaChanges/analyser';
 import type { TextEdit } from '../../src/core/schemaChanges/edits';
-import { migratedSchema } from '../../src/core/schemaChanges/migratedSchema';
 import type { PrismaProject } from '../../src/core/types';
 import { tempProject, type TempProject } from '../helpers/tempProject';
 
@@ -55,12 +54,12 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
     before(async () => {
       temp = tempProject(provider, MODELS);
       project = await discoverProject({ cwd: temp.root, trusted: true });
-      const empty = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(temp.migrationsDir)));
+      const empty = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(temp.migrationsDir));
       const initial = await empty.analyse(project);
       await empty.dispose();
       assert.match(initial.script, /CREATE TABLE/);
       temp.addMigration('20260101000000_init', `${initial.script}\n`);
-      analyser = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(temp.migrationsDir)));
+      analyser = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(temp.migrationsDir));
     });
 
     after(async () => {
@@ -177,11 +176,11 @@ describe('schema changes in a multi-file schema (prisma/schema/*.prisma)', () =>
     for (const file of files(USER)) writeFileSync(file.path, file.content);
     project = await discoverProject({ cwd: temp.root, schema: 'prisma/schema', trusted: true });
     assert.equal(project.schemaFiles.length, 3);
-    const empty = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(project.migrationsDir)));
+    const empty = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(project.migrationsDir));
     mkdirSync(path.join(project.migrationsDir, '20260101000000_init'), { recursive: true });
     writeFileSync(path.join(project.migrationsDir, '20260101000000_init', 'migration.sql'), (await empty.analyse(project)).script);
     await empty.dispose();
-    analyser = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(project.migrationsDir)));
+    analyser = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(project.migrationsDir));
   });
 
   after(async () => {
@@ -220,10 +219,10 @@ model Member {
   before(async () => {
     temp = tempProject('postgresql', MEMBER);
     project = await discoverProject({ cwd: temp.root, trusted: true });
-    const empty = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(temp.migrationsDir)));
+    const empty = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(temp.migrationsDir));
     temp.addMigration('20260101000000_init', (await empty.analyse(project)).script);
     await empty.dispose();
-    analyser = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(temp.migrationsDir)));
+    analyser = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(temp.migrationsDir));
   });
 
   after(async () => {

@@ -11,7 +11,6 @@ import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { discoverProject, withSchemaFiles } from '../../src/core/project/discover';
 import { SchemaChangeAnalyser } from '../../src/core/schemaChanges/analyser';
 import { evaluateOnDevDatabase } from '../../src/core/schemaChanges/devDatabase';
-import { migratedSchema } from '../../src/core/schemaChanges/migratedSchema';
 import type { PrismaProject } from '../../src/core/types';
 import { DATA_LOSS_REQUEST, type DataLossParams, type DataLossResult, PROJECTS_NOTIFICATION, toServerProject } from '../../src/shared/protocol';
 import { tempProject, type TempProject } from '../helpers/tempProject';
@@ -46,7 +45,7 @@ describe('breaking-change diagnostics on schema.prisma, over the protocol', () =
   before(async () => {
     temp = tempProject('sqlite', MODELS);
     project = await discoverProject({ cwd: temp.root, trusted: true });
-    const empty = await SchemaChangeAnalyser.create(project, await migratedSchema(project, readMigrationsFolder(temp.migrationsDir)));
+    const empty = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(temp.migrationsDir));
     temp.addMigration('20260101000000_init', (await empty.analyse(project)).script);
     await empty.dispose();
     dev = await openProjectDatabase(project, { url: { url: `file:${path.join(temp.root, 'dev.db')}`, source: 'flag' } });

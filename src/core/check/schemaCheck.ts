@@ -4,7 +4,6 @@ import { type SchemaAnalysis, SchemaChangeAnalyser } from '../schemaChanges/anal
 import { withDataLoss } from '../schemaChanges/dataLoss';
 import { evaluateOnDevDatabase } from '../schemaChanges/devDatabase';
 import { uniqueChecks } from '../schemaChanges/duplicates';
-import { migratedSchema } from '../schemaChanges/migratedSchema';
 import type { PrismaProject } from '../types';
 
 /**
@@ -12,7 +11,7 @@ import type { PrismaProject } from '../types';
  * local history leaves, then, with a dev database, the engine's counts of what each change would cost it.
  */
 export async function checkSchema(project: PrismaProject, folder: MigrationsFolder, devEngine: MigrationEngine | null): Promise<SchemaAnalysis> {
-  const analyser = await SchemaChangeAnalyser.create(project, await migratedSchema(project, folder));
+  const analyser = await SchemaChangeAnalyser.replay(project, folder);
   let analysis: SchemaAnalysis;
   try {
     analysis = await analyser.analyse(project);

@@ -24,7 +24,8 @@ export type DiffSource =
   | { kind: 'empty' }
   | { kind: 'migrations'; folder: MigrationsFolder; only?: ReadonlySet<string> }
   | { kind: 'schema'; files: readonly SchemaFile[] }
-  | { kind: 'database' };
+  /** The engine's database, described with `files`' datasource (namespaces, extensions); the engine's own schema by default. */
+  | { kind: 'database'; files?: readonly SchemaFile[] };
 
 export interface DiffResult {
   /** False when both sides describe the same database. */
@@ -339,8 +340,8 @@ export class MigrationEngine implements HistoryBackend {
     await this.options.database.dispose();
   }
 
-  private schema(): { files: SchemaFile[] } {
-    return { files: this.options.schemaFiles.map((f) => ({ path: f.path, content: f.content })) };
+  private schema(files: readonly SchemaFile[] = this.options.schemaFiles): { files: SchemaFile[] } {
+    return { files: files.map((f) => ({ path: f.path, content: f.content })) };
   }
 
   private diffTarget(source: DiffSource): DiffTarget {
@@ -350,7 +351,7 @@ export class MigrationEngine implements HistoryBackend {
       case 'schema':
         return { tag: 'schemaDatamodel', files: source.files.map((f) => ({ path: f.path, content: f.content })) };
       case 'database':
-        return { tag: 'schemaDatasource', ...this.schema(), configDir: this.options.configDir };
+        return { tag: 'schemaDatasource', ...this.schema(source.files), configDir: this.options.configDir };
       case 'migrations':
         return { tag: 'migrations', ...toEngineMigrationList(source.folder, source.only, this.provider) } satisfies DiffTarget &
           MigrationList;

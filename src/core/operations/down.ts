@@ -53,10 +53,9 @@ export async function downScript(project: PrismaProject, folder: MigrationsFolde
 
 /** What going from one replayed state to the other destroys, by the schema analysis' own rules. */
 async function lossesOf(project: PrismaProject, upTo: MigrationsFolder, before: MigrationsFolder, script: string): Promise<DownLoss[]> {
-  const [after, previous] = await Promise.all([migratedSchema(project, upTo), migratedSchema(project, before)]);
-  const analyser = await SchemaChangeAnalyser.create(project, after);
+  const [analyser, previous] = await Promise.all([SchemaChangeAnalyser.replay(project, upTo), migratedSchema(project, before)]);
   try {
-    const files = previous.files.length > 0 ? previous.files : [{ path: project.schemaPath, content: `datasource db {\n  provider = "${after.provider}"\n}\n` }];
+    const files = previous.files.length > 0 ? previous.files : [{ path: project.schemaPath, content: `datasource db {\n  provider = "${previous.provider}"\n}\n` }];
     const { findings } = await analyser.analyse(withSchemaFiles(project, files));
     const losses = findings.flatMap(describeLoss);
     // Tables no model describes (implicit many-to-many relation tables) are dropped too: the script says so.

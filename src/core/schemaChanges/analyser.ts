@@ -1,6 +1,7 @@
 import type { Finding } from '../check/findings';
-import { openScratchDatabase } from '../db/scratch';
-import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
+import type { MigrationEngine } from '../engine/migrationEngine';
+import type { MigrationsFolder } from '../migrations/folder';
+import { scratchEngine } from '../operations/historyStates';
 import { datasourceLocation } from '../project/datasource';
 import { type Datamodel, readDatamodel } from '../schema/datamodel';
 import { DatamodelCache } from '../schema/datamodelCache';
@@ -9,7 +10,8 @@ import { SchemaLines } from '../schema/schemaLines';
 import type { PrismaProject, SchemaPosition } from '../types';
 import { type Anchor, classifyChanges } from './classify';
 import { fixEdits, type FixEdit } from './edits';
-import type { MigratedSchema } from './migratedSchema';
+import { type Catalog, readCatalog } from './catalog';
+import { migrationSteps } from './migrationSteps';
 
 /** A finding on the schema with what the editor needs besides: its extent, its SQL and its quick fixes. */
 export interface SchemaFinding extends Finding {
@@ -27,36 +29,45 @@ export interface SchemaAnalysis {
 }
 
 /**
- * The breaking changes of the next migration, for one migration history: holds the history's schema as a
- * datamodel and an engine that diffs it against any text of the schema in memory (milliseconds per call).
- * Build a new one when the migrations folder changes.
+ * The breaking changes of the next migration, for one migration history: the history is replayed once into
+ * a scratch database, which stays open; each text of the schema is then diffed against that database by
+ * the engine (milliseconds per call), exactly as `migrate diff --from-migrations` would. The datamodel
+ * introspected from the replay explains the engine's steps (renames, quick fixes) where it is a valid
+ * schema. Build a new one when the migrations folder changes.
  */
 export class SchemaChangeAnalyser {
   private readonly datamodels = new DatamodelCache();
 
   private constructor(
     private readonly engine: MigrationEngine,
-    private readonly before: DiffSource,
-    private readonly beforeModel: Datamodel,
+    private readonly catalog: Catalog,
+    /** Null when the introspected copy of the history is not a valid schema: the findings then come from the steps alone. */
+    readonly beforeModel: Datamodel | null,
   ) {}
 
-  static async create(project: PrismaProject, migrated: MigratedSchema): Promise<SchemaChangeAnalyser> {
-    const database = openScratchDatabase(migrated.provider);
-    const seed = migrated.files.length > 0 ? migrated.files : [{ path: project.schemaPath, content: `datasource db {\n  provider = "${migrated.provider}"\n}\n` }];
-    const engine = new MigrationEngine({ database, schemaFiles: seed, configDir: project.root });
-    const before: DiffSource = migrated.files.length > 0 ? { kind: 'schema', files: migrated.files } : { kind: 'empty' };
-    return new SchemaChangeAnalyser(engine, before, readDatamodel(seed));
+  static async replay(project: PrismaProject, folder: MigrationsFolder): Promise<SchemaChangeAnalyser> {
+    const engine = scratchEngine(project, folder, 'Schema comparisons');
+    try {
+      const applied = await engine.applyPending(folder);
+      const catalog = await readCatalog(engine);
+      return new SchemaChangeAnalyser(engine, catalog, applied.length === 0 ? { models: [], enums: [] } : await introspectedDatamodel(engine));
+    } catch (error) {
+      await engine.dispose();
+      throw error;
+    }
   }
 
   /** The findings for the project's schema files as given (unsaved text included). Throws a 'schema' error on invalid text. */
   async analyse(project: PrismaProject): Promise<SchemaAnalysis> {
+    const files = project.engineSchemaFiles;
     // The engine judges the text first: an invalid schema throws here, before anything else reads it.
-    const diff = await this.engine.diff(this.before, { kind: 'schema', files: project.engineSchemaFiles }, { script: true });
+    const diff = await this.engine.diff({ kind: 'database', files }, { kind: 'schema', files }, { script: true });
     if (!diff.hasChanges) return { script: '', findings: [] };
-    const after = this.datamodels.read(project.engineSchemaFiles);
+    const after = this.datamodels.read(files);
     const declarations = indexDeclarations(project.schemaFiles);
     const lines = new SchemaLines(project.schemaFiles);
-    const findings = classifyChanges(this.beforeModel, after, diff.output).map((change) => {
+    const steps = migrationSteps(diff.output, this.catalog);
+    const findings = classifyChanges(this.beforeModel, after, steps, this.catalog).map((change) => {
       const range = rangeOf(change.anchor, project, declarations, lines);
       return {
         rule: change.rule,
@@ -73,6 +84,20 @@ export class SchemaChangeAnalyser {
 
   dispose(): Promise<void> {
     return this.engine.dispose();
+  }
+}
+
+/**
+ * The replayed history as a datamodel. Introspection may render what the history left as a schema Prisma
+ * rejects (a one-to-one relation without a unique on its side, say): then there is none, and the analysis
+ * reads the engine's steps alone, as it does when introspection itself fails. An empty database (migrations
+ * that create nothing) introspects as P4001.
+ */
+async function introspectedDatamodel(engine: MigrationEngine): Promise<Datamodel | null> {
+  try {
+    return readDatamodel(await engine.introspect());
+  } catch (error) {
+    return error instanceof Error && /P4001|introspected database was empty/.test(error.message) ? { models: [], enums: [] } : null;
   }
 }
 
