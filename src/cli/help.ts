@@ -82,7 +82,7 @@ Drops every table and all data in the dev database, then applies all migrations.
   --force   required: confirms that all data in the database is lost
 
 ${COMMON}`,
-  check: `Usage: prisma-migrations check [--ci [--fail-on error|warning]] [--format text|json|sarif|github] [--json]
+  check: `Usage: prisma-migrations check [--ci [--base <git ref>] [--fail-on error|warning]] [--format text|json|sarif|github] [--json]
 
 Lists what the next migration (schema compared to the migration history) would break, with counts from
 the database, and what the SQL of migrations not applied yet would do (dropped data, locks, steps that
@@ -93,6 +93,10 @@ otherwise, 2 on error.
                     (schema-not-migrated), its breaking changes (static: no dev database is opened),
                     the history's integrity, and with --url the target database: migrations deploy
                     would apply (listed), failed ones and drift (which fail the build)
+  --base <git ref>  with --ci: the branch a pull request targets (origin/main). Migrations new on this
+                    branch since the merge base that change a table the base's new migrations also
+                    change are conflicting-migrations. Without it, those are the migrations the --url
+                    target has not applied that change one table; with neither, none are reported
 ${FINDING_OPTIONS}
 
 ${COMMON}`,

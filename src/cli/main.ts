@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { ciGate, failsGate } from '../core/check/ciGate';
 import { type Finding, READY_TO_DEPLOY } from '../core/check/findings';
+import { unappliedConflicts } from '../core/check/conflicts';
 import { historyIntegrity } from '../core/check/integrity';
 import { verifyDeployment } from '../core/check/targetDatabase';
 import { checkSchema } from '../core/check/schemaCheck';
@@ -11,6 +12,7 @@ import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from
 import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
+import { type BaseBranch, readBaseBranch } from '../core/git/baseBranch';
 import { compareDatabaseObjects, objectFindings } from '../core/objects/databaseObjects';
 import { createMigration } from '../core/operations/create';
 import { regenerateMigration } from '../core/operations/retimestamp';
@@ -44,7 +46,7 @@ const COMMAND_OPTIONS = {
   apply: {},
   resolve: { applied: { type: 'string' }, 'rolled-back': { type: 'string' } },
   reset: { force: { type: 'boolean' } },
-  check: { json: { type: 'boolean' }, format: { type: 'string' }, ci: { type: 'boolean' }, 'fail-on': { type: 'string' } },
+  check: { json: { type: 'boolean' }, format: { type: 'string' }, ci: { type: 'boolean' }, 'fail-on': { type: 'string' }, base: { type: 'string' } },
   execute: { file: { type: 'string' } },
   down: { verify: { type: 'boolean' }, write: { type: 'boolean' } },
   rollback: { force: { type: 'boolean' } },
@@ -63,6 +65,8 @@ interface OfflineContext {
   values: Values;
   output: Output;
   cwd: string;
+  /** `check --ci --base`: the base branch, read before anything else runs. */
+  base?: BaseBranch;
 }
 
 interface Context extends OfflineContext {
@@ -118,8 +122,10 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     validateArguments(command, values);
     // The migrations folder is all `down` reads: no database is opened (or created) for it.
     if (command === 'down') return await down({ project, values, output, cwd });
+    // A bad --base stops the gate before anything runs, the target database included.
+    const base = values.base === undefined ? undefined : await readBaseBranch(project.root, project.migrationsDir, String(values.base));
     // In CI without a target there is no database to open, and none must be created.
-    if (command === 'check' && values.ci && !values.url) return await gate({ project, values, output, cwd }, null);
+    if (command === 'check' && values.ci && !values.url) return await gate({ project, values, output, cwd, base }, null);
     const options = {
       url: values.url ? { url: String(values.url), source: 'flag' as const } : undefined,
       log: values.verbose ? (line: string) => output.err(line) : undefined,
@@ -133,7 +139,7 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
       output.err(`Created database ${error.details?.databaseName ?? ''}.`);
       return openProjectDatabase(project, options);
     });
-    return await COMMANDS[command]({ project, db, values, output, cwd });
+    return await COMMANDS[command]({ project, db, values, output, cwd, base });
   } catch (error) {
     output.err(`Error: ${errorMessage(error)}`);
     if (values.verbose && error instanceof Error && error.stack) output.err(error.stack);
@@ -159,6 +165,9 @@ export function validateArguments(command: Command, values: Values): void {
     throw usage('give exactly one of --applied <migration> or --rolled-back <migration>');
   }
   if (command === 'execute' && !values.file) throw usage('--file is required');
+  if (values.base !== undefined && !values.ci) throw usage('--base goes with --ci');
+  // A ref starting with "-" would reach git as an option.
+  if (values.base !== undefined && (!values.base || String(values.base).startsWith('-'))) throw usage('--base needs a git branch or commit, e.g. origin/main');
   const reportsFindings = command === 'check' || command === 'verify';
   if (reportsFindings && values['fail-on'] !== undefined && !['error', 'warning'].includes(String(values['fail-on']))) throw usage('--fail-on must be error or warning');
   if (reportsFindings && values.format !== undefined && !FINDING_FORMATS.includes(values.format as FindingFormat)) {
@@ -195,7 +204,7 @@ function printFindings(ctx: OfflineContext, findings: readonly Finding[], whenNo
 
 /** `check --ci`: the pipeline's gate, against the target database given with --url, or none. */
 async function gate(ctx: OfflineContext, target: HistoryBackend | null): Promise<number> {
-  const findings = await ciGate(ctx.project, readMigrationsFolder(ctx.project.migrationsDir), target);
+  const findings = await ciGate(ctx.project, readMigrationsFolder(ctx.project.migrationsDir), target, ctx.base ?? null);
   printFindings(ctx, findings, READY_TO_DEPLOY);
   return failsGate(findings, failOn(ctx)) ? 1 : 0;
 }
@@ -304,7 +313,8 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     const analysis = await checkSchema(ctx.project, folder, engine);
     const statuses = migrationStatuses(folder.migrations, (await engine.readMigrationRows()) ?? []);
     const objects = objectFindings(ctx.project, folder, await compareDatabaseObjects(ctx.project, folder, engine));
-    const findings = [...analysis.findings, ...lintPendingMigrations(folder, statuses, ctx.project.provider), ...historyIntegrity(folder, statuses, ctx.project.provider), ...objects];
+    const integrity = [...historyIntegrity(folder, statuses, ctx.project.provider), ...unappliedConflicts(folder, statuses)];
+    const findings = [...analysis.findings, ...lintPendingMigrations(folder, statuses, ctx.project.provider), ...integrity, ...objects];
     printFindings(ctx, findings, analysis.script ? 'The next migration breaks nothing.' : 'The schema matches the migration history: nothing to check.');
     return failsGate(findings, failOn(ctx)) ? 1 : 0;
   },

@@ -1,6 +1,7 @@
 // `check --ci`, the pipeline's gate, on a SQLite project: offline (no database opened or created), then
 // against a target database given with --url, with each threshold.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -59,6 +60,45 @@ describe('prisma-migrations check --ci', () => {
     const result = await run('check', '--ci', '--fail-on', 'error', '--format', 'json', ...target());
     assert.equal(result.code, 1);
     assert.ok(rules(result.stdout).includes('target-drift:error'), result.stdout);
+  });
+});
+
+describe('prisma-migrations check --ci --base', () => {
+  it('is an error (exit 2) outside a git repository and for a ref git does not know, before anything runs', async () => {
+    const project = tempProject('sqlite', MODELS);
+    try {
+      assert.equal((await cli(project.root, 'create', '--name', 'init', '--draft')).code, 0);
+      const outside = await cli(project.root, 'check', '--ci', '--base', 'main');
+      assert.equal(outside.code, 2);
+      assert.match(outside.stderr, /--base main compares git branches, and .* is not in a git repository/);
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.test', ...args], { cwd: project.root });
+      git('init', '-q', '-b', 'main');
+      git('add', '.');
+      git('commit', '-qm', 'init');
+      const target = path.join(project.root, 'target.db');
+      const badRef = await cli(project.root, 'check', '--ci', '--base', 'origin/main', '--url', `file:${target}`);
+      assert.equal(badRef.code, 2);
+      assert.match(badRef.stderr, /--base origin\/main: no such branch or commit in this repository/);
+      assert.equal(badRef.stdout, '', 'no finding printed: the gate did not run');
+      assert.equal(existsSync(target), false, 'the target database was not opened');
+      const asOption = await cli(project.root, 'check', '--ci', '--base=--output=x');
+      assert.equal(asOption.code, 2);
+      assert.match(asOption.stderr, /--base needs a git branch or commit/);
+      assert.equal((await cli(project.root, 'check', '--ci', '--base', 'main')).code, 0);
+    } finally {
+      project.remove();
+    }
+  });
+
+  it('goes with --ci only', async () => {
+    const project = tempProject('sqlite', MODELS);
+    try {
+      const result = await cli(project.root, 'check', '--base', 'main');
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /--base goes with --ci/);
+    } finally {
+      project.remove();
+    }
   });
 });
 

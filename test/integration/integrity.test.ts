@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { unappliedConflicts } from '../../src/core/check/conflicts';
 import { historyIntegrity } from '../../src/core/check/integrity';
 import { openSqlite } from '../../src/core/db/sqlite';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
@@ -25,7 +26,8 @@ describe('history integrity after merging two branches (git, SQLite)', () => {
   const folder = () => readMigrationsFolder(temp.migrationsDir);
   const findings = async () => {
     const statuses = migrationStatuses(folder().migrations, (await engine.readMigrationRows()) ?? []);
-    return historyIntegrity(folder(), statuses, 'sqlite').map((f) => `${f.rule} ${path.basename(path.dirname(f.file))} ${f.severity}`);
+    // As `check` reads it on the dev database: conflicts among the migrations it has not applied.
+    return [...historyIntegrity(folder(), statuses, 'sqlite'), ...unappliedConflicts(folder(), statuses)].map((f) => `${f.rule} ${path.basename(path.dirname(f.file))} ${f.severity}`);
   };
 
   before(async () => {
@@ -68,10 +70,12 @@ describe('history integrity after merging two branches (git, SQLite)', () => {
     assert.deepEqual(await engine.applyPending(folder()), [renamed]);
   });
 
-  it('two unapplied migrations that change the same table are flagged as a possible conflict', async () => {
+  it('two unapplied migrations that change the same table are flagged as a possible conflict; applied ones that did are not', async () => {
     temp.addMigration('20260201000000_c', 'ALTER TABLE "User" ADD COLUMN "c" TEXT;\n');
     temp.addMigration('20260202000000_d', 'ALTER TABLE "User" DROP COLUMN "a";\n');
     assert.deepEqual(await findings(), ['conflicting-migrations 20260202000000_d warning']);
+    const statuses = migrationStatuses(folder().migrations, (await engine.readMigrationRows()) ?? []);
+    assert.match(unappliedConflicts(folder(), statuses)[0].message, /^20260201000000_c and 20260202000000_d both change the table `User`/);
     rmSync(path.join(temp.migrationsDir, '20260201000000_c'), { recursive: true });
     rmSync(path.join(temp.migrationsDir, '20260202000000_d'), { recursive: true });
   });

@@ -35,3 +35,18 @@ test('every prisma-migrations command in the workflows parses as the CLI reads i
   }
   assert.deepEqual([...seen].sort(), ['check', 'verify']);
 });
+
+test('the gates compare a pull request with its target branch, on a checkout that has the history for it', () => {
+  const [github, gitlab] = workflows.map((text) => load(text) as Record<string, Record<string, unknown>>);
+  const gates = workflows.flatMap((text) => text.split('\n')).filter((line) => line.includes('prisma-migrations check --ci'));
+  assert.ok(gates.length >= 4 && gates.every((line) => line.includes('--base "origin/$BASE_BRANCH"')), gates.join('\n'));
+
+  const job = (github.jobs as Record<string, { env?: Record<string, string>; steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>).gate;
+  assert.equal(job.env?.BASE_BRANCH, '${{ github.base_ref || github.ref_name }}', 'the target branch on a pull request, the branch itself on a push');
+  assert.equal(job.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with?.['fetch-depth'], 0, 'the whole history, for the merge base');
+
+  const gate = gitlab['migrations:gate'] as { variables: Record<string, string>; script: string[] };
+  assert.equal(gate.variables.GIT_DEPTH, '0');
+  assert.ok(gate.script.some((line) => line.includes('${CI_MERGE_REQUEST_TARGET_BRANCH_NAME:-$CI_COMMIT_BRANCH}')), gate.script.join('\n'));
+  assert.ok(gate.script.some((line) => line.startsWith('git fetch origin "+refs/heads/$BASE_BRANCH:')), 'the target branch fetched as origin/<branch>');
+});

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { HistoryBackend } from '../engine/backend';
+import type { BaseBranch } from '../git/baseBranch';
 import { gitChanges, migrationStates } from '../git/migrationGit';
 import { MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
 import { migrationStatuses, pendingMigrations } from '../migrations/history';
 import type { PrismaProject } from '../types';
+import { branchConflicts, unappliedConflicts } from './conflicts';
 import type { Finding, Severity } from './findings';
 import { historyIntegrity } from './integrity';
 import { lintPendingMigrations } from './pendingSql';
@@ -18,9 +20,11 @@ const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
 /**
  * Everything a pipeline checks before deploying, in one pass: the schema is fully migrated, its breaking
  * changes (static, no dev database), the history's integrity, and — with a target database — what deploy
- * would apply there (listed), its failed migrations and its drift (which fail).
+ * would apply there (listed), its failed migrations and its drift (which fail). Migrations that may conflict
+ * are this branch's against the base's (`base`), else the ones the target has not applied; with neither,
+ * every migration would count as unapplied and any table changed twice in the history would "conflict".
  */
-export async function ciGate(project: PrismaProject, folder: MigrationsFolder, target: HistoryBackend | null): Promise<Finding[]> {
+export async function ciGate(project: PrismaProject, folder: MigrationsFolder, target: HistoryBackend | null, base: BaseBranch | null): Promise<Finding[]> {
   const findings: Finding[] = [];
   const where = datasourceLocation(project);
   if (ENGINE_PROVIDERS.has(project.provider)) {
@@ -32,6 +36,8 @@ export async function ciGate(project: PrismaProject, folder: MigrationsFolder, t
   }
   const statuses = target ? await targetStatuses(folder, target) : migrationStatuses(folder.migrations, []);
   findings.push(...historyIntegrity(folder, statuses, project.provider), ...(await uncommittedMigrations(folder)));
+  if (base) findings.push(...branchConflicts(folder, base));
+  else if (target) findings.push(...unappliedConflicts(folder, statuses));
   if (!target) return findings;
   findings.push(...lintPendingMigrations(folder, statuses, project.provider));
   for (const name of pendingMigrations(statuses)) {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { splitStatements } from '../lint/sqlStatements';
 import { differsOnlyInLineEndings } from '../migrations/checksum';
 import { LOCKFILE, lockfileProvider, MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
 import type { MigrationStatus, Provider } from '../types';
@@ -30,8 +29,9 @@ export function outOfOrderMigrations(statuses: readonly MigrationStatus[]): Map<
 
 /**
  * Whether the history can be trusted, as a merge of two branches leaves it: migrations older than what the
- * database already applied, applied ones edited or missing, a failed one, a lockfile for another provider,
- * and unapplied migrations that change the same table. Each finding points at the file to look at.
+ * database already applied, applied ones edited or missing, a failed one, a lockfile for another provider.
+ * Each finding points at the file to look at. Migrations that may conflict are the callers' to add
+ * (`conflicts.ts`): what "from another branch" means depends on what they compare.
  */
 export function historyIntegrity(folder: MigrationsFolder, statuses: readonly MigrationStatus[], provider: Provider): Finding[] {
   const findings: Finding[] = [];
@@ -87,37 +87,5 @@ export function historyIntegrity(folder: MigrationsFolder, statuses: readonly Mi
         break;
     }
   }
-  findings.push(...conflicts(folder, statuses));
   return findings;
-}
-
-/** The table a DDL statement changes in place (ALTER, DROP); creations cannot conflict. */
-function changedTable(statement: string): string | undefined {
-  return /^(?:ALTER|DROP)\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:["`][^"`]+["`]\.)?["`]([^"`]+)["`]/i.exec(statement)?.[1];
-}
-
-/** Unapplied migrations that change the same table: written on two branches, they may undo each other. */
-function conflicts(folder: MigrationsFolder, statuses: readonly MigrationStatus[]): Finding[] {
-  const pending = statuses.filter((s) => s.status === 'pending' || s.status === 'rolledBack').map((s) => s.name);
-  const byTable = new Map<string, string[]>();
-  for (const name of pending) {
-    const script = folder.migrations.find((m) => m.name === name)?.script;
-    if (!script) continue;
-    const tables = new Set(splitStatements(script).statements.flatMap((s) => changedTable(s.text)?.replace(/^new_/, '') ?? []));
-    for (const table of tables) byTable.set(table, [...(byTable.get(table) ?? []), name]);
-  }
-  return [...byTable].flatMap(([table, names]) =>
-    names.length < 2
-      ? []
-      : [
-          {
-            rule: 'conflicting-migrations',
-            severity: 'warning' as const,
-            message: `${names.join(' and ')} both change the table \`${table}\` and are not applied yet: if they come from two branches, check that together they do what both meant (regenerate the later one from the schema if not).`,
-            file: path.join(folder.dir, names[names.length - 1], MIGRATION_FILE),
-            line: 1,
-            column: 1,
-          },
-        ],
-  );
 }

@@ -5,6 +5,7 @@ import { checkDrift } from '../operations/status';
 import type { MigrationStatus, PrismaProject } from '../types';
 import type { Finding } from './findings';
 import { datasourceLocation } from '../project/datasource';
+import { unappliedConflicts } from './conflicts';
 import { historyIntegrity } from './integrity';
 
 export const TARGET_RULES = ['migration-not-applied', 'target-drift', 'drift-not-checked'] as const;
@@ -33,7 +34,7 @@ export async function targetDrift(project: PrismaProject, folder: MigrationsFold
 export async function verifyDeployment(project: PrismaProject, folder: MigrationsFolder, target: HistoryBackend): Promise<Finding[]> {
   const statuses = await targetStatuses(folder, target);
   const where = datasourceLocation(project);
-  const findings = historyIntegrity(folder, statuses, project.provider);
+  const findings = [...historyIntegrity(folder, statuses, project.provider), ...unappliedConflicts(folder, statuses)];
   for (const name of pendingMigrations(statuses)) {
     findings.push({ rule: 'migration-not-applied', severity: 'error', message: `${name} is not applied on the target: the deploy did not run it.`, ...where });
   }

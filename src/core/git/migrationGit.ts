@@ -70,17 +70,25 @@ export async function branchesWithMigrations(migrationsDir: string, names: reado
   const root = (await git(migrationsDir, ['rev-parse', '--show-toplevel']))?.trim();
   const refs = await git(migrationsDir, ['for-each-ref', '--format=%(refname:short)', '--sort=-committerdate', 'refs/heads', 'refs/remotes']);
   if (!root || refs === null) return found;
-  const relative = path.relative(root, migrationsDir).split(path.sep).join('/');
+  const relative = path.relative(root, migrationsDir);
   const wanted = new Set(names);
   for (const ref of refs.split('\n').filter((r) => r && !r.endsWith('/HEAD')).slice(0, maxBranches)) {
-    // From the top: ls-tree takes and prints paths relative to where it runs.
-    const listing = await git(root, ['ls-tree', '-d', '--name-only', ref, `${relative}/`]);
-    for (const line of listing?.split('\n') ?? []) {
-      const name = line.slice(relative.length + 1);
+    for (const name of (await migrationFoldersAt(root, ref, relative)) ?? []) {
       if (wanted.has(name)) found.set(name, [...(found.get(name) ?? []), ref]);
     }
   }
   return found;
+}
+
+/**
+ * The migration folder names a commit's tree has, `relative` being the migrations folder's path from `cwd`
+ * (ls-tree takes and prints paths relative to where it runs); empty when that tree has no such folder,
+ * null when git fails.
+ */
+export async function migrationFoldersAt(cwd: string, rev: string, relative: string): Promise<string[] | null> {
+  const dir = relative.split(path.sep).join('/');
+  const listing = await git(cwd, ['ls-tree', '-d', '--name-only', rev, '--', `${dir}/`]);
+  return listing === null ? null : listing.split('\n').flatMap((line) => (line ? [line.slice(dir.length + 1)] : []));
 }
 
 /** What git knows about a migrations folder: the CLI's and the CI gate's source (the editor asks VS Code's Git). */
@@ -91,7 +99,7 @@ export async function migrationGitView(migrationsDir: string, missingLocally: re
 }
 
 /** git's output, or null when git is missing, the folder is not in a repository, or the command fails. */
-async function git(cwd: string, args: readonly string[]): Promise<string | null> {
+export async function git(cwd: string, args: readonly string[]): Promise<string | null> {
   try {
     const { stdout } = await run('git', [...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
     return stdout;

@@ -8,13 +8,14 @@ import type { CommandContext } from './commandContext';
 
 /**
  * `prisma-migrations check --ci` in the editor: the same gate, offline, on the saved files, its findings in
- * a read-only document worded as the pipeline prints them.
+ * a read-only document worded as the pipeline prints them. Without a target or a base branch (the editor
+ * has no natural one), it raises no conflicting-migrations, as the pipeline without them does not.
  */
 export async function runCiCheckCommand(ctx: CommandContext, arg: unknown): Promise<void> {
   const state = await projectArgument(ctx, arg);
   const { findings, fails } = await withProgress('Running the CI check…', () =>
     ctx.access.scratch(state.project, async (core, project) => {
-      const found = await core.ciGate(project, core.readMigrationsFolder(project.migrationsDir), null);
+      const found = await core.ciGate(project, core.readMigrationsFolder(project.migrationsDir), null, null);
       return { findings: found, fails: core.failsGate(found, 'warning') };
     }),
   );
