@@ -1,12 +1,12 @@
 // `npm test` after the build and type check: every test file under test/unit, test/server,
-// test/integration and test/cli (against the real databases), each file in its own process; then the VS Code tests
+// test/integration, test/cli and test/attacks (against the real databases), each file in its own process; then the VS Code tests
 // (test/e2e/run.ts: the packaged extension in code-server, extension-host and UI suites).
 // `--no-vscode` skips the VS Code step; other arguments go to `node --test`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
-const suites = ['test/unit', 'test/server', 'test/integration', 'test/cli'];
+const suites = ['test/unit', 'test/server', 'test/integration', 'test/cli', 'test/attacks'];
 
 function testFiles(dir) {
   let entries;
