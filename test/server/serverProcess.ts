@@ -15,12 +15,13 @@ import {
 } from 'vscode-languageserver/node';
 
 const SERVER = path.resolve(__dirname, '../../dist/server.js');
+const WAIT_CAP_MS = 300_000;
 
 export interface ServerProcess {
   connection: MessageConnection;
   published: PublishDiagnosticsParams[];
   settings: { diagnostics: { enable: boolean } };
-  /** The next diagnostics published for `uri` after `since` publications (of `version`, if given), within a deadline. */
+  /** The next diagnostics published for `uri` after `since` publications (of `version`, if given). */
   diagnosticsFor(uri: string, since: number, version?: number, accept?: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   stop(): Promise<void>;
 }
@@ -30,18 +31,30 @@ export async function startServer(root: string): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
+  const waiting = new Set<(p: PublishDiagnosticsParams) => void>();
   const server: ServerProcess = {
     connection,
     published,
     settings: { diagnostics: { enable: true } },
-    async diagnosticsFor(uri, since, version, accept = () => true) {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const found = published.slice(since).find((p) => p.uri === uri && (version === undefined || p.version === version) && accept(p.diagnostics));
-        if (found) return found.diagnostics;
-        if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} (published: ${JSON.stringify(published.slice(since))})`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+    diagnosticsFor(uri, since, version, accept = () => true) {
+      const matches = (p: PublishDiagnosticsParams) => p.uri === uri && (version === undefined || p.version === version) && accept(p.diagnostics);
+      const found = published.slice(since).find(matches);
+      if (found) return Promise.resolve(found.diagnostics);
+      // Waits for the publication itself: a first analysis replays the whole history, which on a busy machine
+      // takes as long as it takes. The cap only turns a server that never publishes into a readable failure.
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(check);
+          reject(new Error(`no diagnostics for ${uri} within ${WAIT_CAP_MS / 1000} s (published: ${JSON.stringify(published.slice(since))})`));
+        }, WAIT_CAP_MS);
+        const check = (p: PublishDiagnosticsParams) => {
+          if (!matches(p)) return;
+          clearTimeout(timer);
+          waiting.delete(check);
+          resolve(p.diagnostics);
+        };
+        waiting.add(check);
+      });
     },
     async stop() {
       await connection.sendRequest('shutdown').catch(() => undefined);
@@ -50,7 +63,10 @@ export async function startServer(root: string): Promise<ServerProcess> {
       child.kill();
     },
   };
-  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => published.push(params));
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    published.push(params);
+    for (const check of [...waiting]) check(params);
+  });
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => server.settings));
   connection.onRequest('client/registerCapability', () => null);
   connection.listen();
