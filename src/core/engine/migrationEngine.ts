@@ -89,6 +89,11 @@ export class MigrationEngine implements HistoryBackend {
     return this.options.database;
   }
 
+  /** The schema as the engine sees it. */
+  get schemaFiles(): readonly SchemaFile[] {
+    return this.options.schemaFiles;
+  }
+
   /** Loads the engine now (it is otherwise loaded on first use); resolves with the time it took in ms. */
   async warmUp(): Promise<number> {
     const started = performance.now();

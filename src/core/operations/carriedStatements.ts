@@ -59,7 +59,7 @@ export function carriedStatements(migrations: readonly LocalMigration[]): Carrie
 
 /** `migration:line  first line` — how a statement is named in messages. */
 export function statementLabel(statement: CarriedStatement): string {
-  return `${statement.migration}:${statement.line} ${statement.sql.split('\n')[0].trim()}`;
+  return `${statement.migration}:${statement.line} ${statement.sql.split('\n')[0].trim().replace(/;$/, '')}`;
 }
 
 /** "2 statements that are not schema: a:3 INSERT …; b:1 CREATE EXTENSION …" */

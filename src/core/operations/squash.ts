@@ -67,8 +67,11 @@ const scriptsOf = (history: MigrationsFolder) => history.migrations.map((m) => m
 /** The shortened history must build what the original did: the engine's schema diff, then everything else. */
 async function verifySquash(engine: MigrationEngine, histories: { original: MigrationsFolder; shortened: MigrationsFolder; carried: readonly CarriedStatement[] }): Promise<void> {
   const refuse = (what: string) => {
-    const carried = histories.carried.length > 0 ? ` It carries ${describeCarried(histories.carried)}; a data migration that only made sense mid-history cannot be carried: squash a range that ends before it, or starts after it.` : '';
-    return new MigrateError('refused', `The squashed migration does not reproduce the history it replaces, so nothing was written. ${what}.${carried}`);
+    const carried = histories.carried.length > 0 ? ` It carries ${describeCarried(histories.carried)}.` : '';
+    return new MigrateError(
+      'refused',
+      `The squashed migration does not reproduce the history it replaces, so nothing was written. ${what}.${carried} A data migration that only made sense mid-history, or schema the engine cannot rebuild, cannot be squashed: squash a range that leaves it out.`,
+    );
   };
   let differences: string[];
   try {
