@@ -26,7 +26,7 @@ Commands:
   execute    run a SQL file on the database (e.g. a seed)
   down       the down script of a migration (Prisma has none), optionally verified and written
   rollback   run the last applied migration's verified down script and mark it rolled back
-  squash     replace a range of migrations with one, verified by replay
+  squash     replace a range of migrations with one, verified by replay (statements that are not schema carried)
   verify     after a deploy: every migration applied as written, nothing failed, no drift
   init       the first migration of a project without one, baselined on a database that has its tables
   pull       introspect the database into the schema (a project that has tables but no models)
@@ -125,7 +125,13 @@ ${COMMON}`,
 
 Replaces the migrations from --from (default: the first) to --to with one migration named <name>, in the
 place of --to: its SQL is the schema engine's diff from the history before the range to the history at its
-end, and the shortened history is replayed against the original before anything is written. When the
+end, with the range's statements that are not schema carried in their order, each under a comment naming
+its migration (CREATE/DROP EXTENSION before the diff; rows, grants, comments, functions, triggers, views,
+policies, DO blocks and anything else after it). Before anything is written, the shortened history is
+replayed against the original (on scratch databases, or the project's PostgreSQL server's shadow
+databases) and must build the same database: schema, extensions, functions, triggers, views, policies,
+row-level security, comments, grants, check constraints, indexes and row counts per table. Otherwise it is
+refused (exit 1), naming what differs and the carried statements (migration:line and first line). When the
 database applied the whole range, the new migration is recorded as applied and the old rows removed; a
 database that applied only part of it is refused. Other databases must record the new migration instead
 (the command says how).
@@ -164,8 +170,10 @@ ${COMMON}`,
 
 For a migration the database has not applied, typically one a merge brought in: removes it and generates
 its replacement from the schema on top of the history as merged, named like it, after the last migration.
-Without --force it prints the new SQL and the old one and changes nothing (exit 1). Hand edits in the old
-SQL are not carried over.
+Without --force it prints the new SQL and the old one and changes nothing (exit 1). Its statements that are
+not schema (rows, extensions, grants, functions, triggers…) are carried into the replacement in order; when
+they no longer replay on the regenerated schema it is refused naming them. Hand edits to its schema SQL are
+not carried over.
 
   --force   replace the migration
 

@@ -20,6 +20,7 @@ import { baseline, planInit, writeInit } from '../core/operations/init';
 import { pullSchema } from '../core/operations/pull';
 import { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../core/operations/down';
 import { describeLosses, executeRollback, planRollback } from '../core/operations/rollback';
+import { describeCarried } from '../core/operations/carriedStatements';
 import { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSquash } from '../core/operations/squash';
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
@@ -336,7 +337,9 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
   async squash(ctx) {
     const engine = requireEngine(ctx, 'squash');
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
-    const plan = await planSquash(ctx.project, folder, { from: ctx.values.from as string | undefined, to: String(ctx.values.to), name: String(ctx.values.name) });
+    // On the project's PostgreSQL server, its shadow databases replay the histories (its extensions, not PGlite's).
+    const onServer = engine.provider === 'postgresql' && !ctx.db.url.url.startsWith('pglite:');
+    const plan = await planSquash(ctx.project, folder, { from: ctx.values.from as string | undefined, to: String(ctx.values.to), name: String(ctx.values.name) }, onServer ? engine : undefined);
     const state = await squashDatabaseState(engine, folder, plan);
     if (state === 'partial') {
       throw new MigrateError('state', `${ctx.db.label} applied only some of ${plan.replaced[0]} … ${plan.replaced.at(-1)}: apply the rest (or roll them back) first, so it can follow the squash.`);
@@ -344,6 +347,7 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     writeSquash(folder, plan);
     if (state === 'all') await recordSquash(engine, ctx.project.migrationsDir, plan);
     ctx.output.out(`Squashed ${plan.replaced.length} migrations into ${plan.migration}${state === 'all' ? `; ${ctx.db.label} records it as applied` : ''}.`);
+    if (plan.carried.length > 0) ctx.output.out(`Carried ${describeCarried(plan.carried)}.`);
     ctx.output.err(squashGuidance(plan));
     return 0;
   },
@@ -400,6 +404,7 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     const result = await regenerateMigration(engine, readMigrationsFolder(ctx.project.migrationsDir), name, { write: Boolean(ctx.values.force) });
     const outcome = result.name ? `${name} is replaced by ${result.name}, generated from the schema after the last migration:` : `${name} is removed: the rest of the history already reaches the schema.`;
     ctx.output.out(result.name ? `${outcome}\n${result.script.trimEnd()}` : outcome);
+    if (result.carried.length > 0) ctx.output.out(`Carried ${describeCarried(result.carried)}.`);
     if (!ctx.values.force) {
       ctx.output.err('Nothing was changed: add --force to replace it. Its current SQL, which --force replaces:');
       ctx.output.err(result.previous.trimEnd());

@@ -61,4 +61,22 @@ describe('prisma-migrations regenerate', () => {
     assert.match(result.stdout, /is removed: the rest of the history already reaches the schema/);
     assert.ok(!folders().includes('20991231000000_duplicate'));
   });
+
+  it('carries the rows a replaced migration inserts, and says so', async () => {
+    project.writeSchema(USER + TAG + '\nmodel Plan {\n  id   Int     @id\n  name String?\n}\n');
+    project.addMigration('20991231000001_plans', `CREATE TABLE "Plan" ("id" INTEGER NOT NULL PRIMARY KEY);\nINSERT INTO "Plan" ("id") VALUES (1);\n`);
+    const result = await run('regenerate', '20991231000001_plans', '--force');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Carried 1 statement that is not schema: 20991231000001_plans:2 INSERT INTO "Plan" \("id"\) VALUES \(1\)\.$/m);
+    const regenerated = folders().at(-1)!;
+    assert.match(readFileSync(path.join(project.migrationsDir, regenerated, 'migration.sql'), 'utf8'), /CREATE TABLE "Plan"[\s\S]*"name" TEXT[\s\S]*-- Carried from 20991231000001_plans \(line 2\)\nINSERT INTO "Plan"/);
+  });
+
+  it('refuses to carry a statement that no longer replays on the regenerated schema, changing nothing', async () => {
+    project.addMigration('20991231000002_note', `ALTER TABLE "Plan" ADD COLUMN "note" TEXT;\nUPDATE "Plan" SET "note" = 'x';\n`);
+    const result = await run('regenerate', '20991231000002_note', '--force');
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /cannot carry 1 statement that is not schema: 20991231000002_note:2 UPDATE "Plan" SET "note" = 'x'/);
+    assert.ok(folders().includes('20991231000002_note'));
+  });
 });

@@ -1,13 +1,16 @@
-// Squashing migrations, on SQLite and the PostgreSQL server: one migration replaces a range, the shortened
-// history replays to the same schema, and a dev database that applied the range stays clean.
+// Squashing migrations, on SQLite, PGlite and the PostgreSQL server: one migration replaces a range, the
+// shortened history replays to the same database (schema, extensions, objects, rows), statements that are
+// not schema are carried or the squash is refused, and a dev database that applied the range stays clean.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { openScratchDatabase } from '../../src/core/db/scratch';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../../src/core/migrations/history';
+import { historyPrefix } from '../../src/core/operations/historyStates';
 import { planSquash, recordSquash, squashDatabaseState, writeSquash } from '../../src/core/operations/squash';
 import { discoverProject } from '../../src/core/project/discover';
 import type { PrismaProject } from '../../src/core/types';
@@ -15,6 +18,7 @@ import { expectMigrateError } from '../helpers/migrateError';
 import { migrationName, writeLargeProject } from '../helpers/largeHistory';
 import { newDevDatabase } from '../helpers/devDatabase';
 import { tempProject, type TempProject } from '../helpers/tempProject';
+import type { EngineDatabase } from '../../src/core/db/target';
 
 const STEPS = [
   ['20260101000000_init', 'CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY, "email" TEXT NOT NULL);\n'],
@@ -100,3 +104,96 @@ describe('squash of a 200-migration history (SQLite)', () => {
     assert.match(plan.script, /CREATE TABLE "Model100"/);
   });
 });
+
+/** A range with a row, an extension, a function and a trigger: the engine's diff reproduces none of them. */
+const CARRIED = {
+  postgresql: {
+    models: 'model Account {\n  id String @id @default(dbgenerated("uuid_generate_v4()")) @db.Uuid\n  name String\n  updatedAt DateTime?\n  email String?\n}\n',
+    steps: [
+      ['20260201000000_init', 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";\n\nCREATE TABLE "Account" ("id" UUID NOT NULL DEFAULT uuid_generate_v4(), "name" TEXT NOT NULL, "updatedAt" TIMESTAMP(3), CONSTRAINT "Account_pkey" PRIMARY KEY ("id"));\n'],
+      ['20260202000000_service_account', `INSERT INTO "Account" ("name") VALUES ('service; bot');\n`],
+      ['20260203000000_touch', 'CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN NEW."updatedAt" := now(); RETURN NEW; END; $$ LANGUAGE plpgsql;\nCREATE TRIGGER "Account_touch" BEFORE UPDATE ON "Account" FOR EACH ROW EXECUTE FUNCTION touch();\nALTER TABLE "Account" ADD COLUMN "email" TEXT;\n'],
+    ],
+    trigger: `SELECT COUNT(*) AS n FROM pg_trigger WHERE tgname = 'Account_touch'`,
+    extension: `SELECT COUNT(*) AS n FROM pg_extension WHERE extname = 'uuid-ossp'`,
+  },
+  sqlite: {
+    models: 'model Account {\n  id Int @id @default(autoincrement())\n  name String\n  updatedAt DateTime?\n  email String?\n}\n',
+    steps: [
+      ['20260201000000_init', 'CREATE TABLE "Account" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "name" TEXT NOT NULL, "updatedAt" DATETIME);\n'],
+      ['20260202000000_service_account', `INSERT INTO "Account" ("name") VALUES ('service; bot');\n`],
+      ['20260203000000_touch', 'CREATE TRIGGER "Account_touch" AFTER UPDATE OF "name" ON "Account" BEGIN UPDATE "Account" SET "updatedAt" = CURRENT_TIMESTAMP WHERE "id" = NEW."id"; END;\nCREATE VIEW "AccountNames" AS SELECT "name" FROM "Account";\nALTER TABLE "Account" ADD COLUMN "email" TEXT;\n'],
+    ],
+    trigger: `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'Account_touch'`,
+    extension: undefined,
+  },
+} as const;
+
+/** A column a data migration fills and a later migration drops: after the squash there is no column to fill. */
+const STRANDED = [
+  ['20260204000000_legacy', 'ALTER TABLE "Account" ADD COLUMN "legacy" TEXT;\n'],
+  ['20260205000000_backfill', `UPDATE "Account" SET "legacy" = 'x';\n`],
+  ['20260206000000_drop_legacy', 'ALTER TABLE "Account" DROP COLUMN "legacy";\n'],
+] as const;
+
+for (const where of ['SQLite', 'PGlite', 'the PostgreSQL server'] as const) {
+  const provider = where === 'SQLite' ? 'sqlite' : 'postgresql';
+  const { models, steps, trigger, extension } = CARRIED[provider];
+  describe(`squash carries what is not schema (${where})`, () => {
+    let temp: TempProject;
+    let project: PrismaProject;
+    let server: { engine: MigrationEngine; drop(): Promise<void> } | undefined;
+    const folder = () => readMigrationsFolder(temp.migrationsDir);
+    /** A fresh database of the kind the squash replayed on. */
+    const freshDatabase = async (): Promise<{ database: EngineDatabase; drop(): Promise<void> }> =>
+      where === 'the PostgreSQL server' ? newDevDatabase('postgresql') : { database: openScratchDatabase(provider, ['uuid-ossp']), drop: async () => {} };
+
+    before(async () => {
+      temp = tempProject(provider, models);
+      for (const [name, sql] of [...steps, ...STRANDED]) temp.addMigration(name, sql);
+      project = await discoverProject({ cwd: temp.root, trusted: true });
+      if (where === 'the PostgreSQL server') {
+        const dev = await newDevDatabase('postgresql');
+        server = { engine: new MigrationEngine({ database: dev.database, schemaFiles: project.engineSchemaFiles, configDir: project.root }), drop: dev.drop };
+      }
+    });
+
+    after(async () => {
+      await server?.engine.dispose();
+      await server?.drop();
+      temp?.remove();
+    });
+
+    it('refuses a range whose data migration only made sense mid-history, naming it; nothing is written', async () => {
+      const before = readdirSync(temp.migrationsDir);
+      const error = await expectMigrateError(planSquash(project, folder(), { to: STRANDED[2][0], name: 'all' }, server?.engine), 'refused');
+      assert.match(error.message, /nothing was written\. Replaying it failed: [\s\S]*legacy[\s\S]* It carries \d statements that are not schema: [^\n]*20260205000000_backfill:1 UPDATE "Account" SET "legacy" = 'x'\./);
+      assert.deepEqual(readdirSync(temp.migrationsDir), before);
+    });
+
+    it('carries the rows, the extension, the function and the trigger; a fresh database from the squashed history has them', async () => {
+      const plan = await planSquash(project, folder(), { to: steps[2][0], name: 'base' }, server?.engine);
+      assert.deepEqual(
+        plan.carried.map((s) => `${s.migration} ${s.placement} ${s.sql.split(' ').slice(0, 2).join(' ')}`),
+        provider === 'sqlite'
+          ? ['20260202000000_service_account after INSERT INTO', '20260203000000_touch after CREATE TRIGGER', '20260203000000_touch after CREATE VIEW']
+          : ['20260201000000_init before CREATE EXTENSION', '20260202000000_service_account after INSERT INTO', '20260203000000_touch after CREATE FUNCTION', '20260203000000_touch after CREATE TRIGGER'],
+      );
+      assert.match(plan.script, /-- Carried from 20260202000000_service_account \(line 1\)\nINSERT INTO "Account" \("name"\) VALUES \('service; bot'\);/);
+      if (provider === 'postgresql') assert.ok(plan.script.indexOf('CREATE EXTENSION') < plan.script.indexOf('CREATE TABLE'), 'the extension comes before the table whose default needs it');
+      writeSquash(folder(), plan);
+
+      const fresh = await freshDatabase();
+      const engine = new MigrationEngine({ database: fresh.database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
+      try {
+        await engine.applyPending(historyPrefix(folder(), 1));
+        assert.equal(await engine.queryNumber(`SELECT COUNT(*) AS n FROM "Account" WHERE "name" = 'service; bot'`), 1);
+        assert.equal(await engine.queryNumber(trigger), 1);
+        if (extension) assert.equal(await engine.queryNumber(extension), 1);
+      } finally {
+        await engine.dispose();
+        await fresh.drop();
+      }
+    });
+  });
+}

@@ -90,6 +90,11 @@ export class MigrationEngine implements HistoryBackend {
     return this.options.database;
   }
 
+  /** The schema as the engine sees it. */
+  get schemaFiles(): readonly SchemaFile[] {
+    return this.options.schemaFiles;
+  }
+
   /** Loads the engine now (it is otherwise loaded on first use); resolves with the time it took in ms. */
   async warmUp(): Promise<number> {
     const started = performance.now();
@@ -165,11 +170,16 @@ export class MigrationEngine implements HistoryBackend {
    * database of the same server, so what its catalog says is worded as the main database's would be.
    */
   shadowQuery(scripts: readonly string[], sql: string): Promise<Array<Record<string, unknown>>> {
+    return this.inShadow(scripts, (query) => query(sql));
+  }
+
+  /** Runs `scripts` on a fresh shadow database, then hands `read` a way to query it before it goes. */
+  inShadow<T>(scripts: readonly string[], read: (query: (sql: string) => Promise<Array<Record<string, unknown>>>) => Promise<T>): Promise<T> {
     return this.serialised(async () => {
       const shadow = await this.options.database.factory.connectToShadowDb();
       try {
         for (const script of scripts) await shadow.executeScript(script);
-        return rowsOf(await shadow.queryRaw({ sql, args: [], argTypes: [] }));
+        return await read(async (sql) => rowsOf(await shadow.queryRaw({ sql, args: [], argTypes: [] })));
       } catch (error) {
         throw toMigrateError(error, undefined);
       } finally {

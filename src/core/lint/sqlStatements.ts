@@ -24,10 +24,22 @@ export interface SplitScript {
   comments: SqlComment[];
 }
 
+/** A routine or trigger whose body is written inline (`BEGIN … ; … END`), as SQLite triggers and SQL-standard bodies are. */
+const INLINE_BODY = /^CREATE (?:OR REPLACE )?(?:TEMP(?:ORARY)? )?(?:TRIGGER|FUNCTION|PROCEDURE)\b/;
+
+/** Whether a `;` here is inside an inline body: its `BEGIN`s and `CASE`s are not all closed by an `END` yet. */
+function insideBody(normalized: string): boolean {
+  const upper = normalized.toUpperCase();
+  if (!INLINE_BODY.test(upper.replace(/\s+/g, ' ').trim())) return false;
+  const opened = (upper.match(/\b(?:BEGIN|CASE)\b/g) ?? []).length;
+  const closed = (upper.match(/\bEND\b/g) ?? []).length;
+  return opened > closed;
+}
+
 /**
  * Splits a migration script into statements at top-level `;`, skipping quotes, identifiers, line and
- * (nested) block comments and PostgreSQL dollar-quoted bodies, so a `;` inside a function body or a
- * string never ends a statement. Only for linting: the engine, not this, runs and diffs SQL.
+ * (nested) block comments, PostgreSQL dollar-quoted bodies and inline `BEGIN … END` bodies of triggers
+ * and routines, so a `;` inside a body or a string never ends a statement. The engine, not this, diffs SQL.
  */
 export function splitStatements(script: string): SplitScript {
   const statements: SqlStatement[] = [];
@@ -94,7 +106,7 @@ export function splitStatements(script: string): SplitScript {
       const stop = end < 0 ? script.length : end + tag.length;
       normalized += ' $BODY$ ';
       i = stop;
-    } else if (char === ';') {
+    } else if (char === ';' && !insideBody(normalized)) {
       finish(i);
       i += 1;
     } else {

@@ -49,7 +49,7 @@ function objectName(raw: string): string {
 const key = (kind: string, name: string) => `${kind}:${name.toLowerCase()}`;
 
 /** Whitespace the catalog keeps from how a definition was typed is not a change. */
-const comparable = (definition: string) => definition.replace(/\s+/g, ' ').trim();
+export const comparable = (definition: string) => definition.replace(/\s+/g, ' ').trim();
 
 /**
  * The objects the history creates and has not dropped, each with the last migration that (re)creates it.
@@ -105,9 +105,10 @@ SELECT 'policy', policyname, tablename, concat_ws(' ', cmd, 'USING', qual, 'WITH
 
 const SQLITE_CATALOG = `SELECT type AS kind, name, tbl_name AS tbl, sql AS definition FROM sqlite_master WHERE type IN ('trigger', 'view')`;
 
-const catalog = (engine: MigrationEngine) => (engine.provider === 'sqlite' ? SQLITE_CATALOG : POSTGRES_CATALOG);
+/** The query listing a database's objects raw SQL manages, in its provider's catalog. */
+export const catalog = (engine: MigrationEngine) => (engine.provider === 'sqlite' ? SQLITE_CATALOG : POSTGRES_CATALOG);
 
-function toObjects(rows: ReadonlyArray<Record<string, unknown>>): DatabaseObject[] {
+export function toObjects(rows: ReadonlyArray<Record<string, unknown>>): DatabaseObject[] {
   return rows.map((row) => ({
     kind: String(row.kind) as ObjectKind,
     name: String(row.name),
@@ -151,7 +152,8 @@ export async function compareDatabaseObjects(project: PrismaProject, folder: Mig
 
 export const OBJECT_RULES = ['database-object-changed', 'database-object-unmigrated', 'database-object-missing'] as const;
 
-const label = (report: ObjectReport) => `${report.kind} ${report.name}${report.table ? ` on ${report.table}` : ''}`;
+/** `trigger stamp on User`: an object as messages name it. */
+export const objectLabel = (object: Pick<DatabaseObject, 'kind' | 'name' | 'table'>) => `${object.kind} ${object.name}${object.table ? ` on ${object.table}` : ''}`;
 
 /** `check`'s findings for objects the history and the dev database disagree on. */
 export function objectFindings(project: PrismaProject, folder: MigrationsFolder, reports: readonly ObjectReport[]): Finding[] {
@@ -160,11 +162,11 @@ export function objectFindings(project: PrismaProject, folder: MigrationsFolder,
   return reports.flatMap((report): Finding[] => {
     switch (report.status) {
       case 'differs':
-        return [{ rule: 'database-object-changed', severity: 'warning', message: `The ${label(report)} in the dev database differs from what ${report.migration ?? 'the migrations'} created: it was changed by hand. Put the change in a migration, or other databases will not have it.`, ...at(report) }];
+        return [{ rule: 'database-object-changed', severity: 'warning', message: `The ${objectLabel(report)} in the dev database differs from what ${report.migration ?? 'the migrations'} created: it was changed by hand. Put the change in a migration, or other databases will not have it.`, ...at(report) }];
       case 'notInMigrations':
-        return [{ rule: 'database-object-unmigrated', severity: 'warning', message: `The ${label(report)} exists in the dev database but no migration creates it: other databases will not have it.`, ...at(report) }];
+        return [{ rule: 'database-object-unmigrated', severity: 'warning', message: `The ${objectLabel(report)} exists in the dev database but no migration creates it: other databases will not have it.`, ...at(report) }];
       case 'missing':
-        return [{ rule: 'database-object-missing', severity: 'warning', message: `${report.migration ?? 'A migration'} creates the ${label(report)}, and the dev database does not have it.`, ...at(report) }];
+        return [{ rule: 'database-object-missing', severity: 'warning', message: `${report.migration ?? 'A migration'} creates the ${objectLabel(report)}, and the dev database does not have it.`, ...at(report) }];
       default:
         return [];
     }

@@ -1,9 +1,11 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationEngine } from '../engine/migrationEngine';
-import { MigrateError } from '../errors';
+import { errorMessage, MigrateError } from '../errors';
 import type { MigrationsFolder } from '../migrations/folder';
 import { migrationStatuses } from '../migrations/history';
+import type { LocalMigration } from '../types';
+import { type CarriedStatement, carriedStatements, describeCarried, withCarried } from './carriedStatements';
 import { nextMigrationName, writeMigrationFolder } from './create';
 
 /**
@@ -26,15 +28,19 @@ export interface Regenerated {
   /** The new migration, or null when the rest of the history already reaches the schema (nothing to write). */
   name: string | null;
   script: string;
-  /** The replaced migration's SQL, for the user to compare (hand edits are not carried over). */
+  /** The replaced migration's SQL, for the user to compare (hand edits to schema statements are not carried over). */
   previous: string;
+  /** Its statements that are not schema (rows, extensions, functions…), carried into the replacement in order. */
+  carried: CarriedStatement[];
 }
 
 /**
  * The other fix for a migration written on another branch: drop it and create its replacement from the
- * schema on top of the history as merged, after the last migration. Refused for a migration the dev
- * database applied (its name is in `_prisma_migrations`). Without `write` it only plans. The replaced SQL
- * is returned, so it is never lost silently.
+ * schema on top of the history as merged, after the last migration; its statements that are not schema
+ * are carried into the replacement (extensions before the schema SQL, the rest after), and the
+ * replacement must replay on the dev database's shadow, or it is refused naming them. Refused for a
+ * migration the dev database applied (its name is in `_prisma_migrations`). Without `write` it only plans.
+ * The replaced SQL is returned, so it is never lost silently.
  */
 export async function regenerateMigration(engine: MigrationEngine, folder: MigrationsFolder, name: string, options: { write: boolean; now?: Date }): Promise<Regenerated> {
   const migration = folder.migrations.find((m) => m.name === name);
@@ -46,11 +52,25 @@ export async function regenerateMigration(engine: MigrationEngine, folder: Migra
   const rest = { ...folder, migrations: folder.migrations.filter((m) => m.name !== name) };
   const plan = await engine.planMigration(rest);
   const previous = migration.script ?? '';
-  const renamed = plan.hasChanges ? nextMigrationName(name.replace(/^\d{14}_/, ''), options.now ?? new Date(), rest.migrations.at(-1)?.name) : null;
+  const { script, carried } = withCarried('', plan.hasChanges ? plan.script : '', carriedStatements([migration]));
+  const renamed = plan.hasChanges || carried.length > 0 ? nextMigrationName(name.replace(/^\d{14}_/, ''), options.now ?? new Date(), rest.migrations.at(-1)?.name) : null;
+  if (renamed && carried.length > 0) await replaysWithCarried(engine, rest, { name: renamed, dir: path.join(folder.dir, renamed), script }, carried);
   if (options.write) {
     // The replacement is written before the original goes: a failed write leaves the original in place.
-    if (renamed) writeMigrationFolder(folder.dir, renamed, plan.script);
+    if (renamed) writeMigrationFolder(folder.dir, renamed, script);
     rmSync(migration.dir, { recursive: true, force: true });
   }
-  return { name: renamed, script: renamed ? plan.script : '', previous };
+  return { name: renamed, script: renamed ? script : '', previous, carried };
+}
+
+/** The replacement with its carried statements must replay after the rest of the history and reach the schema. */
+async function replaysWithCarried(engine: MigrationEngine, rest: MigrationsFolder, replacement: LocalMigration, carried: readonly CarriedStatement[]): Promise<void> {
+  const refuse = (what: string) => new MigrateError('refused', `The regenerated migration cannot carry ${describeCarried(carried)}: ${what}. Nothing was changed; edit the migration by hand instead.`);
+  let left;
+  try {
+    left = await engine.diff({ kind: 'migrations', folder: { ...rest, migrations: [...rest.migrations, replacement] } }, { kind: 'schema', files: engine.schemaFiles }, { script: false });
+  } catch (error) {
+    throw refuse(`replaying it failed: ${errorMessage(error)}`);
+  }
+  if (left.hasChanges) throw refuse(`with them the history no longer reaches the schema: ${left.output}`);
 }

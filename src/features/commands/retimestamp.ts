@@ -29,11 +29,15 @@ export async function regenerateMigrationCommand(ctx: CommandContext, arg: unkno
   const plan = await withProgress('Planning the replacement…', () =>
     ctx.access.read(state.project, (db, core, project) => core.regenerateMigration(requireEngine(db, title), core.readMigrationsFolder(project.migrationsDir), migration.name, { write: false })),
   );
+  const core = await loadCore();
   await ctx.documents.show(`${migration.name} (current).sql`, plan.previous);
   if (plan.name) await ctx.documents.show(`${plan.name} (replacement).sql`, plan.script);
   const choice = await ctx.prompts.confirm(
     plan.name ? `Replace ${migration.name} with ${plan.name}, generated from the schema?` : `Remove ${migration.name}? The rest of the history already reaches the schema.`,
-    'Its current SQL (open beside) is replaced, hand edits included; the dev database has not applied it.',
+    [
+      'Its current SQL (open beside) is replaced; the dev database has not applied it.',
+      plan.carried.length > 0 ? `The replacement carries ${core.describeCarried(plan.carried)}.` : 'It has no statements that are not schema: its schema SQL comes from the schema now.',
+    ].join('\n\n'),
     plan.name ? 'Replace' : 'Remove',
   );
   if (choice === undefined) throw new Cancelled();
@@ -41,5 +45,6 @@ export async function regenerateMigrationCommand(ctx: CommandContext, arg: unkno
     .write(state.project, title, (db, core, project) => core.regenerateMigration(requireEngine(db, title), core.readMigrationsFolder(project.migrationsDir), migration.name, { write: true }))
     .finally(() => void ctx.projects.refresh());
   ctx.log.info(done.name ? `Replaced ${migration.name} with ${done.name}` : `Removed ${migration.name}`);
-  void ctx.prompts.info(done.name ? `Replaced ${migration.name} with ${done.name}.` : `Removed ${migration.name}.`);
+  const carried = done.carried.length > 0 ? ` Carried ${core.describeCarried(done.carried)}.` : '';
+  void ctx.prompts.info(done.name ? `Replaced ${migration.name} with ${done.name}.${carried}` : `Removed ${migration.name}.`);
 }

@@ -42,7 +42,8 @@ export async function squashMigrationsCommand(ctx: CommandContext, arg: unknown)
   const answer = await ctx.prompts.confirm(
     `Replace ${plan.replaced.length} migrations with ${plan.migration}?`,
     [
-      'The shortened history replays to the same schema (verified on a scratch database). The squashed SQL is open in the editor.',
+      'The shortened history replays to the same database: schema, extensions, functions, triggers, views, policies and row counts (verified on a scratch database). The squashed SQL is open in the editor.',
+      plan.carried.length > 0 ? `It carries ${core.describeCarried(plan.carried)}.` : 'Every replaced statement is schema the engine rebuilds.',
       `The folders ${plan.replaced[0]} … ${plan.replaced[plan.replaced.length - 1]} are deleted (your version control keeps them).`,
       applied === 'all' ? `${state.databaseLabel} applied them: it records ${plan.migration} as applied instead.` : `${state.databaseLabel} applied none of them: it will apply ${plan.migration}.`,
       core.squashGuidance(plan),
@@ -65,5 +66,6 @@ export async function squashMigrationsCommand(ctx: CommandContext, arg: unknown)
     void ctx.projects.refresh();
   }
   ctx.log.info(`Squashed ${plan.replaced.join(', ')} into ${plan.migration}`);
-  void ctx.prompts.info(`Squashed ${plan.replaced.length} migrations into ${plan.migration}.`);
+  const carried = plan.carried.length > 0 ? ` Carried ${core.describeCarried(plan.carried)}.` : '';
+  void ctx.prompts.info(`Squashed ${plan.replaced.length} migrations into ${plan.migration}.${carried}`);
 }

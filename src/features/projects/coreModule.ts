@@ -20,6 +20,7 @@ export { createMigration } from '../../core/operations/create';
 export { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../../core/operations/down';
 export { describeLosses, executeRollback, planRollback } from '../../core/operations/rollback';
 export { createMigrationFromDrift } from '../../core/operations/driftMigration';
+export { describeCarried } from '../../core/operations/carriedStatements';
 export { regenerateMigration, retimestampMigration } from '../../core/operations/retimestamp';
 export { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSquash } from '../../core/operations/squash';
 export { checkDrift, readStatus, statusWithoutDatabase } from '../../core/operations/status';

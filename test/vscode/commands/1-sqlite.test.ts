@@ -272,7 +272,7 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     await run('prismaMigrations.squashMigrations');
     const confirm = prompts.calls.find((call) => call.kind === 'confirm');
     assert.match(confirm?.message ?? '', /^Replace 2 migrations with \d{14}_baseline\?$/);
-    assert.match(confirm?.detail ?? '', /replays to the same schema[\s\S]*records \d{14}_baseline as applied instead[\s\S]*migrate resolve --applied/);
+    assert.match(confirm?.detail ?? '', /replays to the same database: schema, extensions[\s\S]*Every replaced statement is schema the engine rebuilds[\s\S]*records \d{14}_baseline as applied instead[\s\S]*migrate resolve --applied/);
     const after = migrationRows(api, APP);
     assert.match(after[0], /^\d{14}_baseline: applied$/);
     assert.deepEqual(after.slice(1), before.slice(2).map((name) => `${name}: applied`));

@@ -1,0 +1,82 @@
+import { requiredExtensions } from '../db/extensions';
+import { splitStatements } from '../lint/sqlStatements';
+import type { LocalMigration } from '../types';
+
+/**
+ * A statement of a replaced migration that the engine's schema diff does not reproduce (rows, extensions,
+ * grants, comments, functions, triggers, views, policies, anything not recognised as schema): a history
+ * rewrite carries it into the new migration, or refuses.
+ */
+export interface CarriedStatement {
+  migration: string;
+  /** 1-based line in its migration.sql. */
+  line: number;
+  /** As written, with its `;`. */
+  sql: string;
+  /** Extensions go before the schema diff (its columns and defaults may need them); the rest after it. */
+  placement: 'before' | 'after';
+}
+
+/** Statements the engine's diff rebuilds (tables, columns, indexes, enums, foreign keys) or that leave nothing behind. */
+const SCHEMA: readonly RegExp[] = [
+  /^CREATE (?:UNIQUE )?INDEX /,
+  /^(?:DROP|ALTER) INDEX /,
+  /^(?:CREATE|DROP) TABLE /,
+  /^ALTER TABLE /,
+  /^CREATE TYPE \S+ AS ENUM\b/,
+  /^(?:ALTER|DROP) TYPE /,
+  /^(?:CREATE|DROP) SCHEMA /,
+  // The engine's SQLite table redefinition; the rows it copies are the table's own.
+  /^PRAGMA (?:FOREIGN_KEYS|DEFER_FOREIGN_KEYS|FOREIGN_KEY_CHECK)\b/,
+  /^INSERT INTO "NEW_([^"]+)" (?:\([^)]*\) )?SELECT .* FROM "\1"$/,
+  // Transaction control: what it wraps is classified on its own.
+  /^(?:BEGIN|COMMIT|END|START TRANSACTION|ROLLBACK)(?: TRANSACTION| WORK)?$/,
+];
+
+/** `ALTER TABLE` clauses the engine's diff does not know: row-level security, trigger switches, owners, check and exclusion constraints. */
+const NOT_SCHEMA_ALTER = /\b(?:ROW LEVEL SECURITY|(?:ENABLE|DISABLE) (?:ALWAYS |REPLICA )?(?:TRIGGER|RULE)|OWNER TO|CHECK ?\(|EXCLUDE\b|REPLICA IDENTITY|CLUSTER ON|SET \()/;
+
+const EXTENSION = /^(?:CREATE|DROP|ALTER) EXTENSION /;
+
+function isSchema(normalized: string): boolean {
+  if (normalized.startsWith('ALTER TABLE ') && NOT_SCHEMA_ALTER.test(normalized)) return false;
+  return SCHEMA.some((pattern) => pattern.test(normalized));
+}
+
+/** The statements of `migrations` the engine's schema diff does not reproduce, in order. */
+export function carriedStatements(migrations: readonly LocalMigration[]): CarriedStatement[] {
+  return migrations.flatMap((migration) =>
+    splitStatements(migration.script ?? '')
+      .statements.filter((statement) => !isSchema(statement.normalized))
+      .map((statement) => ({
+        migration: migration.name,
+        line: statement.line,
+        sql: `${statement.text};`,
+        placement: EXTENSION.test(statement.normalized) ? 'before' : 'after',
+      })),
+  );
+}
+
+/** `migration:line  first line` — how a statement is named in messages. */
+export function statementLabel(statement: CarriedStatement): string {
+  return `${statement.migration}:${statement.line} ${statement.sql.split('\n')[0].trim().replace(/;$/, '')}`;
+}
+
+/** "2 statements that are not schema: a:3 INSERT …; b:1 CREATE EXTENSION …" */
+export function describeCarried(statements: readonly CarriedStatement[]): string {
+  return `${statements.length} statement${statements.length === 1 ? '' : 's'} that ${statements.length === 1 ? 'is' : 'are'} not schema: ${statements.map(statementLabel).join('; ')}`;
+}
+
+/**
+ * A new migration's script with the carried statements around the engine's schema SQL: extensions first,
+ * the rest after, each under a comment naming where it came from. An extension the schema SQL creates
+ * itself (the `postgresqlExtensions` preview) is not created twice.
+ */
+export function withCarried(header: string, schemaSql: string, statements: readonly CarriedStatement[]): { script: string; carried: CarriedStatement[] } {
+  const created = new Set(requiredExtensions([schemaSql]));
+  const carried = statements.filter((s) => !(s.placement === 'before' && /^\s*CREATE/i.test(s.sql) && requiredExtensions([s.sql]).every((name) => created.has(name))));
+  const block = (placement: CarriedStatement['placement']) =>
+    carried.filter((s) => s.placement === placement).map((s) => `-- Carried from ${s.migration} (line ${s.line})\n${s.sql}\n`);
+  const parts = [header, ...block('before'), schemaSql.trim(), ...block('after')].filter((part) => part.trim() !== '');
+  return { script: `${parts.map((part) => part.trimEnd()).join('\n\n')}\n`, carried };
+}
