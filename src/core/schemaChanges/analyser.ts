@@ -44,7 +44,8 @@ export class SchemaChangeAnalyser {
     const database = openScratchDatabase(migrated.provider);
     const seed = migrated.files.length > 0 ? migrated.files : [{ path: project.schemaPath, content: `datasource db {\n  provider = "${migrated.provider}"\n}\n` }];
     const engine = new MigrationEngine({ database, schemaFiles: seed, configDir: project.root });
-    const before: DiffSource = migrated.files.length > 0 ? { kind: 'schema', files: migrated.files } : { kind: 'empty' };
+    // A history that only creates extensions leaves no tables to introspect, yet has those extensions.
+    const before: DiffSource = migrated.files.length > 0 || migrated.extensions.size > 0 ? { kind: 'schema', files: seed, extensions: migrated.extensions } : { kind: 'empty' };
     return new SchemaChangeAnalyser(engine, before, readDatamodel(seed));
   }
 
