@@ -35,3 +35,17 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return redactSecrets(error.message);
   return redactSecrets(String(error));
 }
+
+/**
+ * Everything known about a thrown value, for `--verbose` and the log: its stack, then what caused it (for
+ * an engine failure, the engine's full text with its internal trace, which messages leave out).
+ */
+export function errorDetail(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current !== undefined && parts.length < 5) {
+    parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current));
+    current = current instanceof MigrateError ? current.details?.cause : current instanceof Error ? current.cause : undefined;
+  }
+  return redactSecrets(parts.join('\nCaused by: '));
+}

@@ -28,6 +28,20 @@ interface ErrorRegistry {
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /**
+ * The part of an engine message a user reads: the database's own error, without colours, without the
+ * engine's span trace (`   0: sql_schema_connector::apply_migration::…` / `at schema-engine/…` lines,
+ * useful in a log, noise in a message) and without the `external connector error` line that prefixes
+ * driver errors. `_prisma_migrations.logs` holds the same text for a failed migration.
+ */
+export function engineMessage(raw: string): string {
+  return raw
+    .replace(ANSI, '')
+    .split(/\n\s+0: [a-z_][a-z0-9_]*::/)[0]!
+    .replace(/^\s*external connector error\s*\n/, '')
+    .trim();
+}
+
+/**
  * Turns whatever the WASM engine (or its wrapper) threw into a MigrateError. Driver failures reach the
  * engine as "External error id#N": the original JS error waits in the adapter's registry.
  */
@@ -40,13 +54,7 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
   }
   const raw = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
-  // The engine appends its span trace ("   0: sql_schema_connector::…"): useful in the log, noise in a message.
-  // Driver errors come prefixed with "external connector error" and a newline: the rest is the message.
-  let message = raw
-    .replace(ANSI, '')
-    .split(/\n\s+0: /)[0]
-    .replace(/^external connector error\s*\n/, '')
-    .trim();
+  let message = engineMessage(raw);
   if (typeof code === 'string' && message.startsWith(code)) message = message.slice(code.length).trim();
   const external = /External error id#(\d+)/.exec(message);
   const original = external && registry ? registry.consumeError(Number(external[1]))?.error : undefined;
