@@ -49,3 +49,19 @@ export function errorDetail(error: unknown): string {
   }
   return redactSecrets(parts.join('\nCaused by: '));
 }
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * The part of an engine message a user reads: the database's own error, without colours, without the
+ * engine's span trace (`   0: sql_schema_connector::apply_migration::…` / `at schema-engine/…` lines,
+ * useful in a log, noise in a message) and without the `external connector error` line that prefixes
+ * driver errors. `_prisma_migrations.logs` holds the same text for a failed migration.
+ */
+export function engineMessage(raw: string): string {
+  return raw
+    .replace(ANSI, '')
+    .split(/\n\s+0: [a-z_][a-z0-9_]*::/)[0]!
+    .replace(/^\s*external connector error\s*\n/, '')
+    .trim();
+}

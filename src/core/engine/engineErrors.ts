@@ -1,4 +1,4 @@
-import { MigrateError, type ErrorKind } from '../errors';
+import { engineMessage, MigrateError, type ErrorKind } from '../errors';
 
 /** Prisma error codes (user-facing-errors crate) → what the user can do about them. */
 const KIND_BY_CODE: Record<string, ErrorKind> = {
@@ -23,22 +23,6 @@ const KIND_BY_CODE: Record<string, ErrorKind> = {
 
 interface ErrorRegistry {
   consumeError(id: number): { error: unknown } | undefined;
-}
-
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-/**
- * The part of an engine message a user reads: the database's own error, without colours, without the
- * engine's span trace (`   0: sql_schema_connector::apply_migration::…` / `at schema-engine/…` lines,
- * useful in a log, noise in a message) and without the `external connector error` line that prefixes
- * driver errors. `_prisma_migrations.logs` holds the same text for a failed migration.
- */
-export function engineMessage(raw: string): string {
-  return raw
-    .replace(ANSI, '')
-    .split(/\n\s+0: [a-z_][a-z0-9_]*::/)[0]!
-    .replace(/^\s*external connector error\s*\n/, '')
-    .trim();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { engineMessage } from '../engine/engineErrors';
+import { engineMessage } from '../errors';
 import { migrationChecksum, scriptMatchesChecksum } from './checksum';
 import type { LocalMigration, MigrationRow, MigrationStatus } from '../types';
 
