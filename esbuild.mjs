@@ -22,7 +22,8 @@ const external = [
   'libsql',
   '@electric-sql/pglite',
   '@electric-sql/pglite/*',
-  '@electric-sql/pglite-socket',
+  // pglite-socket, and PGlite's extensions published as packages of their own (each loads its tarball from beside itself).
+  '@electric-sql/pglite-*',
   // prisma.config.ts runs through c12/jiti, which need their real files (and aliases to them) on disk.
   '@prisma/config',
   'c12',

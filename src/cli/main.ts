@@ -11,7 +11,7 @@ import { lintPendingMigrations } from '../core/check/pendingSql';
 import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
 import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
-import { errorMessage, MigrateError } from '../core/errors';
+import { errorDetail, errorMessage, MigrateError } from '../core/errors';
 import { type BaseBranch, readBaseBranch } from '../core/git/baseBranch';
 import { compareDatabaseObjects, objectFindings } from '../core/objects/databaseObjects';
 import { createMigration } from '../core/operations/create';
@@ -143,7 +143,7 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     return await COMMANDS[command]({ project, db, values, output, cwd, base });
   } catch (error) {
     output.err(`Error: ${errorMessage(error)}`);
-    if (values.verbose && error instanceof Error && error.stack) output.err(error.stack);
+    if (values.verbose) output.err(errorDetail(error));
     // A refusal is a verdict on the change (like check's findings), not a failure to run.
     return error instanceof MigrateError && error.kind === 'refused' ? 1 : errorExit;
   } finally {
@@ -238,7 +238,7 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
     const report = await readStatus(ctx.db.backend, folder, { drift: !ctx.values['no-drift'] });
     if (ctx.values.json) ctx.output.out(JSON.stringify(statusJson(report, ctx.db.label), null, 2));
-    else ctx.output.out(formatStatus(report, ctx.db.label));
+    else ctx.output.out(formatStatus(report, ctx.db.label, { verbose: Boolean(ctx.values.verbose) }));
     for (const problem of folder.problems) ctx.output.err(`warning: ${problem.message}`);
     return isUpToDate(report) && folder.problems.length === 0 ? 0 : 1;
   },

@@ -35,3 +35,33 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return redactSecrets(error.message);
   return redactSecrets(String(error));
 }
+
+/**
+ * Everything known about a thrown value, for `--verbose` and the log: its stack, then what caused it (for
+ * an engine failure, the engine's full text with its internal trace, which messages leave out).
+ */
+export function errorDetail(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current !== undefined && parts.length < 5) {
+    parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current));
+    current = current instanceof MigrateError ? current.details?.cause : current instanceof Error ? current.cause : undefined;
+  }
+  return redactSecrets(parts.join('\nCaused by: '));
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * The part of an engine message a user reads: the database's own error, without colours, without the
+ * engine's span trace (`   0: sql_schema_connector::apply_migration::…` / `at schema-engine/…` lines,
+ * useful in a log, noise in a message) and without the `external connector error` line that prefixes
+ * driver errors. `_prisma_migrations.logs` holds the same text for a failed migration.
+ */
+export function engineMessage(raw: string): string {
+  return raw
+    .replace(ANSI, '')
+    .split(/\n\s+0: [a-z_][a-z0-9_]*::/)[0]!
+    .replace(/^\s*external connector error\s*\n/, '')
+    .trim();
+}

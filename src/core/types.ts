@@ -85,8 +85,10 @@ export interface MigrationStatus {
   startedAt: Date | null;
   /** Milliseconds between start and finish of the last attempt. */
   durationMs: number | null;
-  /** The database's error log for a failed attempt. */
+  /** The database's error for a failed attempt, from `_prisma_migrations.logs` without the engine's internal trace. */
   logs: string | null;
+  /** `_prisma_migrations.logs` as the engine wrote it, span trace included (for `--verbose`). */
+  rawLogs: string | null;
   checksum: { local: string | null; database: string | null; matches: boolean | null };
 }
 

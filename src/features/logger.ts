@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorDetail } from '../core/errors';
 import { redactSecrets } from '../core/redact';
 
 /** The extension's one log, a LogOutputChannel; every line passes the one secret filter on its way in. */
@@ -14,8 +15,7 @@ export class Logger implements vscode.Disposable {
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error instanceof Error ? `\n${error.stack ?? error.message}` : error === undefined ? '' : `\n${String(error)}`;
-    this.channel.error(redactSecrets(message + detail));
+    this.channel.error(redactSecrets(error === undefined ? message : `${message}\n${errorDetail(error)}`));
   }
 
   debug(message: string): void {

@@ -83,10 +83,13 @@ function quotedEnd(sql: string, start: number): number {
 const BUILT_IN = new Set(['plpgsql']);
 
 /**
- * The extensions `@electric-sql/pglite` 0.5.14 ships (`contrib/<module>`), by SQL name. Loaded lazily:
- * each brings a tarball PGlite unpacks at start-up.
+ * The extensions PGlite ships, by SQL name: `@electric-sql/pglite` 0.5.14's `contrib/<module>` exports
+ * (`auto_explain`, a library without `CREATE EXTENSION`, left out), and the extensions ElectricSQL
+ * publishes as packages of their own for that release (`@electric-sql/pglite-<name>`, pgvector among
+ * them). Loaded lazily: each brings a tarball PGlite unpacks at start-up.
  */
-const PGLITE_CONTRIB: Record<string, () => Promise<Extension>> = {
+const PGLITE_SHIPPED: Record<string, () => Promise<Extension>> = {
+  age: async () => (await import('@electric-sql/pglite-age')).age,
   amcheck: async () => (await import('@electric-sql/pglite/contrib/amcheck')).amcheck,
   bloom: async () => (await import('@electric-sql/pglite/contrib/bloom')).bloom,
   btree_gin: async () => (await import('@electric-sql/pglite/contrib/btree_gin')).btree_gin,
@@ -112,7 +115,12 @@ const PGLITE_CONTRIB: Record<string, () => Promise<Extension>> = {
   pg_trgm: async () => (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm,
   pg_visibility: async () => (await import('@electric-sql/pglite/contrib/pg_visibility')).pg_visibility,
   pg_walinspect: async () => (await import('@electric-sql/pglite/contrib/pg_walinspect')).pg_walinspect,
+  pg_hashids: async () => (await import('@electric-sql/pglite-pg_hashids')).pg_hashids,
+  pg_ivm: async () => (await import('@electric-sql/pglite-pg_ivm')).pg_ivm,
+  pg_textsearch: async () => (await import('@electric-sql/pglite-pg_textsearch')).pg_textsearch,
+  pg_uuidv7: async () => (await import('@electric-sql/pglite-pg_uuidv7')).pg_uuidv7,
   pgcrypto: async () => (await import('@electric-sql/pglite/contrib/pgcrypto')).pgcrypto,
+  pgtap: async () => (await import('@electric-sql/pglite-pgtap')).pgtap,
   seg: async () => (await import('@electric-sql/pglite/contrib/seg')).seg,
   tablefunc: async () => (await import('@electric-sql/pglite/contrib/tablefunc')).tablefunc,
   tcn: async () => (await import('@electric-sql/pglite/contrib/tcn')).tcn,
@@ -120,13 +128,14 @@ const PGLITE_CONTRIB: Record<string, () => Promise<Extension>> = {
   tsm_system_time: async () => (await import('@electric-sql/pglite/contrib/tsm_system_time')).tsm_system_time,
   unaccent: async () => (await import('@electric-sql/pglite/contrib/unaccent')).unaccent,
   'uuid-ossp': async () => (await import('@electric-sql/pglite/contrib/uuid_ossp')).uuid_ossp,
+  vector: async () => (await import('@electric-sql/pglite-pgvector')).vector,
 };
 
 /** `CREATE EXTENSION … CASCADE` installs these first; PGlite must have them loaded too. */
 const DEPENDENCIES: Record<string, string[]> = { earthdistance: ['cube'] };
 
 /** The extension names PGlite can load (built-ins excluded). */
-export const PGLITE_EXTENSIONS: readonly string[] = Object.keys(PGLITE_CONTRIB);
+export const PGLITE_EXTENSIONS: readonly string[] = Object.keys(PGLITE_SHIPPED);
 
 /**
  * The PGlite `extensions` option for these SQL extension names. An extension PGlite does not ship fails
@@ -134,7 +143,7 @@ export const PGLITE_EXTENSIONS: readonly string[] = Object.keys(PGLITE_CONTRIB);
  */
 export async function pgliteExtensions(names: readonly string[]): Promise<Record<string, Extension>> {
   const wanted = new Set(names.flatMap((name) => [...(DEPENDENCIES[name] ?? []), name]).filter((name) => !BUILT_IN.has(name)));
-  const missing = [...wanted].filter((name) => !Object.hasOwn(PGLITE_CONTRIB, name));
+  const missing = [...wanted].filter((name) => !Object.hasOwn(PGLITE_SHIPPED, name));
   if (missing.length > 0) {
     const list = missing.map((name) => `"${name}"`).join(', ');
     throw new MigrateError(
@@ -143,6 +152,6 @@ export async function pgliteExtensions(names: readonly string[]): Promise<Record
     );
   }
   // Keyed like PGlite's documentation (`{ uuid_ossp }`): the key also names the instance's namespace.
-  const loaded = await Promise.all([...wanted].map(async (name) => [name.replace(/-/g, '_'), await PGLITE_CONTRIB[name]!()] as const));
+  const loaded = await Promise.all([...wanted].map(async (name) => [name.replace(/-/g, '_'), await PGLITE_SHIPPED[name]!()] as const));
   return Object.fromEntries(loaded);
 }

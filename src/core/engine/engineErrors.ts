@@ -1,4 +1,4 @@
-import { MigrateError, type ErrorKind } from '../errors';
+import { engineMessage, MigrateError, type ErrorKind } from '../errors';
 
 /** Prisma error codes (user-facing-errors crate) → what the user can do about them. */
 const KIND_BY_CODE: Record<string, ErrorKind> = {
@@ -25,8 +25,6 @@ interface ErrorRegistry {
   consumeError(id: number): { error: unknown } | undefined;
 }
 
-const ANSI = /\u001b\[[0-9;]*m/g;
-
 /**
  * Turns whatever the WASM engine (or its wrapper) threw into a MigrateError. Driver failures reach the
  * engine as "External error id#N": the original JS error waits in the adapter's registry.
@@ -40,13 +38,7 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
   }
   const raw = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
-  // The engine appends its span trace ("   0: sql_schema_connector::…"): useful in the log, noise in a message.
-  // Driver errors come prefixed with "external connector error" and a newline: the rest is the message.
-  let message = raw
-    .replace(ANSI, '')
-    .split(/\n\s+0: /)[0]
-    .replace(/^external connector error\s*\n/, '')
-    .trim();
+  let message = engineMessage(raw);
   if (typeof code === 'string' && message.startsWith(code)) message = message.slice(code.length).trim();
   const external = /External error id#(\d+)/.exec(message);
   const original = external && registry ? registry.consumeError(Number(external[1]))?.error : undefined;

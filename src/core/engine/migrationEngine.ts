@@ -14,6 +14,7 @@ import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import type { MigrationRow, SchemaFile } from '../types';
 import type { ApplyProgress, HistoryBackend } from './backend';
 import { isPanic, toMigrateError } from './engineErrors';
+import { comparesExtensions, HISTORY_EXTENSIONS_QUERY, withoutPresentExtensions } from './historyExtensions';
 import { createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
@@ -23,7 +24,11 @@ const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 export type DiffSource =
   | { kind: 'empty' }
   | { kind: 'migrations'; folder: MigrationsFolder; only?: ReadonlySet<string> }
-  | { kind: 'schema'; files: readonly SchemaFile[] }
+  /**
+   * `extensions`: the PostgreSQL extensions the database this schema describes has, where its text cannot
+   * say (a schema introspected from a replayed history has no `extensions` property).
+   */
+  | { kind: 'schema'; files: readonly SchemaFile[]; extensions?: ReadonlySet<string> }
   /** The engine's database, described with `files`' datasource (namespaces, extensions); the engine's own schema by default. */
   | { kind: 'database'; files?: readonly SchemaFile[] };
 
@@ -81,6 +86,8 @@ export class MigrationEngine implements HistoryBackend {
   readonly provider: EngineDatabase['provider'];
   private loaded: Promise<LoadedEngine> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last history replayed for its extensions (drift diffs the same history twice). */
+  private replayedExtensions: { scripts: string; names: ReadonlySet<string> } | undefined;
 
   constructor(private options: EngineOptions) {
     this.provider = options.database.provider;
@@ -113,16 +120,43 @@ export class MigrationEngine implements HistoryBackend {
   }
 
   diff(from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<DiffResult> {
-    return this.withEngine(async ({ raw }) => {
-      const result = await raw.diff({
-        from: this.diffTarget(from),
-        to: this.diffTarget(to),
-        script: options.script,
-        exitCode: true,
-        filters: NO_FILTER,
-      });
-      return { hasChanges: result.exitCode === 2, output: (result.stdout ?? '').trim() };
+    return this.withEngine(({ raw }) => this.engineDiff(raw, from, to, options));
+  }
+
+  private async engineDiff(raw: SchemaEngine, from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<DiffResult> {
+    const result = await raw.diff({
+      from: this.diffTarget(from),
+      to: this.diffTarget(to),
+      script: options.script,
+      exitCode: true,
+      filters: NO_FILTER,
     });
+    const diff = { hasChanges: result.exitCode === 2, output: (result.stdout ?? '').trim() };
+    if (!diff.hasChanges) return diff;
+    const present = from.kind === 'schema' ? from.extensions : from.kind === 'migrations' && this.mayMisreportExtensions(to) ? await this.historyExtensions(from) : undefined;
+    return present ? withoutPresentExtensions(diff.output, present, options.script) : diff;
+  }
+
+  /**
+   * Whether a diff from a migration history may plan extensions the history has (see
+   * `withoutPresentExtensions`): on PostgreSQL, towards a database or schema whose schema enables
+   * `postgresqlExtensions`. Between two histories both sides lack them alike.
+   */
+  private mayMisreportExtensions(to: DiffSource): boolean {
+    if (this.provider !== 'postgresql') return false;
+    if (to.kind === 'schema') return comparesExtensions(to.files);
+    return to.kind === 'database' && comparesExtensions(this.options.schemaFiles);
+  }
+
+  /** The extensions a fresh shadow database has after the history ran, as the engine's replay leaves it. */
+  private async historyExtensions(source: Extract<DiffSource, { kind: 'migrations' }>): Promise<ReadonlySet<string>> {
+    const scripts = source.folder.migrations.flatMap((m) => (m.script !== null && (!source.only || source.only.has(m.name)) ? [m.script] : []));
+    const key = JSON.stringify(scripts);
+    if (this.replayedExtensions?.scripts !== key) {
+      const rows = await this.replayInShadow(scripts, (query) => query(HISTORY_EXTENSIONS_QUERY));
+      this.replayedExtensions = { scripts: key, names: new Set(rows.map((row) => String(row.extname))) };
+    }
+    return this.replayedExtensions.names;
   }
 
   /** Marks an applied migration rolled back after its down script ran (see `recordRolledBack`). */
@@ -176,16 +210,22 @@ export class MigrationEngine implements HistoryBackend {
   /** Runs `scripts` on a fresh shadow database, then hands `read` a way to query it before it goes. */
   inShadow<T>(scripts: readonly string[], read: (query: (sql: string) => Promise<Array<Record<string, unknown>>>) => Promise<T>): Promise<T> {
     return this.serialised(async () => {
-      const shadow = await this.options.database.factory.connectToShadowDb();
       try {
-        for (const script of scripts) await shadow.executeScript(script);
-        return await read(async (sql) => rowsOf(await shadow.queryRaw({ sql, args: [], argTypes: [] })));
+        return await this.replayInShadow(scripts, read);
       } catch (error) {
         throw toMigrateError(error, undefined);
-      } finally {
-        await shadow.dispose();
       }
     });
+  }
+
+  private async replayInShadow<T>(scripts: readonly string[], read: (query: (sql: string) => Promise<Array<Record<string, unknown>>>) => Promise<T>): Promise<T> {
+    const shadow = await this.options.database.factory.connectToShadowDb();
+    try {
+      for (const script of scripts) await shadow.executeScript(script);
+      return await read(async (sql) => rowsOf(await shadow.queryRaw({ sql, args: [], argTypes: [] })));
+    } finally {
+      await shadow.dispose();
+    }
   }
 
   /** The database's schema as a Prisma datamodel (`prisma db pull`), for comparing schemas without a database. */
@@ -222,13 +262,7 @@ export class MigrationEngine implements HistoryBackend {
   async planMigration(folder: MigrationsFolder): Promise<MigrationPlan> {
     assertFolderUsable(folder, this.provider);
     return this.withEngine(async ({ wrapper, raw }) => {
-      const diff = await raw.diff({
-        from: this.diffTarget({ kind: 'migrations', folder }),
-        to: this.diffTarget({ kind: 'schema', files: this.options.schemaFiles }),
-        script: true,
-        exitCode: true,
-        filters: NO_FILTER,
-      });
+      const diff = await this.engineDiff(raw, { kind: 'migrations', folder }, { kind: 'schema', files: this.options.schemaFiles }, { script: true });
       const rows = await this.ensureMigrationsTable(wrapper);
       const applied = new Set(appliedMigrations(migrationStatuses(folder.migrations, rows)));
       const migrationsList = toEngineMigrationList(folder, applied, this.provider);
@@ -236,8 +270,8 @@ export class MigrationEngine implements HistoryBackend {
       await wrapper.devDiagnostic({ migrationsList, filters: NO_FILTER });
       const feedback = await wrapper.evaluateDataLoss({ migrationsList, schema: this.schema(), filters: NO_FILTER });
       return {
-        script: (diff.stdout ?? '').trim() + '\n',
-        hasChanges: diff.exitCode === 2,
+        script: diff.output + '\n',
+        hasChanges: diff.hasChanges,
         warnings: feedback.warnings,
         unexecutableSteps: feedback.unexecutableSteps,
       };

@@ -18,15 +18,19 @@ const WORDS: Record<MigrationStatus['status'], string> = {
   missingLocally: 'applied, but missing from the migrations folder',
 };
 
-/** The status as plain text: the CLI prints it, the extension shows it in a read-only document. */
-export function formatStatus(report: StatusReport, database: string): string {
+/**
+ * The status as plain text: the CLI prints it, the extension shows it in a read-only document. `verbose`
+ * shows a failed migration's log as the engine wrote it, its internal trace included.
+ */
+export function formatStatus(report: StatusReport, database: string, options: { verbose?: boolean } = {}): string {
   const lines = [`Database: ${database}`];
   if (report.migrations.length === 0) lines.push('No migrations yet.');
   const width = Math.max(0, ...report.migrations.map((m) => m.name.length));
   for (const m of report.migrations) {
     const when = m.status === 'applied' && m.appliedAt ? ` ${m.appliedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC` : '';
     lines.push(`  ${SYMBOL[m.status]} ${m.name.padEnd(width)}  ${WORDS[m.status]}${when}`);
-    if (m.status === 'failed' && m.logs) lines.push(...m.logs.trim().split('\n').map((l) => `      ${l}`));
+    const logs = options.verbose ? m.rawLogs : m.logs;
+    if (m.status === 'failed' && logs) lines.push(...logs.trim().split('\n').map((l) => `      ${l}`));
   }
   if (report.drift) lines.push('Drift: the database differs from the migration history:', ...indent(report.drift.summary));
   else if (report.drift === null) lines.push('Drift: none.');

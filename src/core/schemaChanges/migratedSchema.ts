@@ -1,3 +1,4 @@
+import { HISTORY_EXTENSIONS_QUERY } from '../engine/historyExtensions';
 import type { MigrationsFolder } from '../migrations/folder';
 import { scratchEngine } from '../operations/historyStates';
 import type { PrismaProject, SchemaFile } from '../types';
@@ -8,6 +9,8 @@ export interface MigratedSchema {
   files: SchemaFile[];
   /** The migrations it replays, oldest first. */
   migrations: string[];
+  /** The PostgreSQL extensions the replay leaves (introspection does not write them into `files`). */
+  extensions: ReadonlySet<string>;
 }
 
 /**
@@ -20,7 +23,13 @@ export async function migratedSchema(project: PrismaProject, folder: MigrationsF
   try {
     const applied = await engine.applyPending(folder);
     const files = applied.length === 0 ? [] : await engine.introspect().catch(emptyDatabase);
-    return { provider: engine.provider, files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })), migrations: applied };
+    const extensions = engine.provider === 'postgresql' ? await engine.queryRows(HISTORY_EXTENSIONS_QUERY) : [];
+    return {
+      provider: engine.provider,
+      files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })),
+      migrations: applied,
+      extensions: new Set(extensions.map((row) => String(row.extname))),
+    };
   } finally {
     await engine.dispose();
   }
