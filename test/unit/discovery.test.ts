@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isMigrateError, type MigrateError } from '../../src/core/errors';
-import { blankUrlProperties, findDatasource } from '../../src/core/project/datasource';
+import { findDatasource, urlPropertySpans } from '../../src/core/project/datasource';
+import { blankSpans } from '../../src/core/schema/schemaBlocks';
 import { discoverProject, findProjects, type DiscoverOptions } from '../../src/core/project/discover';
 import { validateSchema } from '../../src/core/project/validate';
 import type { PrismaProject } from '../../src/core/types';
@@ -297,7 +298,7 @@ describe('engine schema text', () => {
         ['shadowDatabaseUrl', { kind: 'literal', value: 'postgresql://u@h/db?options={x}' }, 6],
       ],
     );
-    const blanked = blankUrlProperties(block);
+    const blanked = blankSpans(content, urlPropertySpans(block));
     assert.equal(blanked.length, content.length);
     assert.deepEqual(newlineOffsets(blanked), newlineOffsets(content));
     const lines = blanked.split('\r\n');

@@ -5,6 +5,7 @@ import { withDataLoss } from '../schemaChanges/dataLoss';
 import { evaluateOnDevDatabase } from '../schemaChanges/devDatabase';
 import { uniqueChecks } from '../schemaChanges/duplicates';
 import { migratedSchema } from '../schemaChanges/migratedSchema';
+import { validateSchema } from '../project/validate';
 import type { PrismaProject } from '../types';
 
 /**
@@ -12,6 +13,10 @@ import type { PrismaProject } from '../types';
  * local history leaves, then, with a dev database, the engine's counts of what each change would cost it.
  */
 export async function checkSchema(project: PrismaProject, folder: MigrationsFolder, devEngine: MigrationEngine | null): Promise<SchemaAnalysis> {
+  // Judged on the user's text first: the replay below introspects, and the engine would report an error in
+  // the generator or datasource at its line in the introspected text, not in the user's file.
+  const invalid = validateSchema(project);
+  if (invalid) throw invalid;
   const analyser = await SchemaChangeAnalyser.create(project, await migratedSchema(project, folder));
   let analysis: SchemaAnalysis;
   try {

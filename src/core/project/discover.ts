@@ -5,8 +5,10 @@ import { findPrismaConfigFile } from '@prisma/config';
 import { isMigrateError, MigrateError } from '../errors';
 import type { PrismaProject, Provider, ResolvedUrl, SchemaFile, SchemaPosition } from '../types';
 import { loadPrismaConfig, locateConfigFile, type PrismaConfigValues } from './config';
-import { blankUrlProperties, findDatasource, type DatasourceBlock, type DatasourceProperty } from './datasource';
+import { blankSpans, type BlockProperty, type SchemaBlock } from '../schema/schemaBlocks';
+import { findDatasource, urlPropertySpans } from './datasource';
 import { definedEnv, dotenvFiles, withDotenv, type Env } from './env';
+import { ignoredPreviewFeaturesNote, unknownPreviewFeatures } from './previewFeatures';
 import { locateSchema, packageJsonSchema } from './schemaLocation';
 
 export interface DiscoverOptions {
@@ -65,12 +67,14 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   // Prisma 6 ran Migrate over directUrl when there was one (url often points at a pooler).
   const url = fromConfig(config?.url) ?? fromSchema('directUrl') ?? fromSchema('url');
   const shadowDatabaseUrl = fromConfig(config?.shadowDatabaseUrl) ?? fromSchema('shadowDatabaseUrl');
+  const engineView = engineFiles(schema.files, datasource, provider);
+  if (engineView.ignoredPreviewFeatures) warnings.push(ignoredPreviewFeaturesNote(engineView.ignoredPreviewFeatures, where));
 
   return {
     root,
     schemaPath: schema.path,
     schemaFiles: schema.files,
-    engineSchemaFiles: engineFiles(schema.files, datasource),
+    ...engineView,
     // The rule of @prisma/internals' inferDirectoryConfig, which wants a full schema context to say it.
     migrationsDir: config?.migrationsPath ?? path.join(schema.rootDir, 'migrations'),
     provider,
@@ -98,12 +102,22 @@ export function withSchemaFiles(project: PrismaProject, files: SchemaFile[]): Pr
   if (!datasource) {
     throw new MigrateError('schema', `The Prisma schema ${project.schemaPath} has no datasource block.`, { file: files[0]?.path ?? project.schemaPath });
   }
-  return { ...project, schemaFiles: files, engineSchemaFiles: engineFiles(files, datasource), datasourcePosition: datasource.position };
+  const { ignoredPreviewFeatures: _previous, ...rest } = project;
+  return { ...rest, schemaFiles: files, ...engineFiles(files, datasource, project.provider), datasourcePosition: datasource.position };
 }
 
-/** The files as the 7.x engine takes them: Prisma 6 URL properties blanked in place. */
-function engineFiles(files: readonly SchemaFile[], datasource: DatasourceBlock): SchemaFile[] {
-  return files.map((file) => ({ path: file.path, content: file === datasource.file ? blankUrlProperties(datasource) : file.content }));
+/** The files as the 7.x engine takes them: Prisma 6 URL properties and the preview features it does not know blanked in place. */
+function engineFiles(
+  files: readonly SchemaFile[],
+  datasource: SchemaBlock,
+  provider: Provider,
+): Pick<PrismaProject, 'engineSchemaFiles' | 'ignoredPreviewFeatures'> {
+  const unknown = unknownPreviewFeatures(files, provider);
+  const engineSchemaFiles = files.map((file) => {
+    const spans = [...(unknown.spans.get(file.path) ?? []), ...(file === datasource.file ? urlPropertySpans(datasource) : [])];
+    return { path: file.path, content: spans.length === 0 ? file.content : blankSpans(file.content, spans) };
+  });
+  return { engineSchemaFiles, ...(unknown.ignored.length > 0 && { ignoredPreviewFeatures: unknown.ignored }) };
 }
 
 const MAX_DEPTH = 5;
@@ -171,7 +185,7 @@ const PROVIDERS: Record<string, Provider> = {
   mongodb: 'mongodb',
 };
 
-function providerOf(datasource: DatasourceBlock, where: (position: SchemaPosition) => string): Provider {
+function providerOf(datasource: SchemaBlock, where: (position: SchemaPosition) => string): Provider {
   const property = datasource.properties.find((p) => p.name === 'provider');
   const position = property?.position ?? datasource.position;
   const details = { file: position.file, line: position.line };
@@ -187,7 +201,7 @@ function providerOf(datasource: DatasourceBlock, where: (position: SchemaPositio
 
 /** A Prisma 6 URL property: a literal, or env("NAME") looked up in `env` (process env, then .env files). */
 function schemaUrl(
-  property: DatasourceProperty | undefined,
+  property: BlockProperty | undefined,
   env: Env,
   where: (position: SchemaPosition) => string,
   warnings: string[],
