@@ -7,7 +7,7 @@ import { historyIntegrity } from '../core/check/integrity';
 import { verifyDeployment } from '../core/check/targetDatabase';
 import { checkSchema } from '../core/check/schemaCheck';
 import { lintPendingMigrations } from '../core/check/pendingSql';
-import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
+import { createMissingDatabase, openProjectDatabase, type ProjectDatabase, warningsFor } from '../core/connect';
 import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
@@ -113,15 +113,17 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
       schema: values.schema ? path.resolve(cwd, String(values.schema)) : undefined,
       config: values.config ? path.resolve(cwd, String(values.config)) : undefined,
       trusted: true,
+      configOutput: (text) => output.err(text),
     });
-    for (const warning of project.warnings) output.err(`warning: ${warning}`);
+    const url = values.url ? { url: String(values.url), source: 'flag' as const } : undefined;
+    for (const warning of warningsFor(project, url)) output.err(`warning: ${warning}`);
     validateArguments(command, values);
     // The migrations folder is all `down` reads: no database is opened (or created) for it.
     if (command === 'down') return await down({ project, values, output, cwd });
     // In CI without a target there is no database to open, and none must be created.
     if (command === 'check' && values.ci && !values.url) return await gate({ project, values, output, cwd }, null);
     const options = {
-      url: values.url ? { url: String(values.url), source: 'flag' as const } : undefined,
+      url,
       log: values.verbose ? (line: string) => output.err(line) : undefined,
       // Verifying a deploy must not create the database it verifies, nor pulling one it reads.
       mustExist: command === 'verify' || command === 'pull',

@@ -61,6 +61,11 @@ export interface PrismaProject {
   externalTables?: string[];
   /** Things the user should know that do not stop work (e.g. an env var referenced but not set). */
   warnings: string[];
+  /**
+   * Warnings about where `url` would come from (a variable it is built from is not set): worth saying only
+   * where that URL would be used, not when --url or the editor's choice of database replaces it. See `warningsFor`.
+   */
+  urlWarnings?: string[];
 }
 
 export interface LocalMigration {

@@ -35,7 +35,7 @@ function isolatedCopy(name: string): string {
 
 async function discover(options: DiscoverOptions): Promise<PrismaProject> {
   const project = await discoverProject(options);
-  shown.push(...project.warnings);
+  shown.push(...project.warnings, ...(project.urlWarnings ?? []));
   return project;
 }
 
@@ -115,10 +115,9 @@ describe('prisma.config.ts', () => {
 
   test('env() on an unset variable: a warning, no URL, the rest of the config still applies', async () => {
     const project = await discover({ cwd: fixture('config-unset-env'), trusted: true, env: {} });
-    assert.deepEqual(project.warnings, [
-      'PM_DISCOVERY_UNSET_URL is not set (prisma.config.ts)',
-      'PM_DISCOVERY_UNSET_SHADOW_URL is not set (prisma.config.ts)',
-    ]);
+    assert.deepEqual(project.warnings, ['PM_DISCOVERY_UNSET_SHADOW_URL is not set (prisma.config.ts)']);
+    // Said only where the config's URL is the one used: --url or a database chosen in the editor replaces it.
+    assert.deepEqual(project.urlWarnings, ['PM_DISCOVERY_UNSET_URL is not set (prisma.config.ts)']);
     assert.equal(project.url, undefined);
     assert.equal(project.shadowDatabaseUrl, undefined);
     assert.equal(relative(project, project.schemaPath), 'db/schema.prisma');
@@ -235,7 +234,8 @@ describe('Prisma 6 datasource URLs', () => {
 
   test('an unset variable: a warning with file and line, no URL', async () => {
     const project = await discover({ cwd: fixture('unset-env'), trusted: true, env: {} });
-    assert.deepEqual(project.warnings, ['PM_DISCOVERY_MISSING_URL is not set (schema.prisma:3)']);
+    assert.deepEqual(project.warnings, []);
+    assert.deepEqual(project.urlWarnings, ['PM_DISCOVERY_MISSING_URL is not set (schema.prisma:3)']);
     assert.equal(project.url, undefined);
   });
 

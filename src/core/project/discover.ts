@@ -5,6 +5,7 @@ import { findPrismaConfigFile } from '@prisma/config';
 import { isMigrateError, MigrateError } from '../errors';
 import type { PrismaProject, Provider, ResolvedUrl, SchemaFile, SchemaPosition } from '../types';
 import { loadPrismaConfig, locateConfigFile, type PrismaConfigValues } from './config';
+import { type ConfigOutput, configOutputToStderr } from './configOutput';
 import { blankSpans, type BlockProperty, type SchemaBlock } from '../schema/schemaBlocks';
 import { findDatasource, urlPropertySpans } from './datasource';
 import { definedEnv, dotenvFiles, withDotenv, type Env } from './env';
@@ -25,6 +26,8 @@ export interface DiscoverOptions {
    * reads process.env), process.env holds exactly this plus the project's .env, then is restored.
    */
   env?: NodeJS.ProcessEnv;
+  /** Where prisma.config.ts's console output goes while it runs (default: stderr); never stdout. */
+  configOutput?: ConfigOutput;
 }
 
 export interface FindProjectsOptions extends Omit<DiscoverOptions, 'cwd' | 'schema' | 'config'> {
@@ -37,6 +40,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   const cwd = path.resolve(options.cwd);
   const processEnv = definedEnv(options.env ?? process.env);
   const warnings: string[] = [];
+  const urlWarnings: string[] = [];
 
   const configFile = locateConfigFile(cwd, options.config);
   // A found config sits in cwd (or cwd/.config); an explicit one defines its own folder.
@@ -44,8 +48,10 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   const baseDir = configDir ?? cwd;
   let config: PrismaConfigValues | undefined;
   if (configFile !== undefined && options.trusted) {
-    config = await loadPrismaConfig(configFile, withDotenv(processEnv, dotenvFiles(baseDir)));
-    for (const name of config.unsetEnv) warnings.push(`${name} is not set (${path.basename(configFile)})`);
+    config = await loadPrismaConfig(configFile, withDotenv(processEnv, dotenvFiles(baseDir)), options.configOutput ?? configOutputToStderr);
+    const unset = (name: string) => `${name} is not set (${path.basename(configFile)})`;
+    warnings.push(...config.unsetEnv.map(unset));
+    urlWarnings.push(...config.unsetUrlEnv.map(unset));
   } else if (configFile !== undefined) {
     const name = path.basename(configFile);
     warnings.push(`${name} was not run because the workspace is not trusted: its schema, migrations and URLs are ignored.`);
@@ -62,11 +68,11 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
 
   const env = withDotenv(processEnv, dotenvFiles(baseDir, schema.path));
   const property = (name: string) => datasource.properties.find((p) => p.name === name);
-  const fromSchema = (name: string) => schemaUrl(property(name), env, where, warnings);
+  const fromSchema = (name: string, said: string[]) => schemaUrl(property(name), env, where, said);
   const fromConfig = (url: string | undefined): ResolvedUrl | undefined => (url ? { url, source: 'config' } : undefined);
   // Prisma 6 ran Migrate over directUrl when there was one (url often points at a pooler).
-  const url = fromConfig(config?.url) ?? fromSchema('directUrl') ?? fromSchema('url');
-  const shadowDatabaseUrl = fromConfig(config?.shadowDatabaseUrl) ?? fromSchema('shadowDatabaseUrl');
+  const url = fromConfig(config?.url) ?? fromSchema('directUrl', urlWarnings) ?? fromSchema('url', urlWarnings);
+  const shadowDatabaseUrl = fromConfig(config?.shadowDatabaseUrl) ?? fromSchema('shadowDatabaseUrl', warnings);
   const engineView = engineFiles(schema.files, datasource, provider);
   if (engineView.ignoredPreviewFeatures) warnings.push(ignoredPreviewFeaturesNote(engineView.ignoredPreviewFeatures, where));
 
@@ -84,6 +90,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     ...(configFile !== undefined && { configFile }),
     ...(config && config.external.length > 0 && { externalTables: config.external }),
     warnings,
+    ...(urlWarnings.length > 0 && { urlWarnings }),
   };
 }
 

@@ -12,6 +12,7 @@ export {
   embeddedLocation,
   embeddedUrl,
   openProjectDatabase,
+  warningsFor,
 } from '../../core/connect';
 export { ciGate, failsGate } from '../../core/check/ciGate';
 export { readMigrationsFolder } from '../../core/migrations/folder';
