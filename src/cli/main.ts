@@ -23,6 +23,7 @@ import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
 import { migrationStatuses } from '../core/migrations/history';
 import { discoverProject } from '../core/project/discover';
+import { historyToApply } from '../core/project/migrationsLocation';
 import type { PrismaProject } from '../core/types';
 import { FINDING_FORMATS, type FindingFormat, formatFindings } from '../core/check/findingFormats';
 import { HELP } from './help';
@@ -274,7 +275,7 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
   },
 
   async apply(ctx) {
-    const folder = readMigrationsFolder(ctx.project.migrationsDir);
+    const folder = historyToApply(ctx.project);
     const applied = await ctx.db.backend.applyPending(folder);
     ctx.output.out(applied.length === 0 ? 'No pending migrations.' : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n${applied.map((n) => `  ${n}`).join('\n')}`);
     return 0;
@@ -293,8 +294,10 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
   },
 
   async reset(ctx) {
+    // Read first: a history in the wrong place must stop the reset before any data is deleted.
+    const folder = historyToApply(ctx.project);
     await ctx.db.backend.reset();
-    const applied = await ctx.db.backend.applyPending(readMigrationsFolder(ctx.project.migrationsDir));
+    const applied = await ctx.db.backend.applyPending(folder);
     ctx.output.out(`Database ${ctx.db.label} reset; applied ${applied.length} migration${applied.length === 1 ? '' : 's'}.`);
     return 0;
   },

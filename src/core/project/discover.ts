@@ -9,8 +9,9 @@ import { type ConfigOutput, configOutputToStderr } from './configOutput';
 import { blankSpans, type BlockProperty, type SchemaBlock } from '../schema/schemaBlocks';
 import { findDatasource, urlPropertySpans } from './datasource';
 import { definedEnv, dotenvFiles, withDotenv, type Env } from './env';
+import { defaultMigrationsDir } from './migrationsLocation';
 import { ignoredPreviewFeaturesNote, unknownPreviewFeatures } from './previewFeatures';
-import { locateSchema, packageJsonSchema } from './schemaLocation';
+import { holdsSchemaFiles, locateSchema, packageJsonSchema } from './schemaLocation';
 
 export interface DiscoverOptions {
   /** The folder to start from, as the Prisma CLI's working directory. */
@@ -81,8 +82,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     schemaPath: schema.path,
     schemaFiles: schema.files,
     ...engineView,
-    // The rule of @prisma/internals' inferDirectoryConfig, which wants a full schema context to say it.
-    migrationsDir: config?.migrationsPath ?? path.join(schema.rootDir, 'migrations'),
+    migrationsDir: config?.migrationsPath ?? defaultMigrationsDir(schema.path, datasource.file.path, schema.prisma65Layout === true),
     provider,
     datasourcePosition: datasource.position,
     ...(url && { url }),
@@ -174,6 +174,7 @@ export async function findProjects(root: string, options: FindProjectsOptions): 
 function looksLikeProject(folder: string): boolean {
   if (findPrismaConfigFile(folder) !== null) return true;
   if (existsSync(path.join(folder, 'schema.prisma')) || existsSync(path.join(folder, 'prisma', 'schema.prisma'))) return true;
+  if (holdsSchemaFiles(path.join(folder, 'prisma', 'schema'))) return true;
   try {
     return packageJsonSchema(folder) !== undefined;
   } catch {

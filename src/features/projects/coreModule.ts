@@ -27,5 +27,6 @@ export { checkDrift, readStatus, statusWithoutDatabase } from '../../core/operat
 export { formatStatus } from '../../core/operations/statusText';
 export { evaluateOnDevDatabase } from '../../core/schemaChanges/devDatabase';
 export { discoverProject, findProjects, reloadSchema, withSchemaFiles } from '../../core/project/discover';
+export { historyToApply } from '../../core/project/migrationsLocation';
 export { baseline, planInit, writeInit } from '../../core/operations/init';
 export { pullSchema } from '../../core/operations/pull';
