@@ -8,7 +8,7 @@ import { historyIntegrity } from '../core/check/integrity';
 import { verifyDeployment } from '../core/check/targetDatabase';
 import { checkSchema } from '../core/check/schemaCheck';
 import { lintPendingMigrations } from '../core/check/pendingSql';
-import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
+import { createMissingDatabase, openProjectDatabase, type ProjectDatabase, warningsFor } from '../core/connect';
 import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorDetail, errorMessage, MigrateError } from '../core/errors';
@@ -26,6 +26,7 @@ import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
 import { migrationStatuses } from '../core/migrations/history';
 import { discoverProject } from '../core/project/discover';
+import { historyToApply } from '../core/project/migrationsLocation';
 import type { PrismaProject } from '../core/types';
 import { FINDING_FORMATS, type FindingFormat, formatFindings } from '../core/check/findingFormats';
 import { HELP } from './help';
@@ -118,8 +119,10 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
       schema: values.schema ? path.resolve(cwd, String(values.schema)) : undefined,
       config: values.config ? path.resolve(cwd, String(values.config)) : undefined,
       trusted: true,
+      configOutput: (text) => output.err(text),
     });
-    for (const warning of project.warnings) output.err(`warning: ${warning}`);
+    const url = values.url ? { url: String(values.url), source: 'flag' as const } : undefined;
+    for (const warning of warningsFor(project, url)) output.err(`warning: ${warning}`);
     validateArguments(command, values);
     // The migrations folder is all `down` reads: no database is opened (or created) for it.
     if (command === 'down') return await down({ project, values, output, cwd });
@@ -128,7 +131,7 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     // In CI without a target there is no database to open, and none must be created.
     if (command === 'check' && values.ci && !values.url) return await gate({ project, values, output, cwd, base }, null);
     const options = {
-      url: values.url ? { url: String(values.url), source: 'flag' as const } : undefined,
+      url,
       log: values.verbose ? (line: string) => output.err(line) : undefined,
       // Verifying a deploy must not create the database it verifies, nor pulling one it reads.
       mustExist: command === 'verify' || command === 'pull',
@@ -282,7 +285,7 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
   },
 
   async apply(ctx) {
-    const folder = readMigrationsFolder(ctx.project.migrationsDir);
+    const folder = historyToApply(ctx.project);
     const applied = await ctx.db.backend.applyPending(folder);
     ctx.output.out(applied.length === 0 ? 'No pending migrations.' : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n${applied.map((n) => `  ${n}`).join('\n')}`);
     return 0;
@@ -301,8 +304,10 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
   },
 
   async reset(ctx) {
+    // Read first: a history in the wrong place must stop the reset before any data is deleted.
+    const folder = historyToApply(ctx.project);
     await ctx.db.backend.reset();
-    const applied = await ctx.db.backend.applyPending(readMigrationsFolder(ctx.project.migrationsDir));
+    const applied = await ctx.db.backend.applyPending(folder);
     ctx.output.out(`Database ${ctx.db.label} reset; applied ${applied.length} migration${applied.length === 1 ? '' : 's'}.`);
     return 0;
   },

@@ -56,6 +56,11 @@ export function effectiveUrl(project: PrismaProject, override?: ResolvedUrl): Re
   throw new MigrateError('config', `No database URL is configured for this ${project.provider} project, and there is no embedded ${project.provider} database. Set one in prisma.config.ts, .env or --url.`);
 }
 
+/** The project's warnings for a run with this override of its URL: those about its own URL only where that URL is used. */
+export function warningsFor(project: PrismaProject, override?: ResolvedUrl): string[] {
+  return override ? project.warnings : [...project.warnings, ...(project.urlWarnings ?? [])];
+}
+
 /** The embedded dev database: a SQLite file, or PGlite for PostgreSQL; none for other providers. */
 export function embeddedUrl(project: PrismaProject): ResolvedUrl | undefined {
   if (project.provider === 'sqlite') return { url: `file:${embeddedLocation(project)}`, source: 'embedded' };

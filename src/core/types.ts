@@ -27,6 +27,13 @@ export interface SchemaPosition {
   column: number;
 }
 
+/** A generator's preview feature the bundled engine does not know, left out of the text it reads. */
+export interface IgnoredPreviewFeature extends SchemaPosition {
+  feature: string;
+  /** Just after the feature's closing quote. */
+  end: { line: number; column: number };
+}
+
 export interface PrismaProject {
   /** The folder the project is rooted at: where prisma.config.ts or package.json lives, else the schema's parent. */
   root: string;
@@ -36,9 +43,12 @@ export interface PrismaProject {
   schemaFiles: SchemaFile[];
   /**
    * The same files as handed to the 7.x engine: Prisma 6 datasource properties (`url`, `directUrl`,
-   * `shadowDatabaseUrl`) blanked out without moving any line or column.
+   * `shadowDatabaseUrl`) and the preview features it does not know blanked out without moving any line or
+   * column.
    */
   engineSchemaFiles: SchemaFile[];
+  /** The generators' preview features blanked in `engineSchemaFiles`; absent when none. */
+  ignoredPreviewFeatures?: IgnoredPreviewFeature[];
   migrationsDir: string;
   provider: Provider;
   /** The datasource block's position, for diagnostics that have no better place. */
@@ -51,6 +61,11 @@ export interface PrismaProject {
   externalTables?: string[];
   /** Things the user should know that do not stop work (e.g. an env var referenced but not set). */
   warnings: string[];
+  /**
+   * Warnings about where `url` would come from (a variable it is built from is not set): worth saying only
+   * where that URL would be used, not when --url or the editor's choice of database replaces it. See `warningsFor`.
+   */
+  urlWarnings?: string[];
 }
 
 export interface LocalMigration {

@@ -4,7 +4,7 @@ import { errorMessage } from '../core/errors';
 import { type MigrationsFolder, readMigrationsFolder } from '../core/migrations/folder';
 import { withSchemaFiles } from '../core/project/discover';
 import { type SchemaAnalysis, SchemaChangeAnalyser } from '../core/schemaChanges/analyser';
-import type { PrismaProject, SchemaFile } from '../core/types';
+import type { IgnoredPreviewFeature, PrismaProject, SchemaFile } from '../core/types';
 import type { ServerProject } from '../shared/protocol';
 
 interface Entry {
@@ -16,11 +16,15 @@ interface Entry {
   built?: Promise<SchemaChangeAnalyser>;
 }
 
-/** The analysis of one schema text, or why there is none. */
-export type SchemaResult =
+/**
+ * The analysis of one schema text, or why there is none; with the preview features the engine's copy of
+ * that text leaves out, whenever the text got that far.
+ */
+export type SchemaResult = (
   | { kind: 'analysed'; project: ServerProject; files: SchemaFile[]; analysis: SchemaAnalysis }
   | { kind: 'invalid'; project: ServerProject; files: SchemaFile[]; message: string }
-  | { kind: 'unavailable'; project: ServerProject; files: SchemaFile[]; message: string };
+  | { kind: 'unavailable'; project: ServerProject; files: SchemaFile[]; message: string }
+) & { ignoredPreviewFeatures?: IgnoredPreviewFeature[] };
 
 const PROVIDERS_WITH_ENGINE = new Set(['sqlite', 'postgresql']);
 
@@ -80,16 +84,18 @@ export class SchemaAnalysisService {
     } catch (error) {
       return { kind: 'invalid', project, files, message: errorMessage(error) };
     }
+    const { ignoredPreviewFeatures } = current;
     let analyser: SchemaChangeAnalyser;
     try {
       analyser = await entry.analyser();
     } catch (error) {
-      return { kind: 'unavailable', project, files, message: `The migration history does not replay on an empty database, so the schema cannot be compared with it: ${errorMessage(error)}` };
+      const message = `The migration history does not replay on an empty database, so the schema cannot be compared with it: ${errorMessage(error)}`;
+      return { kind: 'unavailable', project, files, message, ignoredPreviewFeatures };
     }
     try {
-      return { kind: 'analysed', project, files, analysis: await analyser.analyse(current) };
+      return { kind: 'analysed', project, files, analysis: await analyser.analyse(current), ignoredPreviewFeatures };
     } catch (error) {
-      return { kind: 'invalid', project, files, message: errorMessage(error) };
+      return { kind: 'invalid', project, files, message: errorMessage(error), ignoredPreviewFeatures };
     }
   }
 

@@ -18,7 +18,7 @@ import { withSchemaFiles } from '../core/project/discover';
 import type { SchemaFinding } from '../core/schemaChanges/analyser';
 import { withDataLoss } from '../core/schemaChanges/dataLoss';
 import { uniqueChecks } from '../core/schemaChanges/duplicates';
-import type { SchemaFile } from '../core/types';
+import type { IgnoredPreviewFeature, SchemaFile } from '../core/types';
 import { DATA_LOSS_REQUEST, type DataLossParams, type DataLossResult, PROJECTS_NOTIFICATION, type ProjectsParams, type ServerProject } from '../shared/protocol';
 import { DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, type ServerSettings, SETTINGS_SECTION } from '../shared/settings';
 import { SchemaAnalysisService } from './schemaAnalysis';
@@ -36,7 +36,7 @@ const documents = new TextDocuments(TextDocument);
 const service = new SchemaAnalysisService((message) => connection.console.info(message));
 const pending = new Map<string, NodeJS.Timeout>();
 /** The last findings published per project, and the versions of its open documents they were computed for. */
-const published = new Map<string, { stamp: string; findings: SchemaFinding[]; files: SchemaFile[] }>();
+const published = new Map<string, { stamp: string; findings: SchemaFinding[]; files: SchemaFile[]; notes: Note[] }>();
 const counting = new Map<string, { timer: NodeJS.Timeout; cancel: CancellationTokenSource }>();
 let pullsConfiguration = false;
 
@@ -111,11 +111,14 @@ async function publishSchema(project: ServerProject, uri: string): Promise<void>
     const result = await service.analyse(project, texts);
     if (openDocuments(project).stamp !== stamp) return;
     const findings = result.kind === 'analysed' ? result.analysis.findings : [];
-    const notes: Diagnostic[] = result.kind === 'unavailable' && project.datasourcePosition ? [historyNote(result.message, project)] : [];
+    const notes = [
+      ...(result.kind === 'unavailable' && project.datasourcePosition ? [historyNote(result.message, project)] : []),
+      ...(result.ignoredPreviewFeatures ?? []).map(ignoredPreviewFeatureNote),
+    ];
     if (result.kind !== 'analysed') connection.console.info(`${project.schemaPath}: ${result.message}`);
     const previous = published.get(project.schemaPath)?.files ?? [];
     const files = [...result.files, ...previous.filter((f) => !result.files.some((g) => g.path === f.path))];
-    published.set(project.schemaPath, { stamp, findings, files: result.files });
+    published.set(project.schemaPath, { stamp, findings, files: result.files, notes });
     sendFindings(project, files, findings, notes);
     if (findings.some((f) => f.severity !== 'info')) scheduleCounts(project, stamp, result.files);
   } catch (error) {
@@ -123,23 +126,46 @@ async function publishSchema(project: ServerProject, uri: string): Promise<void>
   }
 }
 
+/** A diagnostic that is no finding: something about the analysis itself, said where it applies. */
+interface Note {
+  file: string;
+  diagnostic: Diagnostic;
+}
+
 /** Why there are no breaking-change diagnostics although there could be: said once, on the datasource. */
-function historyNote(message: string, project: ServerProject): Diagnostic {
+function historyNote(message: string, project: ServerProject): Note {
   const position = project.datasourcePosition!;
   return {
-    range: { start: { line: position.line - 1, character: position.column - 1 }, end: { line: position.line - 1, character: position.column + 9 } },
-    severity: DiagnosticSeverity.Warning,
-    source: DIAGNOSTIC_SOURCE,
-    code: 'history-does-not-replay',
-    message,
+    file: position.file,
+    diagnostic: {
+      range: { start: { line: position.line - 1, character: position.column - 1 }, end: { line: position.line - 1, character: position.column + 9 } },
+      severity: DiagnosticSeverity.Warning,
+      source: DIAGNOSTIC_SOURCE,
+      code: 'history-does-not-replay',
+      message,
+    },
   };
 }
 
-function sendFindings(project: ServerProject, files: readonly SchemaFile[], findings: readonly SchemaFinding[], notes: readonly Diagnostic[]): void {
+/** A preview feature the engine reads the schema without, said on the feature. */
+function ignoredPreviewFeatureNote(ignored: IgnoredPreviewFeature): Note {
+  return {
+    file: ignored.file,
+    diagnostic: {
+      range: { start: { line: ignored.line - 1, character: ignored.column - 1 }, end: { line: ignored.end.line - 1, character: ignored.end.column - 1 } },
+      severity: DiagnosticSeverity.Information,
+      source: DIAGNOSTIC_SOURCE,
+      code: 'preview-feature-ignored',
+      message: `The preview feature "${ignored.feature}" is not known to Prisma 7's schema engine (removed since Prisma 6, or misspelled): migrations and checks read the schema without it.`,
+    },
+  };
+}
+
+function sendFindings(project: ServerProject, files: readonly SchemaFile[], findings: readonly SchemaFinding[], notes: readonly Note[]): void {
   for (const file of files) {
     const uri = pathToFileURL(file.path).toString();
     const diagnostics = schemaDiagnostics(findings, file.path, project.schemaPath, RULES_DOC);
-    if (project.datasourcePosition?.file === file.path) diagnostics.push(...notes);
+    diagnostics.push(...notes.filter((note) => note.file === file.path).map((note) => note.diagnostic));
     void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics });
   }
 }
@@ -167,7 +193,7 @@ function scheduleCounts(project: ServerProject, stamp: string, files: SchemaFile
       if (!loss || cancel.token.isCancellationRequested || current?.stamp !== stamp || openDocuments(project).stamp !== stamp) return;
       const findings = withDataLoss(current.findings, loss, withSchemaFiles(project, files));
       published.set(project.schemaPath, { ...current, findings });
-      sendFindings(project, current.files, findings, []);
+      sendFindings(project, current.files, findings, current.notes);
     } catch (error) {
       if (!cancel.token.isCancellationRequested) connection.console.info(`No counts from the dev database: ${errorMessage(error)}`);
     } finally {

@@ -1,6 +1,7 @@
 // Bad input to the schema analysis, over the protocol: a history that does not replay, and a dev database
 // the extension cannot reach. The server says what it can, keeps the rest, and keeps answering.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { discoverProject } from '../../src/core/project/discover';
@@ -56,5 +57,41 @@ describe('schema analysis on bad input, over the protocol', () => {
     const diagnostics = await server.diagnosticsFor(uri, since, undefined, (d) => d.length > 0);
     assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.range.start.line]), [['history-does-not-replay', 2, 0]]);
     assert.match(diagnostics[0].message, /does not replay on an empty database.*20260102000000_broken/s);
+  });
+});
+
+describe('a preview feature Prisma 7 removed, over the protocol', () => {
+  let temp: TempProject;
+  let server: ServerProcess;
+
+  before(async () => {
+    temp = tempProject('sqlite', MODELS);
+    temp.addMigration('20260101000000_init', 'CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL);\n');
+    server = await startServer(temp.root);
+  });
+
+  after(async () => {
+    await server?.stop();
+    temp?.remove();
+  });
+
+  test('is said once, as information on the feature, and the findings of the same text still come', async () => {
+    const generator = 'generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = ["metrics", "tracing"]\n}\n\n';
+    writeFileSync(temp.schemaPath, `${generator}${temp.schemaText()}`);
+    const project = await discoverProject({ cwd: temp.root, trusted: true });
+    const uri = pathToFileURL(project.schemaPath).toString();
+    const since = server.published.length;
+    await server.connection.sendNotification(PROJECTS_NOTIFICATION, { projects: [toServerProject(project)] });
+    const text = `${generator}${temp.schemaText().replace('  name String\n', '')}`;
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'prisma', version: 1, text } });
+    const diagnostics = await server.diagnosticsFor(uri, since, 1, (d) => d.length > 0);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.character]),
+      [
+        ['dropped-column', 2, 9, 0, 10],
+        ['preview-feature-ignored', 3, 2, 21, 30],
+      ],
+    );
+    assert.match(diagnostics.find((d) => d.code === 'preview-feature-ignored')!.message, /"metrics" is not known/);
   });
 });

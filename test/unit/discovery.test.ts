@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isMigrateError, type MigrateError } from '../../src/core/errors';
-import { blankUrlProperties, findDatasource } from '../../src/core/project/datasource';
-import { discoverProject, findProjects, type DiscoverOptions } from '../../src/core/project/discover';
+import { findDatasource, urlPropertySpans } from '../../src/core/project/datasource';
+import { blankSpans } from '../../src/core/schema/schemaBlocks';
+import { discoverProject, findProjects, withSchemaFiles, type DiscoverOptions } from '../../src/core/project/discover';
 import { validateSchema } from '../../src/core/project/validate';
 import type { PrismaProject } from '../../src/core/types';
 
@@ -34,7 +35,7 @@ function isolatedCopy(name: string): string {
 
 async function discover(options: DiscoverOptions): Promise<PrismaProject> {
   const project = await discoverProject(options);
-  shown.push(...project.warnings);
+  shown.push(...project.warnings, ...(project.urlWarnings ?? []));
   return project;
 }
 
@@ -114,10 +115,9 @@ describe('prisma.config.ts', () => {
 
   test('env() on an unset variable: a warning, no URL, the rest of the config still applies', async () => {
     const project = await discover({ cwd: fixture('config-unset-env'), trusted: true, env: {} });
-    assert.deepEqual(project.warnings, [
-      'PM_DISCOVERY_UNSET_URL is not set (prisma.config.ts)',
-      'PM_DISCOVERY_UNSET_SHADOW_URL is not set (prisma.config.ts)',
-    ]);
+    assert.deepEqual(project.warnings, ['PM_DISCOVERY_UNSET_SHADOW_URL is not set (prisma.config.ts)']);
+    // Said only where the config's URL is the one used: --url or a database chosen in the editor replaces it.
+    assert.deepEqual(project.urlWarnings, ['PM_DISCOVERY_UNSET_URL is not set (prisma.config.ts)']);
     assert.equal(project.url, undefined);
     assert.equal(project.shadowDatabaseUrl, undefined);
     assert.equal(relative(project, project.schemaPath), 'db/schema.prisma');
@@ -234,7 +234,8 @@ describe('Prisma 6 datasource URLs', () => {
 
   test('an unset variable: a warning with file and line, no URL', async () => {
     const project = await discover({ cwd: fixture('unset-env'), trusted: true, env: {} });
-    assert.deepEqual(project.warnings, ['PM_DISCOVERY_MISSING_URL is not set (schema.prisma:3)']);
+    assert.deepEqual(project.warnings, []);
+    assert.deepEqual(project.urlWarnings, ['PM_DISCOVERY_MISSING_URL is not set (schema.prisma:3)']);
     assert.equal(project.url, undefined);
   });
 
@@ -297,7 +298,7 @@ describe('engine schema text', () => {
         ['shadowDatabaseUrl', { kind: 'literal', value: 'postgresql://u@h/db?options={x}' }, 6],
       ],
     );
-    const blanked = blankUrlProperties(block);
+    const blanked = blankSpans(content, urlPropertySpans(block));
     assert.equal(blanked.length, content.length);
     assert.deepEqual(newlineOffsets(blanked), newlineOffsets(content));
     const lines = blanked.split('\r\n');
@@ -306,6 +307,90 @@ describe('engine schema text', () => {
     assert.equal(lines[5].trim(), '// a comment');
     assert.equal(lines[5].indexOf('//'), content.split('\r\n')[5].indexOf(' // a comment') + 1);
     assert.deepEqual(lines.slice(6), ['}', 'model A {', '  url String', '}', '']);
+  });
+});
+
+describe('preview features the engine does not know', () => {
+  const schema = (generators: string) => `${generators}\ndatasource db {\n  provider = "postgresql"\n}\n\nmodel A {\n  id Int @id\n}\n`;
+  const withText = (content: string) => withSchemaFiles(blankProject, [{ path: '/virtual/schema.prisma', content }]);
+  const blankProject = { root: '/virtual', schemaPath: '/virtual/schema.prisma', schemaFiles: [], engineSchemaFiles: [], migrationsDir: '/virtual/migrations', provider: 'postgresql', warnings: [] } satisfies PrismaProject;
+
+  test('are blanked with the commas around them; known and deprecated ones stay; nothing moves', () => {
+    const content = schema(
+      'generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = ["metrics", "views", "tracing", "metricz"]\n}\n\n' +
+        'generator other {\n  provider        = "x"\n  previewFeatures = "metrics"\n}\n',
+    );
+    const project = withText(content);
+    const engine = project.engineSchemaFiles[0].content;
+    assert.equal(engine.length, content.length);
+    assert.deepEqual(newlineOffsets(engine), newlineOffsets(content));
+    const lines = engine.split('\n');
+    assert.equal(lines[2].replace(/ +/g, ' '), ' previewFeatures = [ "views", "tracing" ]');
+    assert.equal(lines[7].trim(), '', 'a lone unknown feature takes its property with it');
+    assert.deepEqual(
+      project.ignoredPreviewFeatures?.map((f) => [f.feature, f.line, f.column, f.end.column]),
+      [['metrics', 3, 22, 31], ['metricz', 3, 53, 62], ['metrics', 8, 21, 30]],
+    );
+    assert.equal(validateSchema(project), null);
+    assert.match(validateSchema({ ...project, engineSchemaFiles: project.schemaFiles })?.message ?? '', /The preview feature "metrics" is not known/);
+  });
+
+  test('a schema that names none is handed over as it is', () => {
+    const content = schema('generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = ["views", "fullTextIndex"]\n}\n');
+    const project = withText(content);
+    assert.equal(project.engineSchemaFiles[0].content, content);
+    assert.equal(project.ignoredPreviewFeatures, undefined);
+  });
+});
+
+describe('Prisma 6 schema folders', () => {
+  const folderProject = (layout: Record<string, string>) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pm-discovery-folder-'));
+    temporary.push(dir);
+    for (const [file, content] of Object.entries(layout)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), content);
+    }
+    return dir;
+  };
+  const DATASOURCE = 'datasource db {\n  provider = "sqlite"\n}\n';
+  const MIGRATION = 'CREATE TABLE "A" ("id" INTEGER NOT NULL PRIMARY KEY);\n';
+
+  test('prisma/schema/ is found by default (Prisma 6.5), its migrations beside it, also before there are any', async () => {
+    const dir = folderProject({ 'prisma/schema/db.prisma': DATASOURCE, 'prisma/schema/a.prisma': 'model A {\n  id Int @id\n}\n' });
+    const fresh = await discover({ cwd: dir, trusted: true, env: {} });
+    assert.equal(relative(fresh, fresh.schemaPath), 'prisma/schema');
+    assert.equal(relative(fresh, fresh.migrationsDir), 'prisma/migrations');
+    writeFileSync(path.join(dir, 'package.json'), '{}');
+    const folders = await findProjects(dir, { trusted: true, env: {} });
+    assert.deepEqual(folders.map((p) => relative(p, p.schemaPath)), ['prisma/schema']);
+  });
+
+  test("a folder's migrations are where its history is: beside the datasource's file (Prisma 6.6 to 6.19)", async () => {
+    const dir = folderProject({ 'db/schema/core/db.prisma': DATASOURCE, 'db/schema/core/migrations/1_init/migration.sql': MIGRATION });
+    const project = await discover({ cwd: dir, schema: path.join(dir, 'db/schema'), trusted: true, env: {} });
+    assert.equal(path.relative(dir, project.migrationsDir), 'db/schema/core/migrations');
+  });
+
+  test('a named folder without migrations yet gets them inside it, as Prisma 7 does', async () => {
+    const dir = folderProject({ 'db/schema/db.prisma': DATASOURCE });
+    const project = await discover({ cwd: dir, schema: path.join(dir, 'db/schema'), trusted: true, env: {} });
+    assert.equal(path.relative(dir, project.migrationsDir), 'db/schema/migrations');
+  });
+
+  test('ambiguous layouts are errors naming both places', async () => {
+    const both = folderProject({ 'prisma/schema.prisma': DATASOURCE, 'prisma/schema/db.prisma': DATASOURCE });
+    const twoSchemas = await discoveryError({ cwd: both, trusted: true, env: {} });
+    assert.equal(twoSchemas.kind, 'schema');
+    assert.match(twoSchemas.message, /both \S+prisma\/schema\.prisma and the folder \S+prisma\/schema: remove one/);
+    const histories = folderProject({
+      'prisma/schema/db.prisma': DATASOURCE,
+      'prisma/schema/migrations/1_init/migration.sql': MIGRATION,
+      'prisma/migrations/1_init/migration.sql': MIGRATION,
+    });
+    const twoHistories = await discoveryError({ cwd: histories, trusted: true, env: {} });
+    assert.equal(twoHistories.kind, 'migrationsFolder');
+    assert.match(twoHistories.message, /prisma\/schema\/migrations \(the Prisma 7 default\) and \S+prisma\/migrations \(the Prisma ≤ 6\.5 default\)/);
   });
 });
 

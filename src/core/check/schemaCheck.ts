@@ -4,6 +4,7 @@ import { type SchemaAnalysis, SchemaChangeAnalyser } from '../schemaChanges/anal
 import { withDataLoss } from '../schemaChanges/dataLoss';
 import { evaluateOnDevDatabase } from '../schemaChanges/devDatabase';
 import { uniqueChecks } from '../schemaChanges/duplicates';
+import { validateSchema } from '../project/validate';
 import type { PrismaProject } from '../types';
 
 /**
@@ -11,6 +12,9 @@ import type { PrismaProject } from '../types';
  * local history leaves, then, with a dev database, the engine's counts of what each change would cost it.
  */
 export async function checkSchema(project: PrismaProject, folder: MigrationsFolder, devEngine: MigrationEngine | null): Promise<SchemaAnalysis> {
+  // Judged on the user's text first, before seconds of replaying a history for a schema that cannot be diffed.
+  const invalid = validateSchema(project);
+  if (invalid) throw invalid;
   const analyser = await SchemaChangeAnalyser.replay(project, folder);
   let analysis: SchemaAnalysis;
   try {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { findPrismaConfigFile, loadConfigFromFile, type LoadConfigFromFileError } from '@prisma/config';
 import { MigrateError } from '../errors';
+import { type ConfigOutput, withConfigOutput } from './configOutput';
 import type { Env } from './env';
 
 /** What discovery takes from a prisma.config.ts. Paths are absolute (resolved against the config's folder). */
@@ -15,6 +16,8 @@ export interface PrismaConfigValues {
   external: string[];
   /** Variables the config read with `env()` that are not set; URLs built from them are left out. */
   unsetEnv: string[];
+  /** Those of them only `datasource.url` is built from: they matter only where that URL is used. */
+  unsetUrlEnv: string[];
 }
 
 /** The config file Prisma 7 would use: `explicit` (--config) resolved against `cwd`, else the one found in `cwd`. */
@@ -33,13 +36,15 @@ const MAX_UNSET_VARIABLES = 20;
  * Runs the user's config file (callers must only do this in a trusted workspace) with `env` as its
  * process environment. `env()` throws on an unset variable and the whole config would be lost with it,
  * schema and migrations paths included: such variables get a placeholder and a second run, and any URL
- * built from a placeholder is dropped.
+ * built from a placeholder is dropped. What the config prints goes to `output`, never to stdout.
  */
-export async function loadPrismaConfig(file: string, env: Env): Promise<PrismaConfigValues> {
+export async function loadPrismaConfig(file: string, env: Env, output: ConfigOutput): Promise<PrismaConfigValues> {
   const placeholders: Env = {};
   for (let attempt = 0; attempt <= MAX_UNSET_VARIABLES; attempt += 1) {
     const processEnv = { DOTENV_CONFIG_QUIET: 'true', ...env, ...placeholders, JITI_ALIAS: JSON.stringify(moduleAliases()) };
-    const result = await withProcessEnv(processEnv, () => loadConfigFromFile({ configFile: file, configRoot: path.dirname(file) }));
+    const result = await withProcessEnv(processEnv, () =>
+      withConfigOutput(output, () => loadConfigFromFile({ configFile: file, configRoot: path.dirname(file) })),
+    );
     if (result.error) {
       const unset = unsetVariable(result.error);
       if (unset === undefined || unset in placeholders) throw configError(file, result.error);
@@ -48,14 +53,18 @@ export async function loadPrismaConfig(file: string, env: Env): Promise<PrismaCo
     }
     const { config } = result;
     const real = (url: string | undefined) => (url && !Object.values(placeholders).some((p) => url.includes(p)) ? url : undefined);
+    const { url, shadowDatabaseUrl } = config.datasource ?? {};
+    const onlyInUrl = (name: string) => Boolean(url?.includes(placeholders[name]) && !shadowDatabaseUrl?.includes(placeholders[name]));
+    const unset = Object.keys(placeholders);
     return {
       file,
       schema: config.schema,
       migrationsPath: config.migrations?.path,
-      url: real(config.datasource?.url),
-      shadowDatabaseUrl: real(config.datasource?.shadowDatabaseUrl),
+      url: real(url),
+      shadowDatabaseUrl: real(shadowDatabaseUrl),
       external: [...(config.tables?.external ?? []), ...(config.enums?.external ?? [])],
-      unsetEnv: Object.keys(placeholders),
+      unsetEnv: unset.filter((name) => !onlyInUrl(name)),
+      unsetUrlEnv: unset.filter(onlyInUrl),
     };
   }
   throw new MigrateError('config', `${file} reads more than ${MAX_UNSET_VARIABLES} environment variables that are not set.`, { file });

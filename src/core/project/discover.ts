@@ -5,9 +5,13 @@ import { findPrismaConfigFile } from '@prisma/config';
 import { isMigrateError, MigrateError } from '../errors';
 import type { PrismaProject, Provider, ResolvedUrl, SchemaFile, SchemaPosition } from '../types';
 import { loadPrismaConfig, locateConfigFile, type PrismaConfigValues } from './config';
-import { blankUrlProperties, findDatasource, type DatasourceBlock, type DatasourceProperty } from './datasource';
+import { type ConfigOutput, configOutputToStderr } from './configOutput';
+import { blankSpans, type BlockProperty, type SchemaBlock } from '../schema/schemaBlocks';
+import { findDatasource, urlPropertySpans } from './datasource';
 import { definedEnv, dotenvFiles, withDotenv, type Env } from './env';
-import { locateSchema, packageJsonSchema } from './schemaLocation';
+import { defaultMigrationsDir } from './migrationsLocation';
+import { ignoredPreviewFeaturesNote, unknownPreviewFeatures } from './previewFeatures';
+import { holdsSchemaFiles, locateSchema, packageJsonSchema } from './schemaLocation';
 
 export interface DiscoverOptions {
   /** The folder to start from, as the Prisma CLI's working directory. */
@@ -23,6 +27,8 @@ export interface DiscoverOptions {
    * reads process.env), process.env holds exactly this plus the project's .env, then is restored.
    */
   env?: NodeJS.ProcessEnv;
+  /** Where prisma.config.ts's console output goes while it runs (default: stderr); never stdout. */
+  configOutput?: ConfigOutput;
 }
 
 export interface FindProjectsOptions extends Omit<DiscoverOptions, 'cwd' | 'schema' | 'config'> {
@@ -35,6 +41,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   const cwd = path.resolve(options.cwd);
   const processEnv = definedEnv(options.env ?? process.env);
   const warnings: string[] = [];
+  const urlWarnings: string[] = [];
 
   const configFile = locateConfigFile(cwd, options.config);
   // A found config sits in cwd (or cwd/.config); an explicit one defines its own folder.
@@ -42,8 +49,10 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   const baseDir = configDir ?? cwd;
   let config: PrismaConfigValues | undefined;
   if (configFile !== undefined && options.trusted) {
-    config = await loadPrismaConfig(configFile, withDotenv(processEnv, dotenvFiles(baseDir)));
-    for (const name of config.unsetEnv) warnings.push(`${name} is not set (${path.basename(configFile)})`);
+    config = await loadPrismaConfig(configFile, withDotenv(processEnv, dotenvFiles(baseDir)), options.configOutput ?? configOutputToStderr);
+    const unset = (name: string) => `${name} is not set (${path.basename(configFile)})`;
+    warnings.push(...config.unsetEnv.map(unset));
+    urlWarnings.push(...config.unsetUrlEnv.map(unset));
   } else if (configFile !== undefined) {
     const name = path.basename(configFile);
     warnings.push(`${name} was not run because the workspace is not trusted: its schema, migrations and URLs are ignored.`);
@@ -60,19 +69,20 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
 
   const env = withDotenv(processEnv, dotenvFiles(baseDir, schema.path));
   const property = (name: string) => datasource.properties.find((p) => p.name === name);
-  const fromSchema = (name: string) => schemaUrl(property(name), env, where, warnings);
+  const fromSchema = (name: string, said: string[]) => schemaUrl(property(name), env, where, said);
   const fromConfig = (url: string | undefined): ResolvedUrl | undefined => (url ? { url, source: 'config' } : undefined);
   // Prisma 6 ran Migrate over directUrl when there was one (url often points at a pooler).
-  const url = fromConfig(config?.url) ?? fromSchema('directUrl') ?? fromSchema('url');
-  const shadowDatabaseUrl = fromConfig(config?.shadowDatabaseUrl) ?? fromSchema('shadowDatabaseUrl');
+  const url = fromConfig(config?.url) ?? fromSchema('directUrl', urlWarnings) ?? fromSchema('url', urlWarnings);
+  const shadowDatabaseUrl = fromConfig(config?.shadowDatabaseUrl) ?? fromSchema('shadowDatabaseUrl', warnings);
+  const engineView = engineFiles(schema.files, datasource, provider);
+  if (engineView.ignoredPreviewFeatures) warnings.push(ignoredPreviewFeaturesNote(engineView.ignoredPreviewFeatures, where));
 
   return {
     root,
     schemaPath: schema.path,
     schemaFiles: schema.files,
-    engineSchemaFiles: engineFiles(schema.files, datasource),
-    // The rule of @prisma/internals' inferDirectoryConfig, which wants a full schema context to say it.
-    migrationsDir: config?.migrationsPath ?? path.join(schema.rootDir, 'migrations'),
+    ...engineView,
+    migrationsDir: config?.migrationsPath ?? defaultMigrationsDir(schema.path, datasource.file.path, schema.prisma65Layout === true),
     provider,
     datasourcePosition: datasource.position,
     ...(url && { url }),
@@ -80,6 +90,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     ...(configFile !== undefined && { configFile }),
     ...(config && config.external.length > 0 && { externalTables: config.external }),
     warnings,
+    ...(urlWarnings.length > 0 && { urlWarnings }),
   };
 }
 
@@ -98,12 +109,22 @@ export function withSchemaFiles(project: PrismaProject, files: SchemaFile[]): Pr
   if (!datasource) {
     throw new MigrateError('schema', `The Prisma schema ${project.schemaPath} has no datasource block.`, { file: files[0]?.path ?? project.schemaPath });
   }
-  return { ...project, schemaFiles: files, engineSchemaFiles: engineFiles(files, datasource), datasourcePosition: datasource.position };
+  const { ignoredPreviewFeatures: _previous, ...rest } = project;
+  return { ...rest, schemaFiles: files, ...engineFiles(files, datasource, project.provider), datasourcePosition: datasource.position };
 }
 
-/** The files as the 7.x engine takes them: Prisma 6 URL properties blanked in place. */
-function engineFiles(files: readonly SchemaFile[], datasource: DatasourceBlock): SchemaFile[] {
-  return files.map((file) => ({ path: file.path, content: file === datasource.file ? blankUrlProperties(datasource) : file.content }));
+/** The files as the 7.x engine takes them: Prisma 6 URL properties and the preview features it does not know blanked in place. */
+function engineFiles(
+  files: readonly SchemaFile[],
+  datasource: SchemaBlock,
+  provider: Provider,
+): Pick<PrismaProject, 'engineSchemaFiles' | 'ignoredPreviewFeatures'> {
+  const unknown = unknownPreviewFeatures(files, provider);
+  const engineSchemaFiles = files.map((file) => {
+    const spans = [...(unknown.spans.get(file.path) ?? []), ...(file === datasource.file ? urlPropertySpans(datasource) : [])];
+    return { path: file.path, content: spans.length === 0 ? file.content : blankSpans(file.content, spans) };
+  });
+  return { engineSchemaFiles, ...(unknown.ignored.length > 0 && { ignoredPreviewFeatures: unknown.ignored }) };
 }
 
 const MAX_DEPTH = 5;
@@ -153,6 +174,7 @@ export async function findProjects(root: string, options: FindProjectsOptions): 
 function looksLikeProject(folder: string): boolean {
   if (findPrismaConfigFile(folder) !== null) return true;
   if (existsSync(path.join(folder, 'schema.prisma')) || existsSync(path.join(folder, 'prisma', 'schema.prisma'))) return true;
+  if (holdsSchemaFiles(path.join(folder, 'prisma', 'schema'))) return true;
   try {
     return packageJsonSchema(folder) !== undefined;
   } catch {
@@ -171,7 +193,7 @@ const PROVIDERS: Record<string, Provider> = {
   mongodb: 'mongodb',
 };
 
-function providerOf(datasource: DatasourceBlock, where: (position: SchemaPosition) => string): Provider {
+function providerOf(datasource: SchemaBlock, where: (position: SchemaPosition) => string): Provider {
   const property = datasource.properties.find((p) => p.name === 'provider');
   const position = property?.position ?? datasource.position;
   const details = { file: position.file, line: position.line };
@@ -187,7 +209,7 @@ function providerOf(datasource: DatasourceBlock, where: (position: SchemaPositio
 
 /** A Prisma 6 URL property: a literal, or env("NAME") looked up in `env` (process env, then .env files). */
 function schemaUrl(
-  property: DatasourceProperty | undefined,
+  property: BlockProperty | undefined,
   env: Env,
   where: (position: SchemaPosition) => string,
   warnings: string[],

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getSchemaWithPath, getSchemaWithPathOptional, type SchemaPathInput } from '@prisma/internals';
 import { MigrateError, errorMessage } from '../errors';
@@ -7,12 +7,12 @@ import type { SchemaFile } from '../types';
 export interface LocatedSchema {
   /** The schema file, or the folder of a multi-file schema. */
   path: string;
-  /** Where Prisma puts `migrations` by default: the file's folder, or the schema folder itself. */
-  rootDir: string;
   /** Sorted by path. */
   files: SchemaFile[];
   /** True when found through the working folder (package.json or a default location), not a given path. */
   foundInCwd: boolean;
+  /** Found as only Prisma 6.5 and earlier found it: the `prisma/schema` folder, by default. */
+  prisma65Layout?: true;
 }
 
 export interface SchemaLookup {
@@ -27,8 +27,9 @@ export interface SchemaLookup {
 
 /**
  * Prisma 7's lookup (`--schema`, then the config's `schema`, then `schema.prisma` and
- * `prisma/schema.prisma` in the base folder), with Prisma 6's `"prisma": { "schema" }` in package.json
- * kept before the default locations for projects that still use it.
+ * `prisma/schema.prisma` in the base folder), with what Prisma 6 also found kept for projects that still
+ * rely on it: `"prisma": { "schema" }` in package.json before the default locations, and (6.5 and
+ * earlier) the `prisma/schema` folder after them.
  */
 export async function locateSchema(lookup: SchemaLookup): Promise<LocatedSchema> {
   const { cwd } = lookup;
@@ -39,14 +40,32 @@ export async function locateSchema(lookup: SchemaLookup): Promise<LocatedSchema>
     return load({ cliProvidedPath: fromPackageJson }, cwd, true, '"prisma.schema" in package.json');
   }
   const found = await getSchemaWithPathOptional({ schemaPath: { baseDir: lookup.baseDir }, cwd });
-  if (!found) {
+  const folder = path.join(lookup.baseDir, 'prisma', 'schema');
+  const hasFolder = holdsSchemaFiles(folder);
+  if (found && hasFolder && found.schemaPath === path.join(lookup.baseDir, 'prisma', 'schema.prisma')) {
+    // Prisma 6.5 refused this too; Prisma 7 would silently take the file and ignore the folder.
     throw new MigrateError(
       'schema',
-      `No Prisma schema found in ${lookup.baseDir}: no schema.prisma or prisma/schema.prisma there, ` +
-        'and no prisma.config.ts or package.json names one.',
+      `Found Prisma schemas at both ${found.schemaPath} and the folder ${folder}: remove one, or name the one to use with --schema or schema in prisma.config.ts.`,
     );
   }
-  return located(found, true);
+  if (found) return located(found, true);
+  // Prisma 6.5 and earlier also looked for the folder; Prisma 6.6+ and 7 need it named.
+  if (hasFolder) return { ...(await load({ cliProvidedPath: folder }, cwd, true)), prisma65Layout: true };
+  throw new MigrateError(
+    'schema',
+    `No Prisma schema found in ${lookup.baseDir}: no schema.prisma, prisma/schema.prisma or prisma/schema/ folder of .prisma files there, ` +
+      'and no prisma.config.ts or package.json names one.',
+  );
+}
+
+/** Whether `folder` exists and has .prisma files somewhere below it. */
+export function holdsSchemaFiles(folder: string): boolean {
+  try {
+    return readdirSync(folder, { recursive: true }).some((name) => String(name).endsWith('.prisma'));
+  } catch {
+    return false;
+  }
 }
 
 /** `argumentName` is how Prisma's error message names a given path ("Could not load `--schema` from …"). */
@@ -64,7 +83,7 @@ function located(result: Awaited<ReturnType<typeof getSchemaWithPath>>, foundInC
     .map(([file, content]) => ({ path: file, content }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (files.length === 0) throw new MigrateError('schema', `The schema folder ${result.schemaPath} contains no .prisma files.`);
-  return { path: result.schemaPath, rootDir: result.schemaRootDir, files, foundInCwd };
+  return { path: result.schemaPath, files, foundInCwd };
 }
 
 /** `"prisma": { "schema" }` from the package.json in `cwd` (Prisma 6; Prisma 7 no longer reads it). */

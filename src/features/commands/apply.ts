@@ -20,7 +20,7 @@ export async function applyPending(ctx: CommandContext, state: ProjectState): Pr
   const title = 'Apply Pending Migrations';
   try {
     const applied = await ctx.access.write(state.project, title, (db, core) => {
-      const folder = core.readMigrationsFolder(state.project.migrationsDir);
+      const folder = core.historyToApply(state.project);
       return withProgress(
         `Applying migrations to ${db.label}`,
         (progress, token) => {

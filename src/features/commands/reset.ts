@@ -11,6 +11,8 @@ export async function resetDatabaseCommand(ctx: CommandContext, arg: unknown): P
   const state = await projectArgument(ctx, arg);
   const applied = await ctx.access
     .write(state.project, 'Reset Dev Database', async (db, core) => {
+      // Read first: a history in the wrong place must stop the reset before any data is deleted.
+      const folder = core.historyToApply(state.project);
       const typed = await ctx.prompts.input({
         title: `Reset ${db.label}`,
         prompt: `This deletes ALL data in ${db.label} and re-applies the migrations. Type "${db.databaseName}" to confirm.`,
@@ -21,7 +23,7 @@ export async function resetDatabaseCommand(ctx: CommandContext, arg: unknown): P
       return withProgress(`Resetting ${db.label}`, async (progress) => {
         ctx.log.info(`Resetting ${db.label}`);
         await db.backend.reset();
-        return db.backend.applyPending(core.readMigrationsFolder(state.project.migrationsDir), {
+        return db.backend.applyPending(folder, {
           onMigrationStart: (name, index, total) => progress.report({ message: `applying ${index + 1}/${total}: ${name}`, increment: index === 0 ? 0 : 100 / total }),
         });
       });

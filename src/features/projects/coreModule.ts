@@ -12,6 +12,7 @@ export {
   embeddedLocation,
   embeddedUrl,
   openProjectDatabase,
+  warningsFor,
 } from '../../core/connect';
 export { ciGate, failsGate } from '../../core/check/ciGate';
 export { readMigrationsFolder } from '../../core/migrations/folder';
@@ -27,5 +28,6 @@ export { checkDrift, readStatus, statusWithoutDatabase } from '../../core/operat
 export { formatStatus } from '../../core/operations/statusText';
 export { evaluateOnDevDatabase } from '../../core/schemaChanges/devDatabase';
 export { discoverProject, findProjects, reloadSchema, withSchemaFiles } from '../../core/project/discover';
+export { historyToApply } from '../../core/project/migrationsLocation';
 export { baseline, planInit, writeInit } from '../../core/operations/init';
 export { pullSchema } from '../../core/operations/pull';

@@ -29,10 +29,21 @@ export class DatabaseAccess {
   /** The database the project's commands use, and where that choice came from. */
   async urlOf(project: PrismaProject): Promise<ResolvedUrl> {
     const core = await loadCore();
+    return core.effectiveUrl(project, await this.chosenUrl(project));
+  }
+
+  /** The project's warnings, without those about its own URL when the user chose another database. */
+  async warningsOf(project: PrismaProject): Promise<string[]> {
+    const core = await loadCore();
+    return core.warningsFor(project, await this.chosenUrl(project));
+  }
+
+  /** The database the user chose in the editor in place of the project's own URL, if any. */
+  private async chosenUrl(project: PrismaProject): Promise<ResolvedUrl | undefined> {
     const choice = await this.store.get(project);
-    if (choice?.kind === 'url') return core.effectiveUrl(project, { url: choice.url, source: 'secret' });
-    if (choice?.kind === 'embedded') return core.effectiveUrl(project, core.embeddedUrl(project));
-    return core.effectiveUrl(project);
+    if (choice?.kind === 'url') return { url: choice.url, source: 'secret' };
+    if (choice?.kind === 'embedded') return (await loadCore()).embeddedUrl(project);
+    return undefined;
   }
 
   /**

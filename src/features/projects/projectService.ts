@@ -37,6 +37,8 @@ export class ProjectService implements vscode.Disposable {
   private gitDebounce: NodeJS.Timeout | undefined;
   /** Version skew is said once per project in the log; the tooltip keeps saying it. */
   private readonly skewLogged = new Set<string>();
+  /** So are the projects' warnings: a refresh runs on every command and poll. */
+  private readonly warningsLogged = new Set<string>();
 
   constructor(
     private readonly log: Logger,
@@ -157,6 +159,7 @@ export class ProjectService implements vscode.Disposable {
   private async discover(): Promise<PrismaProject[]> {
     const trusted = vscode.workspace.isTrusted;
     const core = await loadCore();
+    const configOutput = (text: string) => this.log.info(`prisma.config: ${text}`);
     const found = await Promise.all(
       (vscode.workspace.workspaceFolders ?? []).map(async (folder) => {
         const root = folder.uri.fsPath;
@@ -164,7 +167,7 @@ export class ProjectService implements vscode.Disposable {
         let projects: PrismaProject[];
         if (settings.schemaPath) {
           const schema = path.resolve(root, settings.schemaPath);
-          projects = await core.discoverProject({ cwd: root, schema, trusted }).then(
+          projects = await core.discoverProject({ cwd: root, schema, trusted, configOutput }).then(
             (project) => [project],
             (error: unknown) => {
               this.log.warn(`The schema set in prismaMigrations.schemaPath (${schema}) could not be used: ${errorMessage(error)}`);
@@ -172,14 +175,21 @@ export class ProjectService implements vscode.Disposable {
             },
           );
         } else {
-          projects = await core.findProjects(root, { trusted, onError: (where, error) => this.log.warn(`${where}: ${error.message}`) });
+          projects = await core.findProjects(root, { trusted, configOutput, onError: (where, error) => this.log.warn(`${where}: ${error.message}`) });
         }
         if (settings.migrationsPath) for (const project of projects) project.migrationsDir = path.resolve(root, settings.migrationsPath);
         return projects;
       }),
     );
     const projects = found.flat();
-    for (const project of projects) for (const warning of project.warnings) this.log.warn(`${project.schemaPath}: ${warning}`);
+    for (const project of projects) {
+      for (const warning of await this.access.warningsOf(project)) {
+        const line = `${project.schemaPath}: ${warning}`;
+        if (this.warningsLogged.has(line)) continue;
+        this.warningsLogged.add(line);
+        this.log.warn(line);
+      }
+    }
     return projects;
   }
 
