@@ -24,11 +24,7 @@ const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 export type DiffSource =
   | { kind: 'empty' }
   | { kind: 'migrations'; folder: MigrationsFolder; only?: ReadonlySet<string> }
-  /**
-   * `extensions`: the PostgreSQL extensions the database this schema describes has, where its text cannot
-   * say (a schema introspected from a replayed history has no `extensions` property).
-   */
-  | { kind: 'schema'; files: readonly SchemaFile[]; extensions?: ReadonlySet<string> }
+  | { kind: 'schema'; files: readonly SchemaFile[] }
   /** The engine's database, described with `files`' datasource (namespaces, extensions); the engine's own schema by default. */
   | { kind: 'database'; files?: readonly SchemaFile[] };
 
@@ -133,7 +129,7 @@ export class MigrationEngine implements HistoryBackend {
     });
     const diff = { hasChanges: result.exitCode === 2, output: (result.stdout ?? '').trim() };
     if (!diff.hasChanges) return diff;
-    const present = from.kind === 'schema' ? from.extensions : from.kind === 'migrations' && this.mayMisreportExtensions(to) ? await this.historyExtensions(from) : undefined;
+    const present = from.kind === 'migrations' && this.mayMisreportExtensions(to) ? await this.historyExtensions(from) : undefined;
     return present ? withoutPresentExtensions(diff.output, present, options.script) : diff;
   }
 

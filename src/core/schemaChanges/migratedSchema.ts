@@ -1,4 +1,3 @@
-import { HISTORY_EXTENSIONS_QUERY } from '../engine/historyExtensions';
 import type { MigrationsFolder } from '../migrations/folder';
 import { scratchEngine } from '../operations/historyStates';
 import type { PrismaProject, SchemaFile } from '../types';
@@ -9,8 +8,6 @@ export interface MigratedSchema {
   files: SchemaFile[];
   /** The migrations it replays, oldest first. */
   migrations: string[];
-  /** The PostgreSQL extensions the replay leaves (introspection does not write them into `files`). */
-  extensions: ReadonlySet<string>;
 }
 
 /**
@@ -23,13 +20,7 @@ export async function migratedSchema(project: PrismaProject, folder: MigrationsF
   try {
     const applied = await engine.applyPending(folder);
     const files = applied.length === 0 ? [] : await engine.introspect().catch(emptyDatabase);
-    const extensions = engine.provider === 'postgresql' ? await engine.queryRows(HISTORY_EXTENSIONS_QUERY) : [];
-    return {
-      provider: engine.provider,
-      files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })),
-      migrations: applied,
-      extensions: new Set(extensions.map((row) => String(row.extname))),
-    };
+    return { provider: engine.provider, files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })), migrations: applied };
   } finally {
     await engine.dispose();
   }
