@@ -5,7 +5,9 @@
 // compared with the original history's database (schema by the engine's diff, extensions, functions, triggers,
 // views, rows per table). One line per project; exit 1 if any step failed. Not part of `npm test`.
 //
-// Options: --only <name,…> (some of the projects), --logs <dir> (every step's stdout and stderr; default a temp dir).
+// A project's `cliArgs` in the manifest (e.g. --schema where the project copies its schema into place at build time)
+// are added to every command. Options: --only <name,…> (some of the projects), --logs <dir> (every step's stdout and
+// stderr; default a temp dir).
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import pg from 'pg';
 import { newPostgresDatabase } from '../test/helpers/postgresDatabase';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+const MANIFEST = path.resolve(__dirname, '..', 'test', 'realProjects', 'projects.json');
 const STEP_TIMEOUT_MS = 20 * 60_000;
 
 interface Run {
@@ -38,6 +41,12 @@ interface Database {
 
 type Provider = 'postgresql' | 'sqlite';
 
+interface History {
+  provider: Provider;
+  /** Migration folder names, in order. */
+  migrations: string[];
+}
+
 function cli(cwd: string, logDir: string, step: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(process.execPath, [CLI, ...args], { cwd, maxBuffer: 512 * 1024 * 1024, timeout: STEP_TIMEOUT_MS }, (error, stdout, stderr) => {
@@ -48,12 +57,21 @@ function cli(cwd: string, logDir: string, step: string, args: string[]): Promise
   });
 }
 
-/** The provider in the project's migration_lock.toml (the first one found). */
-function lockfileProvider(root: string): Provider {
+/** The history beside the project's migration_lock.toml (the first one found), read without the CLI. */
+function readHistory(root: string): History {
   const lockfile = readdirSync(root, { recursive: true, encoding: 'utf8' }).find((file) => path.basename(file) === 'migration_lock.toml');
-  const provider = lockfile && /provider\s*=\s*"(\w+)"/.exec(readFileSync(path.join(root, lockfile), 'utf8'))?.[1];
-  if (provider !== 'postgresql' && provider !== 'sqlite') throw new Error(`${root}: no migration_lock.toml for postgresql or sqlite (${provider ?? 'none'})`);
-  return provider;
+  if (!lockfile) throw new Error(`${root}: no migration_lock.toml`);
+  const provider = /provider\s*=\s*"(\w+)"/.exec(readFileSync(path.join(root, lockfile), 'utf8'))?.[1];
+  if (provider !== 'postgresql' && provider !== 'sqlite') throw new Error(`${root}: ${lockfile} names ${provider ?? 'no provider'}, not postgresql or sqlite`);
+  const dir = path.join(root, path.dirname(lockfile));
+  const migrations = readdirSync(dir).filter((name) => existsSync(path.join(dir, name, 'migration.sql'))).sort();
+  return { provider, migrations };
+}
+
+/** The manifest's extra arguments for a project, by folder name. */
+function cliArgs(name: string): string[] {
+  const projects = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Array<{ name: string; cliArgs?: string[] }>;
+  return projects.find((p) => p.name === name)?.cliArgs ?? [];
 }
 
 async function postgresDatabase(): Promise<Database> {
@@ -140,8 +158,10 @@ function compareContents(original: Map<string, string>, squashed: Map<string, st
 async function runProject(source: string, logRoot: string): Promise<{ line: string; ok: boolean }> {
   const started = Date.now();
   const name = path.basename(source);
-  const provider = lockfileProvider(source);
+  const { provider, migrations } = readHistory(source);
+  const extraArgs = cliArgs(name);
   const logDir = path.join(logRoot, name);
+  const run = (cwd: string, step: string, args: string[]) => cli(cwd, logDir, step, [...args, ...extraArgs]);
   mkdirSync(logDir, { recursive: true });
   const temp = mkdtempSync(path.join(tmpdir(), `pm-real-${name}-`));
   const original = path.join(temp, 'original');
@@ -150,41 +170,40 @@ async function runProject(source: string, logRoot: string): Promise<{ line: stri
   cpSync(source, squashedCopy, { recursive: true });
   const steps: Step[] = [];
   const databases: Database[] = [];
-  let migrations: string[] = [];
   try {
     const db = await newDatabase(provider, temp, 'original');
     databases.push(db);
     const url = ['--url', db.url];
-    const apply = await cli(original, logDir, 'apply', ['apply', ...url]);
+    const apply = await run(original, 'apply', ['apply', ...url]);
     steps.push({ name: 'apply', ok: apply.code === 0, detail: `exit ${apply.code}` });
 
-    const status = await cli(original, logDir, 'status', ['status', '--json', ...url]);
+    const status = await run(original, 'status', ['status', '--json', ...url]);
     let statusParsed = true;
     try {
-      migrations = (JSON.parse(status.stdout) as { migrations: Array<{ name: string }> }).migrations.map((m) => m.name);
+      JSON.parse(status.stdout);
     } catch {
       statusParsed = false;
     }
     steps.push({ name: 'status', ok: status.code === 0 && statusParsed, detail: `exit ${status.code}${statusParsed ? '' : ', JSON did not parse'}` });
 
-    const diff = await cli(original, logDir, 'diff', ['diff', '--from', 'migrations', '--to', 'schema', '--exit-code', ...url]);
+    const diff = await run(original, 'diff', ['diff', '--from', 'migrations', '--to', 'schema', '--exit-code', ...url]);
     const diffIsEmpty = diff.code === 0 ? true : diff.code === 2 ? false : undefined;
     steps.push({ name: 'diff', ok: diffIsEmpty !== undefined, detail: diffIsEmpty === undefined ? `exit ${diff.code}` : diffIsEmpty ? 'empty' : 'not empty' });
 
-    steps.push(checkStep('check-url', await cli(original, logDir, 'check-url', ['check', '--ci', '--format', 'json', ...url]), diffIsEmpty));
-    steps.push(checkStep('check', await cli(original, logDir, 'check', ['check', '--ci', '--format', 'json']), diffIsEmpty));
+    steps.push(checkStep('check-url', await run(original, 'check-url', ['check', '--ci', '--format', 'json', ...url]), diffIsEmpty));
+    steps.push(checkStep('check', await run(original, 'check', ['check', '--ci', '--format', 'json']), diffIsEmpty));
 
     if (migrations.length < 2) {
-      steps.push({ name: 'squash', ok: migrations.length === 1, detail: migrations.length ? 'n/a, one migration' : 'no migrations listed by status' });
+      steps.push({ name: 'squash', ok: migrations.length === 1, detail: migrations.length ? 'n/a, one migration' : 'no migrations' });
     } else {
       const target = await newDatabase(provider, temp, 'squashed');
       databases.push(target);
-      const squash = await cli(squashedCopy, logDir, 'squash', ['squash', '--to', migrations[migrations.length - 1], '--name', 'squashed', '--url', target.url]);
-      const applySquashed = squash.code === 0 ? await cli(squashedCopy, logDir, 'apply-squashed', ['apply', '--url', target.url]) : undefined;
+      const squash = await run(squashedCopy, 'squash', ['squash', '--to', migrations[migrations.length - 1], '--name', 'squashed', '--url', target.url]);
+      const applySquashed = squash.code === 0 ? await run(squashedCopy, 'apply-squashed', ['apply', '--url', target.url]) : undefined;
       steps.push({ name: 'squash', ok: applySquashed?.code === 0, detail: `exit ${squash.code}${applySquashed ? `, apply exit ${applySquashed.code}` : ''}` });
       if (applySquashed?.code === 0) {
         // The original history's schema against the database the squashed history built.
-        const schema = await cli(original, logDir, 'squash-diff', ['diff', '--from', 'migrations', '--to', 'database', '--exit-code', '--url', target.url]);
+        const schema = await run(original, 'squash-diff', ['diff', '--from', 'migrations', '--to', 'database', '--exit-code', '--url', target.url]);
         const differences = compareContents(await db.contents(), await target.contents());
         if (schema.code !== 0) differences.unshift(`schema: diff exit ${schema.code}`);
         writeFileSync(path.join(logDir, 'squash-equal.log'), `${differences.join('\n')}\n`);
