@@ -1,5 +1,5 @@
 import type { Finding } from '../check/findings';
-import type { MigrationEngine } from '../engine/migrationEngine';
+import type { DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import type { MigrationsFolder } from '../migrations/folder';
 import { scratchEngine } from '../operations/historyStates';
 import { datasourceLocation } from '../project/datasource';
@@ -7,7 +7,7 @@ import { type Datamodel, readDatamodel } from '../schema/datamodel';
 import { DatamodelCache } from '../schema/datamodelCache';
 import { findDeclaration, indexDeclarations, type Declaration } from '../schema/declarations';
 import { SchemaLines } from '../schema/schemaLines';
-import type { PrismaProject, SchemaPosition } from '../types';
+import type { PrismaProject, SchemaFile, SchemaPosition } from '../types';
 import { type Anchor, classifyChanges } from './classify';
 import { fixEdits, type FixEdit } from './edits';
 import { type Catalog, readCatalog } from './catalog';
@@ -30,10 +30,10 @@ export interface SchemaAnalysis {
 
 /**
  * The breaking changes of the next migration, for one migration history: the history is replayed once into
- * a scratch database, which stays open; each text of the schema is then diffed against that database by
- * the engine (milliseconds per call), exactly as `migrate diff --from-migrations` would. The datamodel
- * introspected from the replay explains the engine's steps (renames, quick fixes) where it is a valid
- * schema. Build a new one when the migrations folder changes.
+ * a scratch database, which stays open; each text of the schema is then diffed against it by the engine,
+ * exactly as `migrate diff --from-migrations` would. The datamodel introspected from the replay explains the
+ * engine's steps (renames, quick fixes) where it is a valid schema. Build a new one when the migrations
+ * folder changes.
  */
 export class SchemaChangeAnalyser {
   private readonly datamodels = new DatamodelCache();
@@ -43,6 +43,8 @@ export class SchemaChangeAnalyser {
     private readonly catalog: Catalog,
     /** Null when the introspected copy of the history is not a valid schema: the findings then come from the steps alone. */
     readonly beforeModel: Datamodel | null,
+    /** The diff side that stands for the history (see `historySide`). */
+    private readonly history: DiffSource | null,
   ) {}
 
   static async replay(project: PrismaProject, folder: MigrationsFolder): Promise<SchemaChangeAnalyser> {
@@ -50,7 +52,9 @@ export class SchemaChangeAnalyser {
     try {
       const applied = await engine.applyPending(folder);
       const catalog = await readCatalog(engine);
-      return new SchemaChangeAnalyser(engine, catalog, applied.length === 0 ? { models: [], enums: [] } : await introspectedDatamodel(engine));
+      if (applied.length === 0) return new SchemaChangeAnalyser(engine, catalog, { models: [], enums: [] }, { kind: 'empty' });
+      const copy = await introspectedCopy(engine);
+      return new SchemaChangeAnalyser(engine, catalog, copy?.datamodel ?? null, copy && (await historySide(engine, copy.files)));
     } catch (error) {
       await engine.dispose();
       throw error;
@@ -61,7 +65,7 @@ export class SchemaChangeAnalyser {
   async analyse(project: PrismaProject): Promise<SchemaAnalysis> {
     const files = project.engineSchemaFiles;
     // The engine judges the text first: an invalid schema throws here, before anything else reads it.
-    const diff = await this.engine.diff({ kind: 'database', files }, { kind: 'schema', files }, { script: true });
+    const diff = await this.engine.diff(this.history ?? { kind: 'database', files }, { kind: 'schema', files }, { script: true });
     if (!diff.hasChanges) return { script: '', findings: [] };
     const after = this.datamodels.read(files);
     const declarations = indexDeclarations(project.schemaFiles);
@@ -88,17 +92,32 @@ export class SchemaChangeAnalyser {
 }
 
 /**
- * The replayed history as a datamodel. Introspection may render what the history left as a schema Prisma
- * rejects (a one-to-one relation without a unique on its side, say): then there is none, and the analysis
- * reads the engine's steps alone, as it does when introspection itself fails. An empty database (migrations
- * that create nothing) introspects as P4001.
+ * The replayed history as a schema and its datamodel. Introspection may render what the history left as a
+ * schema Prisma rejects (a one-to-one relation without a unique on its side, say): then there is none, and
+ * the analysis reads the engine's steps alone, as it does when introspection itself fails. An empty database
+ * (migrations that create nothing) introspects as P4001.
  */
-async function introspectedDatamodel(engine: MigrationEngine): Promise<Datamodel | null> {
+async function introspectedCopy(engine: MigrationEngine): Promise<{ files: SchemaFile[]; datamodel: Datamodel } | null> {
   try {
-    return readDatamodel(await engine.introspect());
+    const files = await engine.introspect();
+    return { files, datamodel: readDatamodel(files) };
   } catch (error) {
-    return error instanceof Error && /P4001|introspected database was empty/.test(error.message) ? { models: [], enums: [] } : null;
+    return error instanceof Error && /P4001|introspected database was empty/.test(error.message) ? { files: [], datamodel: { models: [], enums: [] } } : null;
   }
+}
+
+/**
+ * Describing the database costs the engine a catalog read per diff (a second on a 100-table history, too
+ * slow while typing); diffing from the introspected copy costs milliseconds, and is the same diff exactly
+ * when the engine finds no difference between that copy and the database, either way. Where it finds one
+ * (a partial index, two unique indexes on a column, extensions), each diff describes the database.
+ */
+async function historySide(engine: MigrationEngine, files: readonly SchemaFile[]): Promise<DiffSource | null> {
+  if (files.length === 0) return { kind: 'empty' };
+  const copy: DiffSource = { kind: 'schema', files };
+  const database: DiffSource = { kind: 'database' };
+  const exact = !(await engine.diff(database, copy, { script: false })).hasChanges && !(await engine.diff(copy, database, { script: false })).hasChanges;
+  return exact ? copy : null;
 }
 
 /** The declaration's name to the end of its line (a field), or its header line (a block). */
