@@ -117,6 +117,11 @@ export function toEngineMigrationList(folder: MigrationsFolder, only?: ReadonlyS
 export function assertFolderUsable(folder: MigrationsFolder, provider: string): void {
   const [problem] = folder.problems;
   if (problem) throw new MigrateError('migrationsFolder', problem.message, { migration: problem.name, file: path.join(folder.dir, problem.name) });
+  assertLockfileUsable(folder, provider);
+}
+
+/** Refuses a lockfile the engine would refuse, with our message instead of the engine's "not a supported connector". */
+export function assertLockfileUsable(folder: MigrationsFolder, provider: string): void {
   const mismatch = lockfileMismatch(folder.lockfile, provider);
   if (mismatch) throw new MigrateError('migrationsFolder', `${path.join(folder.dir, LOCKFILE)}: ${mismatch}`, { file: path.join(folder.dir, LOCKFILE) });
 }
