@@ -21,10 +21,10 @@ interface Exit {
   stderr: string;
 }
 
-/** One process of the shipped bin; resolves when it exits. */
-function runBin(cwd: string, args: readonly string[]): Promise<Exit> {
+/** A node process with these arguments; resolves with what it printed when it exits. */
+function runProcess(args: readonly string[], cwd: string): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, ...args], { cwd });
+    const child = spawn(process.execPath, args, { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -34,18 +34,11 @@ function runBin(cwd: string, args: readonly string[]): Promise<Exit> {
   });
 }
 
+/** One process of the shipped bin. */
+const runBin = (cwd: string, args: readonly string[]) => runProcess([bundle, ...args], cwd);
+
 /** A node process that runs `script` (TypeScript sources through tsx). */
-function runNode(script: string): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '../..') });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runNode = (script: string) => runProcess(['--import', 'tsx', '-e', script], path.resolve(__dirname, '../..'));
 
 const prismaNames = async (dir: string) => (await listMigrations(dir, '')).migrationDirectories.map((d) => d.path);
 
