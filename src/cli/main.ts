@@ -14,7 +14,7 @@ import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine
 import { errorDetail, errorMessage, MigrateError } from '../core/errors';
 import { type BaseBranch, readBaseBranch } from '../core/git/baseBranch';
 import { compareDatabaseObjects, objectFindings } from '../core/objects/databaseObjects';
-import { createMigration } from '../core/operations/create';
+import { createMigration, migrationNameNote } from '../core/operations/create';
 import { regenerateMigration } from '../core/operations/retimestamp';
 import { baseline, planInit, writeInit } from '../core/operations/init';
 import { pullSchema } from '../core/operations/pull';
@@ -269,8 +269,11 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
 
   async create(ctx) {
     const engine = requireEngine(ctx, 'create');
+    const name = String(ctx.values.name);
+    const note = await migrationNameNote(name);
+    if (note) ctx.output.out(`Name: ${note}`);
     const result = await createMigration(engine, ctx.project.migrationsDir, {
-      name: String(ctx.values.name),
+      name,
       draft: Boolean(ctx.values.draft),
       acceptDataLoss: Boolean(ctx.values['accept-data-loss']),
     });

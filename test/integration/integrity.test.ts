@@ -64,7 +64,7 @@ describe('history integrity after merging two branches (git, SQLite)', () => {
     git('merge', '-q', '--no-edit', 'feature-b');
 
     assert.deepEqual(await findings(), [`migration-out-of-order ${ADD_B} error`]);
-    const renamed = retimestampMigration(folder(), ADD_B, new Date(Date.UTC(2026, 0, 5)));
+    const renamed = await retimestampMigration(folder(), ADD_B, new Date(Date.UTC(2026, 0, 5)));
     assert.ok(renamed > ADD_A && renamed.endsWith('_add_b'), renamed);
     assert.deepEqual(await findings(), []);
     assert.deepEqual(await engine.applyPending(folder()), [renamed]);

@@ -113,10 +113,10 @@ describe('driftSections', () => {
 });
 
 describe('migration names', () => {
-  test('validated as typed: anything with a letter or digit becomes a folder name', () => {
-    assert.equal(migrationNameProblem('add users'), undefined);
-    assert.match(migrationNameProblem('  --- ') ?? '', /not a usable migration name/);
-    assert.match(migrationNameProblem('') ?? '', /not a usable migration name/);
-    assert.equal(migrationFolderName('Add Users!', new Date(Date.UTC(2026, 0, 2, 3, 4, 5))), '20260102030405_add_users');
+  test('validated as typed: anything with a letter or digit becomes a folder name', async () => {
+    assert.equal(await migrationNameProblem('add users'), undefined);
+    assert.match((await migrationNameProblem('  --- ')) ?? '', /not a usable migration name/);
+    assert.match((await migrationNameProblem('')) ?? '', /not a usable migration name/);
+    assert.equal(await migrationFolderName('Add Users!', new Date(Date.UTC(2026, 0, 2, 3, 4, 5))), '20260102030405_add_users');
   });
 });

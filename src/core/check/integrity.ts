@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { differsOnlyInLineEndings } from '../migrations/checksum';
-import { LOCKFILE, lockfileProvider, MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
+import { compareMigrationNames, LOCKFILE, lockfileMismatch, MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
 import type { MigrationStatus, Provider } from '../types';
 import type { Finding } from './findings';
 
@@ -23,7 +23,7 @@ export function outOfOrderMigrations(statuses: readonly MigrationStatus[]): Map<
   const lastApplied = [...statuses].reverse().find((s) => s.dir !== undefined && (s.status === 'applied' || s.status === 'edited'));
   const found = new Map<string, string>();
   if (!lastApplied) return found;
-  for (const status of statuses) if (status.status === 'pending' && status.name < lastApplied.name) found.set(status.name, lastApplied.name);
+  for (const status of statuses) if (status.status === 'pending' && compareMigrationNames(status.name, lastApplied.name) < 0) found.set(status.name, lastApplied.name);
   return found;
 }
 
@@ -38,12 +38,12 @@ export function historyIntegrity(folder: MigrationsFolder, statuses: readonly Mi
   const at = (migration: string, rule: (typeof INTEGRITY_RULES)[number], severity: Finding['severity'], message: string) =>
     findings.push({ rule, severity, message, file: path.join(folder.dir, migration, MIGRATION_FILE), line: 1, column: 1 });
 
-  const locked = lockfileProvider(folder.lockfile);
-  if (locked !== null && locked !== provider) {
+  const mismatch = lockfileMismatch(folder.lockfile, provider);
+  if (mismatch) {
     findings.push({
       rule: 'lockfile-provider-mismatch',
       severity: 'error',
-      message: `${LOCKFILE} says ${locked}, the schema says ${provider}: the history was written for another database.`,
+      message: mismatch,
       file: path.join(folder.dir, LOCKFILE),
       line: 1,
       column: 1,

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MigrateError } from '../errors';
+import { isRunning } from '../fileLock';
 
 const LOCK_FILE = 'prisma-migrations.lock';
 
@@ -35,16 +36,5 @@ function lockHolder(file: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined; // released meanwhile
-  }
-}
-
-/** Whether a process with this id exists (ours or another user's). */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type Extension, PGlite } from '@electric-sql/pglite';
-import { isRunning } from './pgliteLock';
+import { isRunning } from '../fileLock';
 
 /**
  * A fresh PGlite for a shadow database, fast. `PGlite.create()` in memory runs initdb every time

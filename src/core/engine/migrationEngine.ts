@@ -9,7 +9,7 @@ import type {
 } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
 import type { EngineDatabase } from '../db/target';
 import { MigrateError } from '../errors';
-import { assertFolderUsable, type MigrationsFolder, toEngineMigrationList } from '../migrations/folder';
+import { assertFolderUsable, assertLockfileUsable, type MigrationsFolder, toEngineMigrationList } from '../migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import type { MigrationRow, SchemaFile } from '../types';
 import type { ApplyProgress, HistoryBackend } from './backend';
@@ -393,6 +393,7 @@ export class MigrationEngine implements HistoryBackend {
       case 'database':
         return { tag: 'schemaDatasource', ...this.schema(source.files), configDir: this.options.configDir };
       case 'migrations':
+        assertLockfileUsable(source.folder, this.provider);
         return { tag: 'migrations', ...toEngineMigrationList(source.folder, source.only, this.provider) } satisfies DiffTarget &
           MigrationList;
     }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { MigrateError } from '../errors';
-import { MIGRATION_FILE } from '../migrations/folder';
+import { compareMigrationNames, MIGRATION_FILE } from '../migrations/folder';
 import { git, migrationFoldersAt } from './migrationGit';
 
 /** What the branch a pull request targets did to the migrations since this branch left it. */
@@ -32,7 +32,7 @@ export async function readBaseBranch(projectRoot: string, migrationsDir: string,
   const relative = path.relative(projectRoot, migrationsDir);
   const atMergeBase = new Set(await migrationFoldersAt(projectRoot, mergeBase, relative));
   const added: BaseBranch['added'] = [];
-  for (const name of ((await migrationFoldersAt(projectRoot, base, relative)) ?? []).filter((n) => !atMergeBase.has(n)).sort()) {
+  for (const name of ((await migrationFoldersAt(projectRoot, base, relative)) ?? []).filter((n) => !atMergeBase.has(n)).sort(compareMigrationNames)) {
     // `./` makes the path relative to where git runs, as ls-tree's are.
     const script = await git(projectRoot, ['show', `${base}:./${path.posix.join(relative.split(path.sep).join('/'), name, MIGRATION_FILE)}`]);
     if (script !== null) added.push({ name, script });

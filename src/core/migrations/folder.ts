@@ -17,16 +17,26 @@ export interface MigrationsFolder {
 }
 
 /**
- * Reads the migrations folder as Prisma does: every sub-folder is a migration, in name order, with its
- * `migration.sql`. A missing folder is an empty history, not an error.
+ * Prisma's order of migrations (`listMigrations` in @prisma/migrate, what `migrate deploy` applies):
+ * `localeCompare` in the process's default locale, not character codes — `1_a` before `10_b`.
+ */
+export function compareMigrationNames(a: string, b: string): number {
+  return a.localeCompare(b);
+}
+
+/**
+ * Reads the migrations folder exactly as Prisma lists it: every sub-folder is a migration, dot folders
+ * included (symbolic links and files are not), with its `migration.sql`, in Prisma's order. A missing
+ * folder is an empty history, not an error.
  */
 export function readMigrationsFolder(dir: string): MigrationsFolder {
   if (!existsSync(dir)) return { dir, migrations: [], lockfile: null, problems: [] };
   const problems: MigrationsFolder['problems'] = [];
+  // Sorted from readdir's own order, as Prisma does: names localeCompare calls equal keep that order.
   const names = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
-    .sort();
+    .sort(compareMigrationNames);
   const migrations = names.map((name): LocalMigration => {
     const folder = path.join(dir, name);
     const file = path.join(folder, MIGRATION_FILE);
@@ -41,14 +51,36 @@ export function readMigrationsFolder(dir: string): MigrationsFolder {
   return { dir, migrations, lockfile, problems };
 }
 
-/** The provider `migration_lock.toml` names, or null. TOML here is one `provider = "…"` line. */
+/**
+ * The provider `migration_lock.toml` names, read as Prisma's schema engine reads it (not as TOML): the
+ * first line that starts with `provider`, less a leading `provider = `, less the quotes at either end.
+ * So `provider = "sqlite" # note` names `sqlite" # note`, and `migrate deploy` refuses it. Null when there
+ * is no lockfile; a lockfile without such a line names no provider, which Prisma refuses too.
+ */
 export function lockfileProvider(lockfile: string | null): string | null {
   if (lockfile === null) return null;
-  for (const line of lockfile.split(/\r?\n/)) {
-    const [key, ...rest] = line.split('=');
-    if (key?.trim() === 'provider' && rest.length > 0) return rest.join('=').trim().replace(/^"|"$/g, '');
+  const line = lockfile.split('\n').map((l) => l.replace(/\r$/, '')).find((l) => l.startsWith('provider'));
+  if (line === undefined) return PROVIDER_NOT_FOUND;
+  return line.replace(/^(provider = )+/, '').replace(/^"+|"+$/g, '');
+}
+
+/** The engine's word for a lockfile without a provider line. */
+const PROVIDER_NOT_FOUND = '<PROVIDER NOT FOUND>';
+
+/**
+ * Why Prisma would refuse this lockfile for `provider`, or undefined. A line Prisma cannot read (a TOML
+ * comment after the value, other spacing) is told apart from a real switch of provider.
+ */
+export function lockfileMismatch(lockfile: string | null, provider: string): string | undefined {
+  const locked = lockfileProvider(lockfile);
+  if (locked === null || locked === provider) return undefined;
+  if (/^[a-z]+$/.test(locked)) {
+    return `The migrations were created for ${locked} (${LOCKFILE}), but the schema's provider is ${provider}: the history was written for another database. Start a new migration history for ${provider}, or switch the provider back.`;
   }
-  return null;
+  return (
+    `Prisma reads the provider in ${LOCKFILE} as \`${locked}\`: it reads the first line starting with provider literally, not as TOML, ` +
+    `so prisma migrate deploy refuses it too. Write that line exactly as provider = "${provider}" (comments on lines of their own).`
+  );
 }
 
 export function lockfileContent(provider: string): string {
@@ -85,12 +117,11 @@ export function toEngineMigrationList(folder: MigrationsFolder, only?: ReadonlyS
 export function assertFolderUsable(folder: MigrationsFolder, provider: string): void {
   const [problem] = folder.problems;
   if (problem) throw new MigrateError('migrationsFolder', problem.message, { migration: problem.name, file: path.join(folder.dir, problem.name) });
-  const locked = lockfileProvider(folder.lockfile);
-  if (locked !== null && locked !== provider) {
-    throw new MigrateError(
-      'migrationsFolder',
-      `The migrations in ${folder.dir} were created for ${locked} (${LOCKFILE}), but the schema's provider is ${provider}. Start a new migration history for ${provider}, or switch the provider back.`,
-      { file: path.join(folder.dir, LOCKFILE) },
-    );
-  }
+  assertLockfileUsable(folder, provider);
+}
+
+/** Refuses a lockfile the engine would refuse, with our message instead of the engine's "not a supported connector". */
+export function assertLockfileUsable(folder: MigrationsFolder, provider: string): void {
+  const mismatch = lockfileMismatch(folder.lockfile, provider);
+  if (mismatch) throw new MigrateError('migrationsFolder', `${path.join(folder.dir, LOCKFILE)}: ${mismatch}`, { file: path.join(folder.dir, LOCKFILE) });
 }

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationEngine, MigrationPlan } from '../engine/migrationEngine';
 import { MigrateError } from '../errors';
-import { assertFolderUsable, LOCKFILE, lockfileContent, MIGRATION_FILE, readMigrationsFolder } from '../migrations/folder';
+import { withFileLock } from '../fileLock';
+import { assertFolderUsable, compareMigrationNames, LOCKFILE, lockfileContent, MIGRATION_FILE, readMigrationsFolder } from '../migrations/folder';
 import { migrationStatuses } from '../migrations/history';
 
 export interface CreateOptions {
@@ -13,6 +14,8 @@ export interface CreateOptions {
   acceptDataLoss: boolean;
   /** Injected for tests; Prisma names folders with the UTC time of creation. */
   now?: Date;
+  /** How long to wait for another process creating a migration in the same folder. */
+  lockTimeoutMs?: number;
 }
 
 export interface CreateResult {
@@ -24,34 +27,64 @@ export interface CreateResult {
   applied: string[];
 }
 
-/** A migration name as Prisma writes it into a folder name: lower-case words joined by `_`. */
-export function migrationFolderName(name: string, now: Date): string {
-  const problem = migrationNameProblem(name);
-  if (problem) throw new MigrateError('config', problem);
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${stamp}_${migrationSlug(name)}`;
+/** Prisma's folder name for a migration named `name` at `now`: the UTC time, then the name as Prisma words it. */
+export async function migrationFolderName(name: string, now: Date): Promise<string> {
+  return `${stampOf(now)}_${await usableSlug(name)}`;
 }
 
 /** Why `name` cannot name a migration, or undefined when it can (the editor validates as the user types). */
-export function migrationNameProblem(name: string): string | undefined {
-  return migrationSlug(name) ? undefined : `"${name}" is not a usable migration name: use letters, digits and _.`;
-}
-
-/** The words of a migration name as they appear in its folder name. */
-export function migrationSlug(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 200);
+export async function migrationNameProblem(name: string): Promise<string | undefined> {
+  return (await migrationSlug(name)) ? undefined : `"${name}" is not a usable migration name: use letters, digits and _.`;
 }
 
 /**
- * `migrate dev` made safe: plans first (SQL, warnings, unexecutable steps with real row counts), refuses
- * data loss unless accepted, writes the folder atomically, then applies unless it is a draft.
+ * The name as Prisma writes it into a folder name (`migrate dev --name`: its own slugify, which
+ * transliterates `café` to `cafe`, splits `addUser` into `add_user`, joins words with `_`, cuts at 200).
  */
-export async function createMigration(engine: MigrationEngine, migrationsDir: string, options: CreateOptions): Promise<CreateResult> {
+export async function migrationSlug(name: string): Promise<string> {
+  if (name.trim() === '') return ''; // Prisma would prompt for a name instead
+  const { getMigrationName } = await import('@prisma/migrate/dist/utils/promptForMigrationName.js');
+  return (await getMigrationName(name)).name ?? '';
+}
+
+/** What to tell the user when the folder name does not carry `name` as typed, or undefined when it does. */
+export async function migrationNameNote(name: string): Promise<string | undefined> {
+  const slug = await migrationSlug(name);
+  return slug && slug !== name ? `"${name}" becomes ${slug} in the folder name (Prisma's naming rules).` : undefined;
+}
+
+async function usableSlug(name: string): Promise<string> {
+  const problem = await migrationNameProblem(name);
+  if (problem) throw new MigrateError('config', problem);
+  return migrationSlug(name);
+}
+
+const stampOf = (date: Date) => date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+
+/**
+ * `migrate dev` made safe: plans first (SQL, warnings, unexecutable steps with real row counts), refuses
+ * data loss unless accepted, writes the folder atomically, then applies unless it is a draft. The whole of
+ * it holds the migrations folder's lock: a second create (another terminal, the editor) waits, then plans
+ * on top of the first one's migration instead of writing the same change again.
+ */
+export function createMigration(engine: MigrationEngine, migrationsDir: string, options: CreateOptions): Promise<CreateResult> {
+  return withMigrationsFolderLock(migrationsDir, options.lockTimeoutMs ?? 120_000, () => createUnlocked(engine, migrationsDir, options));
+}
+
+/** Holds the lock every process that writes migrations into `migrationsDir` takes (CLI and editor alike). */
+export function withMigrationsFolderLock<T>(migrationsDir: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(besideMigrationsFolder(migrationsDir, '.lock'), { what: `the migrations folder ${migrationsDir}`, timeoutMs }, fn);
+}
+
+/**
+ * A path next to the migrations folder, hidden and named after it: Prisma lists every sub-folder of the
+ * migrations folder as a migration (dot folders too), so nothing of ours may live inside it.
+ */
+function besideMigrationsFolder(migrationsDir: string, suffix: string): string {
+  return path.join(path.dirname(migrationsDir), `.${path.basename(migrationsDir)}${suffix}`);
+}
+
+async function createUnlocked(engine: MigrationEngine, migrationsDir: string, options: CreateOptions): Promise<CreateResult> {
   const folder = readMigrationsFolder(migrationsDir);
   assertFolderUsable(folder, engine.provider);
   const rows = (await engine.readMigrationRows()) ?? [];
@@ -63,7 +96,7 @@ export async function createMigration(engine: MigrationEngine, migrationsDir: st
   }
 
   const plan = await engine.planMigration(folder);
-  const name = nextMigrationName(options.name, options.now ?? new Date(), folder.migrations.at(-1)?.name);
+  const name = await nextMigrationName(options.name, options.now ?? new Date(), folder.migrations.at(-1)?.name);
   if (!plan.hasChanges && !options.draft) return { name: null, dir: null, plan, applied: [] };
   if (plan.unexecutableSteps.length > 0 && !options.draft) {
     throw new MigrateError(
@@ -83,34 +116,45 @@ export async function createMigration(engine: MigrationEngine, migrationsDir: st
 }
 
 /**
- * Migrations run in folder-name order: a new one must sort after the last, even when created within the
- * same second or on a machine whose clock is behind the teammate's who wrote the last one.
+ * Migrations run in Prisma's order of folder names: a new one must sort after the last, even when created
+ * within the same second, on a machine whose clock is behind the teammate's who wrote the last one, or
+ * after a folder without a timestamp (`manual_audit`; digits sort before letters). It then takes the
+ * last one's prefix (`manual_audit_<time>_<name>`) and a time past the last one's.
  */
-export function nextMigrationName(name: string, now: Date, last: string | undefined): string {
-  const candidate = migrationFolderName(name, now);
-  if (!last || candidate > last) return candidate;
-  const stamp = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_/.exec(last);
-  if (!stamp) return candidate;
-  const [, y, mo, d, h, mi, s] = stamp.map(Number);
-  return migrationFolderName(name, new Date(Date.UTC(y, mo - 1, d, h, mi, s + 1)));
+export async function nextMigrationName(name: string, now: Date, last: string | undefined): Promise<string> {
+  const slug = await usableSlug(name);
+  const candidate = `${stampOf(now)}_${slug}`;
+  if (!last || compareMigrationNames(candidate, last) > 0) return candidate;
+  const stamped = /^(.*?)(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_/.exec(last);
+  const prefix = stamped ? stamped[1] : `${last}_`;
+  const lastTime = stamped ? Date.UTC(+stamped[2], +stamped[3] - 1, +stamped[4], +stamped[5], +stamped[6], +stamped[7]) : -Infinity;
+  const next = `${prefix}${stampOf(new Date(Math.max(now.getTime(), lastTime + 1000)))}_${slug}`;
+  if (compareMigrationNames(next, last) <= 0) {
+    throw new MigrateError('migrationsFolder', `No folder name for "${name}" sorts after the last migration, ${last}: rename that folder so it starts with its timestamp.`, { migration: last });
+  }
+  return next;
 }
 
 function bullets(feedback: ReadonlyArray<{ message: string }>): string {
   return feedback.map((f) => `  • ${f.message}`).join('\n');
 }
 
-/** Written under a temporary name and renamed: Prisma never sees a folder without its SQL. */
-export function writeMigrationFolder(migrationsDir: string, name: string, script: string): void {
+/**
+ * Written into a staging folder beside the migrations folder (same filesystem, so the rename is atomic) and
+ * renamed into place: Prisma never lists a folder without its SQL. `replacing` names folders removed once
+ * the new one is complete (a squash), so a failure leaves them in place.
+ */
+export function writeMigrationFolder(migrationsDir: string, name: string, script: string, replacing: readonly string[] = []): void {
   const target = path.join(migrationsDir, name);
-  if (existsSync(target)) throw new MigrateError('migrationsFolder', `A migration named ${name} already exists.`);
-  const temporary = path.join(migrationsDir, `.${name}.tmp`);
-  rmSync(temporary, { recursive: true, force: true });
-  mkdirSync(temporary, { recursive: true });
+  if (existsSync(target) && !replacing.includes(name)) throw new MigrateError('migrationsFolder', `A migration named ${name} already exists.`);
+  mkdirSync(migrationsDir, { recursive: true });
+  const staging = mkdtempSync(besideMigrationsFolder(migrationsDir, '-'));
   try {
-    writeFileSync(path.join(temporary, MIGRATION_FILE), script);
-    renameSync(temporary, target);
+    writeFileSync(path.join(staging, MIGRATION_FILE), script);
+    for (const old of replacing) rmSync(path.join(migrationsDir, old), { recursive: true, force: true });
+    renameSync(staging, target);
   } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
     throw error;
   }
 }

@@ -18,7 +18,7 @@ export async function createMigrationFromDrift(engine: MigrationEngine, migratio
   }
   const drift = await engine.drift(folder, new Set(appliedMigrations(statuses)));
   if (!drift) throw new MigrateError('state', 'The database matches its migration history: there is no drift to capture.');
-  const migration = nextMigrationName(name, now, folder.migrations.at(-1)?.name);
+  const migration = await nextMigrationName(name, now, folder.migrations.at(-1)?.name);
   writeMigrationFolder(migrationsDir, migration, `-- Captured from the dev database's drift:\n${drift.summary.replace(/^/gm, '--   ')}\n\n${drift.script}\n`);
   await engine.markApplied(readMigrationsFolder(migrationsDir), migration);
   return migration;

@@ -24,7 +24,7 @@ export interface InitPlan {
  * empty database to the schema, and how the dev database compares (so it can be baselined, not re-run).
  */
 export async function planInit(engine: MigrationEngine, project: PrismaProject, name = DEFAULT_INIT_NAME): Promise<InitPlan> {
-  const problem = migrationNameProblem(name);
+  const problem = await migrationNameProblem(name);
   if (problem) throw new MigrateError('config', problem);
   const folder = readMigrationsFolder(project.migrationsDir);
   if (folder.migrations.length > 0 || folder.problems.length > 0) {
@@ -32,7 +32,7 @@ export async function planInit(engine: MigrationEngine, project: PrismaProject, 
   }
   const { output: script, hasChanges } = await engine.diff({ kind: 'empty' }, { kind: 'schema', files: project.engineSchemaFiles }, { script: true });
   if (!hasChanges) throw new MigrateError('state', 'The schema has no models yet: there is nothing to migrate. Add models, or pull the schema from the database first.');
-  const folderName = `0_${migrationSlug(name)}`;
+  const folderName = `0_${await migrationSlug(name)}`;
   const migration = { name: folderName, dir: path.join(project.migrationsDir, folderName), script };
   const fit = await databaseFit(engine, { dir: project.migrationsDir, lockfile: lockfileContent(engine.provider), migrations: [migration], problems: [] });
   return { name: folderName, script: `${script.trimEnd()}\n`, fit };

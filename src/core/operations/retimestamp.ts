@@ -13,12 +13,12 @@ import { nextMigrationName, writeMigrationFolder } from './create';
  * every other migration's, keeping its name. Only for migrations no database has applied (the caller
  * checks): an applied migration's name is in `_prisma_migrations`.
  */
-export function retimestampMigration(folder: MigrationsFolder, name: string, now = new Date()): string {
+export async function retimestampMigration(folder: MigrationsFolder, name: string, now = new Date()): Promise<string> {
   const migration = folder.migrations.find((m) => m.name === name);
   if (!migration) throw new MigrateError('config', `There is no migration ${name} in ${folder.dir}.`, { migration: name });
   const label = name.replace(/^\d{14}_/, '');
   const last = folder.migrations.filter((m) => m.name !== name).at(-1)?.name;
-  const renamed = nextMigrationName(label, now, last);
+  const renamed = await nextMigrationName(label, now, last);
   if (existsSync(path.join(folder.dir, renamed))) throw new MigrateError('migrationsFolder', `A migration named ${renamed} already exists.`, { migration: renamed });
   renameSync(migration.dir, path.join(folder.dir, renamed));
   return renamed;
@@ -53,7 +53,7 @@ export async function regenerateMigration(engine: MigrationEngine, folder: Migra
   const plan = await engine.planMigration(rest);
   const previous = migration.script ?? '';
   const { script, carried } = withCarried('', plan.hasChanges ? plan.script : '', carriedStatements([migration]));
-  const renamed = plan.hasChanges || carried.length > 0 ? nextMigrationName(name.replace(/^\d{14}_/, ''), options.now ?? new Date(), rest.migrations.at(-1)?.name) : null;
+  const renamed = plan.hasChanges || carried.length > 0 ? await nextMigrationName(name.replace(/^\d{14}_/, ''), options.now ?? new Date(), rest.migrations.at(-1)?.name) : null;
   if (renamed && carried.length > 0) await replaysWithCarried(engine, rest, { name: renamed, dir: path.join(folder.dir, renamed), script }, carried);
   if (options.write) {
     // The replacement is written before the original goes: a failed write leaves the original in place.

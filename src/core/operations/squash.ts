@@ -1,4 +1,3 @@
-import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationEngine } from '../engine/migrationEngine';
 import { errorMessage, MigrateError } from '../errors';
@@ -44,7 +43,7 @@ export async function planSquash(project: PrismaProject, folder: MigrationsFolde
   const replaced = folder.migrations.slice(start, end + 1);
   const before = historyPrefix(folder, start);
   const upTo = historyPrefix(folder, end + 1);
-  const migration = migrationFolderName(options.name, stampDate(options.to));
+  const migration = await migrationFolderName(options.name, stampDate(options.to));
   const taken = folder.migrations.find((m) => m.name === migration && !replaced.includes(m));
   if (taken) throw new MigrateError('migrationsFolder', `A migration named ${migration} already exists.`, { migration });
 
@@ -98,11 +97,7 @@ export async function squashDatabaseState(engine: MigrationEngine, folder: Migra
  * old ones are removed, so a failure leaves the history complete (possibly twice), never missing.
  */
 export function writeSquash(folder: MigrationsFolder, plan: SquashPlan): void {
-  const staging = `.${plan.migration}.squash`;
-  rmSync(path.join(folder.dir, staging), { recursive: true, force: true });
-  writeMigrationFolder(folder.dir, staging, plan.script);
-  for (const name of plan.replaced) rmSync(path.join(folder.dir, name), { recursive: true, force: true });
-  renameSync(path.join(folder.dir, staging), path.join(folder.dir, plan.migration));
+  writeMigrationFolder(folder.dir, plan.migration, plan.script, plan.replaced);
 }
 
 /** On a database that applied the whole range: the squashed migration recorded as applied, the old rows gone. */

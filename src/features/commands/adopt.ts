@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { isMigrateError } from '../../core/errors';
-import { migrationNameProblem } from '../../core/operations/create';
+import { validateMigrationName } from './migrationNameInput';
 import { DEFAULT_INIT_NAME } from '../../core/operations/init';
 import { withProgress } from '../progress';
 import type { ProjectState } from '../projects/projectState';
@@ -25,7 +25,7 @@ export async function initializeMigrationsCommand(ctx: CommandContext, arg: unkn
     title: INITIALIZE,
     prompt: 'Name of the first migration (its folder is 0_<name>, before any later migration)',
     value: DEFAULT_INIT_NAME,
-    validateInput: migrationNameProblem,
+    validateInput: validateMigrationName,
   });
   if (name === undefined) throw new Cancelled();
   const plan = await withProgress('Comparing the schema with the dev database…', () =>

@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectDatabase } from '../../core/connect';
 import type { MigrationPlan } from '../../core/engine/migrationEngine';
-import { migrationNameProblem } from '../../core/operations/create';
+import { validateMigrationName } from './migrationNameInput';
 import { withProgress } from '../progress';
 import type { Core } from '../projects/loadCore';
 import { projectArgument } from './arguments';
@@ -23,7 +23,7 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
     title: 'Create Migration',
     prompt: 'Name of the new migration (becomes part of its folder name)',
     placeHolder: 'e.g. add_user_roles',
-    validateInput: (value) => migrationNameProblem(value),
+    validateInput: validateMigrationName,
   });
   if (name === undefined) throw new Cancelled();
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { migrationNameProblem } from '../../core/operations/create';
+import { validateMigrationName } from './migrationNameInput';
 import { withProgress } from '../progress';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
@@ -14,7 +14,7 @@ export async function createMigrationFromDriftCommand(ctx: CommandContext, arg: 
     title: 'Create Migration from Drift',
     prompt: 'Name of the migration that brings the history to what the dev database is',
     placeHolder: 'e.g. capture_manual_changes',
-    validateInput: migrationNameProblem,
+    validateInput: validateMigrationName,
   });
   if (name === undefined) throw new Cancelled();
   const migration = await withProgress('Capturing the drift…', () =>

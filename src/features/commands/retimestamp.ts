@@ -12,7 +12,7 @@ export async function retimestampMigrationCommand(ctx: CommandContext, arg: unkn
   const outOfOrder = new Set(ctx.projects.projects.flatMap((s) => [...outOfOrderMigrations(s.report?.migrations ?? []).keys()]));
   const { state, migration } = await migrationArgument(ctx, arg, (m) => outOfOrder.has(m.name), 'Re-timestamp which out-of-order migration?');
   const core = await loadCore();
-  const renamed = core.retimestampMigration(core.readMigrationsFolder(state.project.migrationsDir), migration.name);
+  const renamed = await core.retimestampMigration(core.readMigrationsFolder(state.project.migrationsDir), migration.name);
   ctx.log.info(`Renamed ${migration.name} to ${renamed}`);
   await ctx.projects.refresh();
   void ctx.prompts.info(`Renamed ${migration.name} to ${renamed}: it now comes after the last migration.`);

@@ -1,4 +1,4 @@
-import { migrationNameProblem } from '../../core/operations/create';
+import { validateMigrationName } from './migrationNameInput';
 import { withProgress } from '../progress';
 import { loadCore } from '../projects/loadCore';
 import { isLocal, projectArgument } from './arguments';
@@ -25,7 +25,7 @@ export async function squashMigrationsCommand(ctx: CommandContext, arg: unknown)
     { placeHolder: `Squash ${from.name} up to which migration?` },
   );
   if (!to) throw new Cancelled();
-  const name = await ctx.prompts.input({ title: 'Squash Migrations', prompt: 'Name of the squashed migration', placeHolder: 'e.g. baseline', validateInput: migrationNameProblem });
+  const name = await ctx.prompts.input({ title: 'Squash Migrations', prompt: 'Name of the squashed migration', placeHolder: 'e.g. baseline', validateInput: validateMigrationName });
   if (name === undefined) throw new Cancelled();
 
   const plan = await withProgress('Squashing and replaying the shortened history…', () =>
