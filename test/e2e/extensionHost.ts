@@ -5,7 +5,7 @@
 import { format } from 'node:util';
 import type { BrowserContext, ConsoleMessage } from 'playwright-core';
 import type { CodeServer } from './codeServer';
-import { deadline, workbenchUrl } from './workbench';
+import { workbenchUrl } from './workbench';
 
 /** As in test/vscode/shared.ts: the suite tags its console output, the workbench logs plenty of its own. */
 const OUTPUT_PREFIX = '[vscode-test] ';
@@ -30,7 +30,13 @@ export interface SuiteOptions {
   extensionPath: string;
   /** The compiled suite's index.js. */
   testsPath: string;
+  /** Loading the workbench; the default 120 s. */
   timeoutMs?: number;
+  /**
+   * How long the suite may run without printing a line before it counts as hung: a silence, not a total,
+   * so a slow machine only makes the run longer. Longer than any one mocha test's own timeout.
+   */
+  silenceMs?: number;
   /** Each console line as it arrives; the default prints mocha's report. */
   onLine?: (line: string) => void;
 }
@@ -56,6 +62,8 @@ async function consoleText(message: ConsoleMessage): Promise<string> {
  */
 export async function runExtensionHostSuite(context: BrowserContext, server: CodeServer, options: SuiteOptions): Promise<SuiteResult> {
   const timeoutMs = options.timeoutMs ?? 120_000;
+  const silenceMs = options.silenceMs ?? 300_000;
+  let lastLine = performance.now();
   const onLine = options.onLine ?? ((line: string) => console.log(line));
   const page = await context.newPage();
   const started = performance.now();
@@ -85,6 +93,7 @@ export async function runExtensionHostSuite(context: BrowserContext, server: Cod
           }
         } else if (text.startsWith(OUTPUT_PREFIX)) {
           const line = text.slice(OUTPUT_PREFIX.length);
+          lastLine = performance.now();
           lines.push(line);
           onLine(line);
         }
@@ -106,13 +115,27 @@ export async function runExtensionHostSuite(context: BrowserContext, server: Cod
       page.once('crash', () => reject(new Error(`The page crashed while ${options.testsPath} ran; its last output:\n${lines.slice(-20).join('\n')}`)));
     });
     pageCrashed.catch(() => undefined); // a crash after the result is no one's business
-    const exitCode = await deadline(Promise.race([exited, pageCrashed]), timeoutMs, () => {
+    const exitCode = await untilSilent(Promise.race([exited, pageCrashed]), silenceMs, () => lastLine, () => {
       const last = lines.slice(-20).join('\n');
-      return `The extension-host suite ${options.testsPath} never reported back through codeAutomationExit${crashed ? ` (page error: ${crashed})` : ''}; its last output:\n${last}`;
+      return `The extension-host suite ${options.testsPath} printed nothing for ${silenceMs / 1000} s and never reported back through codeAutomationExit${crashed ? ` (page error: ${crashed})` : ''}; its last output:\n${last}`;
     });
     await pending;
     return { exitCode, lines, reports, workbenchMs, totalMs: performance.now() - started };
   } finally {
     await page.close().catch(() => undefined); // already gone when the browser was closed (Ctrl-C)
   }
+}
+
+/** `promise`, or a rejection with `message` once `lastActivity` (a `performance.now()` time) is `ms` old. */
+function untilSilent<T>(promise: Promise<T>, ms: number, lastActivity: () => number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const watch = new Promise<never>((_, reject) => {
+    const check = () => {
+      const quiet = performance.now() - lastActivity();
+      if (quiet >= ms) reject(new Error(message()));
+      else timer = setTimeout(check, ms - quiet);
+    };
+    timer = setTimeout(check, ms);
+  });
+  return Promise.race([promise, watch]).finally(() => clearTimeout(timer));
 }

@@ -86,17 +86,6 @@ export async function poll<T>(message: string | (() => string), fn: () => Promis
   }
 }
 
-/** Rejects with `message` if `promise` has not settled after `ms`. */
-export function deadline<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${message()} (after ${ms / 1000} s)`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 /** The workbench URL opening `folder`, with an optional smoke-test payload. */
 export function workbenchUrl(serverUrl: string, folder: string, payload?: Array<[string, string]>): string {
   const url = new URL(serverUrl);
