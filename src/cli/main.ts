@@ -8,7 +8,7 @@ import { historyIntegrity } from '../core/check/integrity';
 import { verifyDeployment } from '../core/check/targetDatabase';
 import { checkSchema } from '../core/check/schemaCheck';
 import { lintPendingMigrations } from '../core/check/pendingSql';
-import { createMissingDatabase, openProjectDatabase, type ProjectDatabase } from '../core/connect';
+import { createMissingDatabase, effectiveUrl, openProjectDatabase, type ProjectDatabase } from '../core/connect';
 import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorMessage, MigrateError } from '../core/errors';
@@ -28,6 +28,7 @@ import { discoverProject } from '../core/project/discover';
 import type { PrismaProject } from '../core/types';
 import { FINDING_FORMATS, type FindingFormat, formatFindings } from '../core/check/findingFormats';
 import { HELP } from './help';
+import { allowedHosts, destructiveUse, requireDevHost } from './hostGuard';
 import { formatStatus } from '../core/operations/statusText';
 import { type Output, statusJson } from './output';
 
@@ -39,18 +40,21 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** On the commands that destroy data: a server host they may run on besides the machine itself. */
+const ALLOW_HOST = { 'allow-host': { type: 'string', multiple: true } } as const;
+
 const COMMAND_OPTIONS = {
   status: { json: { type: 'boolean' }, 'no-drift': { type: 'boolean' } },
   diff: { from: { type: 'string' }, to: { type: 'string' }, script: { type: 'boolean' }, 'exit-code': { type: 'boolean' } },
-  create: { name: { type: 'string' }, draft: { type: 'boolean' }, 'accept-data-loss': { type: 'boolean' } },
+  create: { name: { type: 'string' }, draft: { type: 'boolean' }, 'accept-data-loss': { type: 'boolean' }, ...ALLOW_HOST },
   apply: {},
   resolve: { applied: { type: 'string' }, 'rolled-back': { type: 'string' } },
-  reset: { force: { type: 'boolean' } },
+  reset: { force: { type: 'boolean' }, ...ALLOW_HOST },
   check: { json: { type: 'boolean' }, format: { type: 'string' }, ci: { type: 'boolean' }, 'fail-on': { type: 'string' }, base: { type: 'string' } },
   execute: { file: { type: 'string' } },
   down: { verify: { type: 'boolean' }, write: { type: 'boolean' } },
-  rollback: { force: { type: 'boolean' } },
-  squash: { from: { type: 'string' }, to: { type: 'string' }, name: { type: 'string' } },
+  rollback: { force: { type: 'boolean' }, ...ALLOW_HOST },
+  squash: { from: { type: 'string' }, to: { type: 'string' }, name: { type: 'string' }, ...ALLOW_HOST },
   verify: { json: { type: 'boolean' }, format: { type: 'string' }, 'fail-on': { type: 'string' } },
   init: { name: { type: 'string' }, baseline: { type: 'boolean' } },
   pull: { force: { type: 'boolean' } },
@@ -58,7 +62,7 @@ const COMMAND_OPTIONS = {
 } as const;
 
 type Command = keyof typeof COMMAND_OPTIONS;
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | string[] | boolean | undefined>;
 
 interface OfflineContext {
   project: PrismaProject;
@@ -125,13 +129,15 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     // A bad --base stops the gate before anything runs, the target database included.
     const base = values.base === undefined ? undefined : await readBaseBranch(project.root, project.migrationsDir, String(values.base));
     // In CI without a target there is no database to open, and none must be created.
-    if (command === 'check' && values.ci && !values.url) return await gate({ project, values, output, cwd, base }, null);
+    if (command === 'check' && values.ci && values.url === undefined) return await gate({ project, values, output, cwd, base }, null);
     const options = {
-      url: values.url ? { url: String(values.url), source: 'flag' as const } : undefined,
+      url: values.url === undefined ? undefined : { url: String(values.url), source: 'flag' as const },
       log: values.verbose ? (line: string) => output.err(line) : undefined,
       // Verifying a deploy must not create the database it verifies, nor pulling one it reads.
       mustExist: command === 'verify' || command === 'pull',
     };
+    const destroys = destructiveUse(command, values);
+    if (destroys) requireDevHost(destroys, effectiveUrl(project, options.url).url, hostsAllowed(values));
     db = await openProjectDatabase(project, options).catch(async (error: unknown) => {
       // Like `prisma migrate deploy` / `dev`: the commands that build the database create it first.
       if (!(error instanceof MigrateError) || error.kind !== 'missingDatabase' || !CREATES_DATABASE.has(command)) throw error;
@@ -152,9 +158,14 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
 
 const CREATES_DATABASE = new Set<Command>(['apply', 'create', 'reset']);
 
+const hostsAllowed = (values: Values) => allowedHosts((values['allow-host'] as string[] | undefined) ?? []);
+
 /** Argument mistakes are reported before any database is opened. */
 export function validateArguments(command: Command, values: Values): void {
   const usage = (message: string) => new MigrateError('config', `${message} (see prisma-migrations ${command} --help)`);
+  // An unset CI secret arrives as --url "": falling back to another database would report its success.
+  if (values.url !== undefined && String(values.url).trim() === '') throw usage('--url is empty: give the database URL, or leave --url out to use the configured one');
+  if ((values['allow-host'] as string[] | undefined)?.some((host) => host.trim() === '')) throw usage('--allow-host needs a host name');
   if (command === 'diff') {
     for (const side of ['from', 'to'] as const) {
       if (!SOURCES.includes(String(values[side]) as SourceName)) throw usage(`--${side} must be one of ${SOURCES.join(', ')}`);
@@ -341,6 +352,8 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     if (state === 'partial') {
       throw new MigrateError('state', `${ctx.db.label} applied only some of ${plan.replaced[0]} … ${plan.replaced.at(-1)}: apply the rest (or roll them back) first, so it can follow the squash.`);
     }
+    // Recording removes the replaced migrations' rows: refused on a server that may be production, before any file is written.
+    if (state === 'all') requireDevHost('squash (it rewrites the migration history)', ctx.db.url.url, hostsAllowed(ctx.values));
     writeSquash(folder, plan);
     if (state === 'all') await recordSquash(engine, ctx.project.migrationsDir, plan);
     ctx.output.out(`Squashed ${plan.replaced.length} migrations into ${plan.migration}${state === 'all' ? `; ${ctx.db.label} records it as applied` : ''}.`);

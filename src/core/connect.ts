@@ -49,11 +49,20 @@ export function embeddedDatabaseExists(project: PrismaProject): boolean {
 
 /** The URL migrations run against, and where it came from. */
 export function effectiveUrl(project: PrismaProject, override?: ResolvedUrl): ResolvedUrl {
-  if (override) return override;
-  if (project.url) return project.url;
+  const given = override ?? project.url;
+  if (given) return requireUrl(project, given, 'database');
   const embedded = embeddedUrl(project);
   if (embedded) return embedded;
   throw new MigrateError('config', `No database URL is configured for this ${project.provider} project, and there is no embedded ${project.provider} database. Set one in prisma.config.ts, .env or --url.`);
+}
+
+/**
+ * An empty URL is a mistake (a CI secret that is not defined), never a reason to fall back to another
+ * database: the commands would report success on the embedded one instead.
+ */
+function requireUrl(project: PrismaProject, url: ResolvedUrl, role: 'database' | 'shadow database'): ResolvedUrl {
+  if (url.url.trim() !== '') return url;
+  throw new MigrateError('config', `The ${role} URL ${describeUrlSource(url, project)} is empty: nothing was run. Set it to the URL of the database to use.`);
 }
 
 /** The embedded dev database: a SQLite file, or PGlite for PostgreSQL; none for other providers. */
@@ -153,7 +162,8 @@ async function openEngineDatabase(project: PrismaProject, url: ResolvedUrl): Pro
   if (!/^postgres(ql)?:/.test(url.url)) {
     throw new MigrateError('config', `The schema's provider is postgresql but the URL (${describeUrl(url.url)}) is not a postgresql:// URL.`);
   }
-  return openPostgres(url.url, { shadowDatabaseUrl: project.shadowDatabaseUrl?.url, extensions });
+  const shadow = project.shadowDatabaseUrl && requireUrl(project, project.shadowDatabaseUrl, 'shadow database');
+  return openPostgres(url.url, { shadowDatabaseUrl: shadow?.url, extensions });
 }
 
 /** Creates the database a 'missingDatabase' error named (PostgreSQL servers; other databases never report it). */

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MigrateError } from '../errors';
 
-const LOCK_FILE = 'prisma-migrations.lock';
+export const LOCK_FILE = 'prisma-migrations.lock';
 
 /**
  * PGlite does not lock its folder: a second instance on it (the editor and the CLI at once) opens

@@ -15,6 +15,8 @@ export interface PrismaConfigValues {
   external: string[];
   /** Variables the config read with `env()` that are not set; URLs built from them are left out. */
   unsetEnv: string[];
+  /** Variables the config read with `env()` that are set but empty: URLs built from them keep them empty. */
+  emptyEnv: string[];
 }
 
 /** The config file Prisma 7 would use: `explicit` (--config) resolved against `cwd`, else the one found in `cwd`. */
@@ -47,7 +49,14 @@ export async function loadPrismaConfig(file: string, env: Env): Promise<PrismaCo
       continue;
     }
     const { config } = result;
-    const real = (url: string | undefined) => (url && !Object.values(placeholders).some((p) => url.includes(p)) ? url : undefined);
+    // `env()` refuses an empty variable as it does an unset one, but an empty one (a CI secret that is not
+    // defined) is a URL the user gave: it stays in the URL, empty, and using that URL is an error.
+    const emptyEnv = Object.keys(placeholders).filter((name) => env[name] !== undefined);
+    const real = (url: string | undefined) => {
+      if (url === undefined) return undefined;
+      const filled = emptyEnv.reduce((text, name) => text.split(placeholders[name]).join(''), url);
+      return Object.values(placeholders).some((p) => filled.includes(p)) ? undefined : filled;
+    };
     return {
       file,
       schema: config.schema,
@@ -55,7 +64,8 @@ export async function loadPrismaConfig(file: string, env: Env): Promise<PrismaCo
       url: real(config.datasource?.url),
       shadowDatabaseUrl: real(config.datasource?.shadowDatabaseUrl),
       external: [...(config.tables?.external ?? []), ...(config.enums?.external ?? [])],
-      unsetEnv: Object.keys(placeholders),
+      unsetEnv: Object.keys(placeholders).filter((name) => !emptyEnv.includes(name)),
+      emptyEnv,
     };
   }
   throw new MigrateError('config', `${file} reads more than ${MAX_UNSET_VARIABLES} environment variables that are not set.`, { file });

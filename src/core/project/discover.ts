@@ -44,6 +44,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   if (configFile !== undefined && options.trusted) {
     config = await loadPrismaConfig(configFile, withDotenv(processEnv, dotenvFiles(baseDir)));
     for (const name of config.unsetEnv) warnings.push(`${name} is not set (${path.basename(configFile)})`);
+    for (const name of config.emptyEnv) warnings.push(`${name} is set but empty (${path.basename(configFile)})`);
   } else if (configFile !== undefined) {
     const name = path.basename(configFile);
     warnings.push(`${name} was not run because the workspace is not trusted: its schema, migrations and URLs are ignored.`);
@@ -61,7 +62,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   const env = withDotenv(processEnv, dotenvFiles(baseDir, schema.path));
   const property = (name: string) => datasource.properties.find((p) => p.name === name);
   const fromSchema = (name: string) => schemaUrl(property(name), env, where, warnings);
-  const fromConfig = (url: string | undefined): ResolvedUrl | undefined => (url ? { url, source: 'config' } : undefined);
+  const fromConfig = (url: string | undefined): ResolvedUrl | undefined => (url === undefined ? undefined : { url, source: 'config' });
   // Prisma 6 ran Migrate over directUrl when there was one (url often points at a pooler).
   const url = fromConfig(config?.url) ?? fromSchema('directUrl') ?? fromSchema('url');
   const shadowDatabaseUrl = fromConfig(config?.shadowDatabaseUrl) ?? fromSchema('shadowDatabaseUrl');
@@ -196,10 +197,11 @@ function schemaUrl(
   const { value } = property;
   switch (value.kind) {
     case 'literal':
-      return value.value ? { url: value.value, source: 'schema-literal' } : undefined;
+      return { url: value.value, source: 'schema-literal' };
     case 'env': {
+      // Set but empty is a URL (an undefined CI secret), and an error when used; unset means none.
       const url = env[value.name];
-      if (url) return { url, source: 'schema-env', envVar: value.name };
+      if (url !== undefined) return { url, source: 'schema-env', envVar: value.name };
       warnings.push(`${value.name} is not set (${where(property.position)})`);
       return undefined;
     }
