@@ -100,7 +100,7 @@ otherwise, 2 on error.
 ${FINDING_OPTIONS}
 
 ${COMMON}`,
-  down: `Usage: prisma-migrations down <migration> [--verify] [--write]
+  down: `Usage: prisma-migrations down <migration> [--verify] [--write [--force]]
 
 Prints the SQL that takes a database from the state after <migration> back to the state before it: the
 schema engine's diff between the two, each replayed on a scratch database (no database of yours is
@@ -108,7 +108,9 @@ opened). Comments list what it drops.
 
   --verify   apply the history up to <migration> and the down script on a scratch database, and compare
              with the history before it; exit 1 when they differ
-  --write    write it as down.sql in the migration's folder (Prisma ignores the file)
+  --write    write it as down.sql in the migration's folder (Prisma ignores the file); a down.sql
+             written or edited by hand is not replaced (exit 1) unless --force
+  --force    with --write: replace a down.sql even if it was written or edited by hand
 
 ${COMMON}`,
   rollback: `Usage: prisma-migrations rollback [--force]

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { ciGate, failsGate } from '../core/check/ciGate';
@@ -18,7 +18,8 @@ import { createMigration } from '../core/operations/create';
 import { regenerateMigration } from '../core/operations/retimestamp';
 import { baseline, planInit, writeInit } from '../core/operations/init';
 import { pullSchema } from '../core/operations/pull';
-import { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../core/operations/down';
+import { downScript, downScriptText, verifyDownScript } from '../core/operations/down';
+import { downFilePath, downFileState, writeDownFile } from '../core/operations/downFile';
 import { describeLosses, executeRollback, planRollback } from '../core/operations/rollback';
 import { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSquash } from '../core/operations/squash';
 import { isUpToDate, readStatus } from '../core/operations/status';
@@ -52,7 +53,7 @@ const COMMAND_OPTIONS = {
   reset: { force: { type: 'boolean' }, ...ALLOW_HOST },
   check: { json: { type: 'boolean' }, format: { type: 'string' }, ci: { type: 'boolean' }, 'fail-on': { type: 'string' }, base: { type: 'string' } },
   execute: { file: { type: 'string' } },
-  down: { verify: { type: 'boolean' }, write: { type: 'boolean' } },
+  down: { verify: { type: 'boolean' }, write: { type: 'boolean' }, force: { type: 'boolean' } },
   rollback: { force: { type: 'boolean' }, ...ALLOW_HOST },
   squash: { from: { type: 'string' }, to: { type: 'string' }, name: { type: 'string' }, ...ALLOW_HOST },
   verify: { json: { type: 'boolean' }, format: { type: 'string' }, 'fail-on': { type: 'string' } },
@@ -185,6 +186,7 @@ export function validateArguments(command: Command, values: Values): void {
     throw usage(`--format must be one of ${FINDING_FORMATS.join(', ')}`);
   }
   if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
+  if (command === 'down' && values.force && !values.write) throw usage('--force goes with --write');
   if ((command === 'down' || command === 'regenerate') && !values.migration) throw usage(`name the migration: prisma-migrations ${command} <migration>`);
   if (command === 'squash' && (!values.to || !values.name)) throw usage('--to <migration> and --name <name> are required');
 }
@@ -227,9 +229,13 @@ async function down(ctx: OfflineContext): Promise<number> {
   const script = await downScript(ctx.project, folder, name);
   const text = downScriptText(script);
   if (ctx.values.write) {
-    const file = path.join(ctx.project.migrationsDir, name, DOWN_FILE);
-    writeFileSync(file, text);
-    ctx.output.err(`Wrote ${path.relative(ctx.cwd, file)}.`);
+    const file = downFilePath(path.join(ctx.project.migrationsDir, name));
+    const state = downFileState(file);
+    if (state === 'edited' && !ctx.values.force) {
+      throw new MigrateError('refused', `${path.relative(ctx.cwd, file)} was written or edited by hand: nothing was written. Add --force to replace it.`);
+    }
+    writeDownFile(file, text);
+    ctx.output.err(`${state === 'absent' ? 'Wrote' : 'Replaced'} ${path.relative(ctx.cwd, file)}.`);
   } else {
     ctx.output.out(text.trimEnd());
   }
