@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requiredExtensions } from './db/extensions';
 import { openMysqlBackend } from './db/mysql';
-import { openPglite } from './db/pglite';
+import { openPglite, pgliteDataDir } from './db/pglite';
 import { createDatabase, openPostgres } from './db/postgres';
 import { openSqlite, sqliteFilePath } from './db/sqlite';
 import type { EngineDatabase } from './db/target';
@@ -140,7 +140,7 @@ export async function openProjectDatabase(project: PrismaProject, options: Conne
 /** Database servers report a missing database themselves; files and folders would be created by opening them. */
 function requireLocalDatabase(project: PrismaProject, url: ResolvedUrl): void {
   const location = url.url.startsWith('pglite:')
-    ? url.url.slice('pglite:'.length)
+    ? pgliteDataDir(url.url, urlBaseDir(project, url))
     : /^(file|sqlite):/.test(url.url)
       ? sqliteFilePath(url.url, urlBaseDir(project, url))
       : undefined;
@@ -158,7 +158,7 @@ async function openEngineDatabase(project: PrismaProject, url: ResolvedUrl): Pro
   }
   const scripts = readMigrationsFolder(project.migrationsDir).migrations.flatMap((m) => (m.script === null ? [] : [m.script]));
   const extensions = requiredExtensions(scripts);
-  if (url.url.startsWith('pglite:')) return openPglite(url.url.slice('pglite:'.length), { extensions });
+  if (url.url.startsWith('pglite:')) return openPglite(pgliteDataDir(url.url, urlBaseDir(project, url)), { extensions });
   if (!/^postgres(ql)?:/.test(url.url)) {
     throw new MigrateError('config', `The schema's provider is postgresql but the URL (${describeUrl(url.url)}) is not a postgresql:// URL.`);
   }

@@ -9,6 +9,11 @@ import { pgliteShadow } from './pgliteShadow';
 import { PG_ADAPTER_NAME } from './postgresAdapter';
 import type { EngineDatabase } from './target';
 
+/** `pglite:./.pglite` → absolute folder, a relative one resolved against `baseDir` (as SQLite's file: paths are). */
+export function pgliteDataDir(url: string, baseDir: string): string {
+  return path.resolve(baseDir, url.slice('pglite:'.length));
+}
+
 /**
  * The embedded dev database for PostgreSQL projects without a URL: PGlite (PostgreSQL 17 in
  * WebAssembly) persisted in `dataDir`, a folder the user can see and delete, and an in-memory PGlite as
