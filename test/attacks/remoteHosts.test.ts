@@ -3,7 +3,6 @@
 // rows that are really there, and the same command with the host allowed really destroys them.
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { allowedHosts } from '../../src/cli/hostGuard';
