@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import mariadb, { type Connection } from 'mariadb';
 import pg from 'pg';
 import { allowedHosts } from '../../src/cli/hostGuard';
 import { cli } from '../cli/cliSuite';
@@ -145,5 +147,43 @@ describe('attack: destructive commands on a remote host (127.0.0.2)', () => {
 
   it('the allowed list: the machine itself, then the variable (blanks ignored), then --allow-host', () => {
     assert.deepEqual(allowedHosts(['staging.internal'], { PRISMA_MIGRATIONS_ALLOWED_HOSTS: ' db.ci , ,x' }), ['localhost', '127.0.0.1', '::1', 'db.ci', 'x', 'staging.internal']);
+  });
+});
+
+describe('attack: reset on a remote MySQL host (127.0.0.2 in front of the local MariaDB)', () => {
+  let admin: Connection;
+  let proxy: TcpProxy;
+  let project: TempProject;
+  let remote: string;
+  const name = `pm_attack_hosts_${randomBytes(5).toString('hex')}`;
+  const count = async () => Number(((await admin.query(`SELECT count(*) AS n FROM \`${name}\`.\`Item\``)) as Array<{ n: bigint }>)[0].n);
+
+  before(async () => {
+    admin = await mariadb.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+    await admin.query(`CREATE DATABASE \`${name}\``);
+    proxy = await tcpProxy('127.0.0.2', '127.0.0.1:3306');
+    remote = `mysql://root@${proxy.address}/${name}`;
+    project = tempProject('mysql', 'model Item {\n  id Int @id\n}\n');
+    project.addMigration('20250101000000_init', 'CREATE TABLE `Item` (`id` INTEGER NOT NULL, PRIMARY KEY (`id`));\n');
+    project.addMigration('20250102000000_seed', 'INSERT INTO `Item` (`id`) VALUES (1);\n');
+  });
+  after(async () => {
+    await proxy.close();
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.end();
+    project.remove();
+  });
+
+  it('apply deploys through the remote host; reset --force is refused there and the rows stay; allowed, it wipes them', async () => {
+    const applied = await cli(project.root, 'apply', '--url', remote);
+    assert.equal(applied.code, 0, applied.stderr);
+    await admin.query(`INSERT INTO \`${name}\`.\`Item\` VALUES (2)`);
+    const refused = await cli(project.root, 'reset', '--force', '--url', remote);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /reset .*refused: 127\.0\.0\.2/);
+    assert.equal(await count(), 2);
+    const allowed = await cli(project.root, 'reset', '--force', '--url', remote, '--allow-host', '127.0.0.2');
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.equal(await count(), 1, 'only the seed migration\'s row is back');
   });
 });
