@@ -1,9 +1,13 @@
 const COMMON = `Options for every command:
   --schema <path>   schema file or folder (default: from prisma.config.ts, package.json, prisma/schema.prisma)
   --config <path>   prisma.config.ts to use
-  --url <url>       database URL; wins over prisma.config.ts, .env and the embedded default
+  --url <url>       database URL; wins over prisma.config.ts, .env and the embedded default (empty: an error)
   --verbose         print the engine's log and stack traces
   --help            this help`;
+
+const ALLOW_HOST = `  --allow-host <host>   a server this may destroy data on besides localhost, 127.0.0.1 and ::1
+                        (repeatable; also PRISMA_MIGRATIONS_ALLOWED_HOSTS=host,host). Files, the
+                        embedded PGlite and unix sockets are always allowed. Refused: exit 2.`;
 
 const FINDING_OPTIONS = `  --fail-on <level> error: only errors fail the build; warning (default): warnings too
   --format json     findings as JSON: [{"rule","severity","message","file","line","column"}] (also --json)
@@ -53,14 +57,16 @@ Sources: empty, migrations, schema, database.
   --exit-code   exit 0 when there is no difference, 2 when there is one, 1 on error
 
 ${COMMON}`,
-  create: `Usage: prisma-migrations create --name <name> [--draft] [--accept-data-loss]
+  create: `Usage: prisma-migrations create --name <name> [--draft] [--accept-data-loss [--allow-host <host>]]
 
 Plans the migration first. When it would lose data, nothing is written unless --accept-data-loss is
 given; steps that cannot run on the current data are refused unless --draft.
 
   --name <name>         the migration's name
   --draft               write the migration without applying it
-  --accept-data-loss    allow a migration that drops data
+  --accept-data-loss    allow a migration that drops data; on a server other than this machine only
+                        with --allow-host (see below)
+${ALLOW_HOST}
 
 ${COMMON}`,
   apply: `Usage: prisma-migrations apply
@@ -75,11 +81,12 @@ ${COMMON}`,
   --rolled-back <name>   mark a failed migration rolled back (it will be applied again)
 
 ${COMMON}`,
-  reset: `Usage: prisma-migrations reset --force
+  reset: `Usage: prisma-migrations reset --force [--allow-host <host>]
 
 Drops every table and all data in the dev database, then applies all migrations.
 
   --force   required: confirms that all data in the database is lost
+${ALLOW_HOST}
 
 ${COMMON}`,
   check: `Usage: prisma-migrations check [--ci [--base <git ref>] [--fail-on error|warning]] [--format text|json|sarif|github] [--json]
@@ -100,7 +107,7 @@ otherwise, 2 on error.
 ${FINDING_OPTIONS}
 
 ${COMMON}`,
-  down: `Usage: prisma-migrations down <migration> [--verify] [--write]
+  down: `Usage: prisma-migrations down <migration> [--verify] [--write [--force]]
 
 Prints the SQL that takes a database from the state after <migration> back to the state before it: the
 schema engine's diff between the two, each replayed on a scratch database (no database of yours is
@@ -108,10 +115,12 @@ opened). Comments list what it drops.
 
   --verify   apply the history up to <migration> and the down script on a scratch database, and compare
              with the history before it; exit 1 when they differ
-  --write    write it as down.sql in the migration's folder (Prisma ignores the file)
+  --write    write it as down.sql in the migration's folder (Prisma ignores the file); a down.sql
+             written or edited by hand is not replaced (exit 1) unless --force
+  --force    with --write: replace a down.sql even if it was written or edited by hand
 
 ${COMMON}`,
-  rollback: `Usage: prisma-migrations rollback [--force]
+  rollback: `Usage: prisma-migrations rollback [--force [--allow-host <host>]]
 
 Undoes the last migration applied on the database: computes its down script, verifies it on a scratch
 database, lists what it would drop with this database's counts, and with --force runs it and marks the
@@ -119,9 +128,10 @@ migration rolled back (pending again). Refuses after a failed migration, or when
 migration was edited or is missing locally.
 
   --force   required to change the database; without it, the plan is printed and the exit code is 1
+${ALLOW_HOST}
 
 ${COMMON}`,
-  squash: `Usage: prisma-migrations squash --to <migration> --name <name> [--from <migration>]
+  squash: `Usage: prisma-migrations squash --to <migration> --name <name> [--from <migration>] [--allow-host <host>]
 
 Replaces the migrations from --from (default: the first) to --to with one migration named <name>, in the
 place of --to: its SQL is the schema engine's diff from the history before the range to the history at its
@@ -135,6 +145,8 @@ refused (exit 1), naming what differs and the carried statements (migration:line
 database applied the whole range, the new migration is recorded as applied and the old rows removed; a
 database that applied only part of it is refused. Other databases must record the new migration instead
 (the command says how).
+
+${ALLOW_HOST}
 
 ${COMMON}`,
   verify: `Usage: prisma-migrations verify [--url <target>] [--fail-on error|warning] [--format text|json|sarif|github]

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { ciGate, failsGate } from '../core/check/ciGate';
@@ -8,7 +8,7 @@ import { historyIntegrity } from '../core/check/integrity';
 import { verifyDeployment } from '../core/check/targetDatabase';
 import { checkSchema } from '../core/check/schemaCheck';
 import { lintPendingMigrations } from '../core/check/pendingSql';
-import { createMissingDatabase, openProjectDatabase, type ProjectDatabase, warningsFor } from '../core/connect';
+import { createMissingDatabase, effectiveUrl, openProjectDatabase, type ProjectDatabase, warningsFor } from '../core/connect';
 import type { HistoryBackend } from '../core/engine/backend';
 import type { DiffSource, MigrationEngine } from '../core/engine/migrationEngine';
 import { errorDetail, errorMessage, MigrateError } from '../core/errors';
@@ -18,7 +18,8 @@ import { createMigration, migrationNameNote } from '../core/operations/create';
 import { regenerateMigration } from '../core/operations/retimestamp';
 import { baseline, planInit, writeInit } from '../core/operations/init';
 import { pullSchema } from '../core/operations/pull';
-import { DOWN_FILE, downScript, downScriptText, verifyDownScript } from '../core/operations/down';
+import { downScript, downScriptText, verifyDownScript } from '../core/operations/down';
+import { downFilePath, downFileState, writeDownFile } from '../core/operations/downFile';
 import { describeLosses, executeRollback, planRollback } from '../core/operations/rollback';
 import { describeCarried } from '../core/operations/carriedStatements';
 import { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSquash } from '../core/operations/squash';
@@ -30,6 +31,7 @@ import { historyToApply } from '../core/project/migrationsLocation';
 import type { PrismaProject } from '../core/types';
 import { FINDING_FORMATS, type FindingFormat, formatFindings } from '../core/check/findingFormats';
 import { HELP } from './help';
+import { allowedHosts, destructiveUse, requireDevHost } from './hostGuard';
 import { formatStatus } from '../core/operations/statusText';
 import { type Output, statusJson } from './output';
 
@@ -41,18 +43,21 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** On the commands that destroy data: a server host they may run on besides the machine itself. */
+const ALLOW_HOST = { 'allow-host': { type: 'string', multiple: true } } as const;
+
 const COMMAND_OPTIONS = {
   status: { json: { type: 'boolean' }, 'no-drift': { type: 'boolean' } },
   diff: { from: { type: 'string' }, to: { type: 'string' }, script: { type: 'boolean' }, 'exit-code': { type: 'boolean' } },
-  create: { name: { type: 'string' }, draft: { type: 'boolean' }, 'accept-data-loss': { type: 'boolean' } },
+  create: { name: { type: 'string' }, draft: { type: 'boolean' }, 'accept-data-loss': { type: 'boolean' }, ...ALLOW_HOST },
   apply: {},
   resolve: { applied: { type: 'string' }, 'rolled-back': { type: 'string' } },
-  reset: { force: { type: 'boolean' } },
+  reset: { force: { type: 'boolean' }, ...ALLOW_HOST },
   check: { json: { type: 'boolean' }, format: { type: 'string' }, ci: { type: 'boolean' }, 'fail-on': { type: 'string' }, base: { type: 'string' } },
   execute: { file: { type: 'string' } },
-  down: { verify: { type: 'boolean' }, write: { type: 'boolean' } },
-  rollback: { force: { type: 'boolean' } },
-  squash: { from: { type: 'string' }, to: { type: 'string' }, name: { type: 'string' } },
+  down: { verify: { type: 'boolean' }, write: { type: 'boolean' }, force: { type: 'boolean' } },
+  rollback: { force: { type: 'boolean' }, ...ALLOW_HOST },
+  squash: { from: { type: 'string' }, to: { type: 'string' }, name: { type: 'string' }, ...ALLOW_HOST },
   verify: { json: { type: 'boolean' }, format: { type: 'string' }, 'fail-on': { type: 'string' } },
   init: { name: { type: 'string' }, baseline: { type: 'boolean' } },
   pull: { force: { type: 'boolean' } },
@@ -60,7 +65,7 @@ const COMMAND_OPTIONS = {
 } as const;
 
 type Command = keyof typeof COMMAND_OPTIONS;
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | string[] | boolean | undefined>;
 
 interface OfflineContext {
   project: PrismaProject;
@@ -121,7 +126,7 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
       trusted: true,
       configOutput: (text) => output.err(text),
     });
-    const url = values.url ? { url: String(values.url), source: 'flag' as const } : undefined;
+    const url = values.url === undefined ? undefined : { url: String(values.url), source: 'flag' as const };
     for (const warning of warningsFor(project, url)) output.err(`warning: ${warning}`);
     validateArguments(command, values);
     // The migrations folder is all `down` reads: no database is opened (or created) for it.
@@ -129,13 +134,15 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
     // A bad --base stops the gate before anything runs, the target database included.
     const base = values.base === undefined ? undefined : await readBaseBranch(project.root, project.migrationsDir, String(values.base));
     // In CI without a target there is no database to open, and none must be created.
-    if (command === 'check' && values.ci && !values.url) return await gate({ project, values, output, cwd, base }, null);
+    if (command === 'check' && values.ci && values.url === undefined) return await gate({ project, values, output, cwd, base }, null);
     const options = {
       url,
       log: values.verbose ? (line: string) => output.err(line) : undefined,
       // Verifying a deploy must not create the database it verifies, nor pulling one it reads.
       mustExist: command === 'verify' || command === 'pull',
     };
+    const destroys = destructiveUse(command, values);
+    if (destroys) requireDevHost(destroys, effectiveUrl(project, options.url).url, hostsAllowed(values));
     db = await openProjectDatabase(project, options).catch(async (error: unknown) => {
       // Like `prisma migrate deploy` / `dev`: the commands that build the database create it first.
       if (!(error instanceof MigrateError) || error.kind !== 'missingDatabase' || !CREATES_DATABASE.has(command)) throw error;
@@ -156,9 +163,14 @@ export async function runCli(argv: readonly string[], output: Output, cwd = proc
 
 const CREATES_DATABASE = new Set<Command>(['apply', 'create', 'reset']);
 
+const hostsAllowed = (values: Values) => allowedHosts((values['allow-host'] as string[] | undefined) ?? []);
+
 /** Argument mistakes are reported before any database is opened. */
 export function validateArguments(command: Command, values: Values): void {
   const usage = (message: string) => new MigrateError('config', `${message} (see prisma-migrations ${command} --help)`);
+  // An unset CI secret arrives as --url "": falling back to another database would report its success.
+  if (values.url !== undefined && String(values.url).trim() === '') throw usage('--url is empty: give the database URL, or leave --url out to use the configured one');
+  if ((values['allow-host'] as string[] | undefined)?.some((host) => host.trim() === '')) throw usage('--allow-host needs a host name');
   if (command === 'diff') {
     for (const side of ['from', 'to'] as const) {
       if (!SOURCES.includes(String(values[side]) as SourceName)) throw usage(`--${side} must be one of ${SOURCES.join(', ')}`);
@@ -178,6 +190,7 @@ export function validateArguments(command: Command, values: Values): void {
     throw usage(`--format must be one of ${FINDING_FORMATS.join(', ')}`);
   }
   if (command === 'reset' && !values.force) throw usage('reset deletes all data in the database; add --force to confirm');
+  if (command === 'down' && values.force && !values.write) throw usage('--force goes with --write');
   if ((command === 'down' || command === 'regenerate') && !values.migration) throw usage(`name the migration: prisma-migrations ${command} <migration>`);
   if (command === 'squash' && (!values.to || !values.name)) throw usage('--to <migration> and --name <name> are required');
 }
@@ -220,9 +233,13 @@ async function down(ctx: OfflineContext): Promise<number> {
   const script = await downScript(ctx.project, folder, name);
   const text = downScriptText(script);
   if (ctx.values.write) {
-    const file = path.join(ctx.project.migrationsDir, name, DOWN_FILE);
-    writeFileSync(file, text);
-    ctx.output.err(`Wrote ${path.relative(ctx.cwd, file)}.`);
+    const file = downFilePath(path.join(ctx.project.migrationsDir, name));
+    const state = downFileState(file);
+    if (state === 'edited' && !ctx.values.force) {
+      throw new MigrateError('refused', `${path.relative(ctx.cwd, file)} was written or edited by hand: nothing was written. Add --force to replace it.`);
+    }
+    writeDownFile(file, text);
+    ctx.output.err(`${state === 'absent' ? 'Wrote' : 'Replaced'} ${path.relative(ctx.cwd, file)}.`);
   } else {
     ctx.output.out(text.trimEnd());
   }
@@ -352,6 +369,8 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
     if (state === 'partial') {
       throw new MigrateError('state', `${ctx.db.label} applied only some of ${plan.replaced[0]} … ${plan.replaced.at(-1)}: apply the rest (or roll them back) first, so it can follow the squash.`);
     }
+    // Recording removes the replaced migrations' rows: refused on a server that may be production, before any file is written.
+    if (state === 'all') requireDevHost('squash (it rewrites the migration history)', ctx.db.url.url, hostsAllowed(ctx.values));
     writeSquash(folder, plan);
     if (state === 'all') await recordSquash(engine, ctx.project.migrationsDir, plan);
     ctx.output.out(`Squashed ${plan.replaced.length} migrations into ${plan.migration}${state === 'all' ? `; ${ctx.db.label} records it as applied` : ''}.`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { requiredExtensions } from './db/extensions';
 import { openMysqlBackend } from './db/mysql';
-import { openPglite } from './db/pglite';
+import { openPglite, pgliteDataDir } from './db/pglite';
 import { createDatabase, openPostgres } from './db/postgres';
 import { openSqlite, sqliteFilePath } from './db/sqlite';
 import type { EngineDatabase } from './db/target';
@@ -49,8 +49,8 @@ export function embeddedDatabaseExists(project: PrismaProject): boolean {
 
 /** The URL migrations run against, and where it came from. */
 export function effectiveUrl(project: PrismaProject, override?: ResolvedUrl): ResolvedUrl {
-  if (override) return override;
-  if (project.url) return project.url;
+  const given = override ?? project.url;
+  if (given) return requireUrl(project, given, 'database');
   const embedded = embeddedUrl(project);
   if (embedded) return embedded;
   throw new MigrateError('config', `No database URL is configured for this ${project.provider} project, and there is no embedded ${project.provider} database. Set one in prisma.config.ts, .env or --url.`);
@@ -59,6 +59,15 @@ export function effectiveUrl(project: PrismaProject, override?: ResolvedUrl): Re
 /** The project's warnings for a run with this override of its URL: those about its own URL only where that URL is used. */
 export function warningsFor(project: PrismaProject, override?: ResolvedUrl): string[] {
   return override ? project.warnings : [...project.warnings, ...(project.urlWarnings ?? [])];
+}
+
+/**
+ * An empty URL is a mistake (a CI secret that is not defined), never a reason to fall back to another
+ * database: the commands would report success on the embedded one instead.
+ */
+function requireUrl(project: PrismaProject, url: ResolvedUrl, role: 'database' | 'shadow database'): ResolvedUrl {
+  if (url.url.trim() !== '') return url;
+  throw new MigrateError('config', `The ${role} URL ${describeUrlSource(url, project)} is empty: nothing was run. Set it to the URL of the database to use.`);
 }
 
 /** The embedded dev database: a SQLite file, or PGlite for PostgreSQL; none for other providers. */
@@ -136,7 +145,7 @@ export async function openProjectDatabase(project: PrismaProject, options: Conne
 /** Database servers report a missing database themselves; files and folders would be created by opening them. */
 function requireLocalDatabase(project: PrismaProject, url: ResolvedUrl): void {
   const location = url.url.startsWith('pglite:')
-    ? url.url.slice('pglite:'.length)
+    ? pgliteDataDir(url.url, urlBaseDir(project, url))
     : /^(file|sqlite):/.test(url.url)
       ? sqliteFilePath(url.url, urlBaseDir(project, url))
       : undefined;
@@ -154,11 +163,12 @@ async function openEngineDatabase(project: PrismaProject, url: ResolvedUrl): Pro
   }
   const scripts = readMigrationsFolder(project.migrationsDir).migrations.flatMap((m) => (m.script === null ? [] : [m.script]));
   const extensions = requiredExtensions(scripts);
-  if (url.url.startsWith('pglite:')) return openPglite(url.url.slice('pglite:'.length), { extensions });
+  if (url.url.startsWith('pglite:')) return openPglite(pgliteDataDir(url.url, urlBaseDir(project, url)), { extensions });
   if (!/^postgres(ql)?:/.test(url.url)) {
     throw new MigrateError('config', `The schema's provider is postgresql but the URL (${describeUrl(url.url)}) is not a postgresql:// URL.`);
   }
-  return openPostgres(url.url, { shadowDatabaseUrl: project.shadowDatabaseUrl?.url, extensions });
+  const shadow = project.shadowDatabaseUrl && requireUrl(project, project.shadowDatabaseUrl, 'shadow database');
+  return openPostgres(url.url, { shadowDatabaseUrl: shadow?.url, extensions });
 }
 
 /** Creates the database a 'missingDatabase' error named (PostgreSQL servers; other databases never report it). */

@@ -232,7 +232,9 @@ export function cliSuite(label: string, target: CliTarget): void {
       assert.match(printed.stderr, /Verified/);
       const written = await run('down', last, '--write');
       assert.equal(written.code, 0, written.stderr);
-      assert.equal(readFileSync(path.join(project.migrationsDir, last, 'down.sql'), 'utf8').trimEnd(), printed.stdout.trimEnd());
+      const [body, stamp] = readFileSync(path.join(project.migrationsDir, last, 'down.sql'), 'utf8').split(/\n(?=-- prisma-migrations sha256:)/);
+      assert.equal(body.trimEnd(), printed.stdout.trimEnd());
+      assert.match(stamp, /^-- prisma-migrations sha256:[0-9a-f]{64} .*\n$/, 'the last line stamps the file as ours');
       assert.equal((await run('status')).code, 0, 'down.sql is not a migration: the status is unchanged');
       rmSync(path.join(project.migrationsDir, last, 'down.sql'));
     });

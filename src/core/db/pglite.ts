@@ -1,13 +1,18 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, MigrateError } from '../errors';
 import { pgliteExtensions } from './extensions';
 import { ManagedAdapterFactory } from './managedFactory';
-import { lockDataDir } from './pgliteLock';
+import { LOCK_FILE, lockDataDir } from './pgliteLock';
 import { startPglite, type PgliteServer } from './pgliteServer';
 import { pgliteShadow } from './pgliteShadow';
 import { PG_ADAPTER_NAME } from './postgresAdapter';
 import type { EngineDatabase } from './target';
+
+/** `pglite:./.pglite` → absolute folder, a relative one resolved against `baseDir` (as SQLite's file: paths are). */
+export function pgliteDataDir(url: string, baseDir: string): string {
+  return path.resolve(baseDir, url.slice('pglite:'.length));
+}
 
 /**
  * The embedded dev database for PostgreSQL projects without a URL: PGlite (PostgreSQL 17 in
@@ -21,6 +26,7 @@ export async function openPglite(dataDir: string, options: { extensions?: string
   const extensions = options.extensions ?? [];
   // An extension PGlite lacks fails here, before the folder is created.
   const loaded = await pgliteExtensions(extensions);
+  requirePgliteDataDir(dataDir);
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   let server: PgliteServer;
@@ -53,4 +59,25 @@ export async function openPglite(dataDir: string, options: { extensions?: string
     factory,
     dispose: () => factory.dispose(),
   };
+}
+
+/**
+ * PGlite initialises any folder it is given, among whatever files are there (`pglite:./src`): only a new
+ * or empty folder, or a PostgreSQL data directory (it has PG_VERSION), may be opened. Our lock file alone,
+ * left by a first start that never finished, still counts as empty.
+ */
+export function requirePgliteDataDir(dataDir: string): void {
+  let entries: string[];
+  try {
+    if (!statSync(dataDir).isDirectory()) throw notDataDir(dataDir, 'it is a file');
+    entries = readdirSync(dataDir).filter((name) => name !== LOCK_FILE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (entries.length > 0 && !entries.includes('PG_VERSION')) throw notDataDir(dataDir, 'it has files but no PG_VERSION');
+}
+
+function notDataDir(dataDir: string, why: string): MigrateError {
+  return new MigrateError('config', `${dataDir} is not a PGlite database folder (${why}): nothing was touched. Name a new or empty folder, or an existing PGlite data directory.`);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MigrateError } from '../errors';
 import { isRunning } from '../fileLock';
 
-const LOCK_FILE = 'prisma-migrations.lock';
+export const LOCK_FILE = 'prisma-migrations.lock';
 
 /**
  * PGlite does not lock its folder: a second instance on it (the editor and the CLI at once) opens

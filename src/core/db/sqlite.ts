@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PrismaLibSql } from '@prisma/adapter-libsql';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import { MigrateError } from '../errors';
 import { delegate, ManagedAdapterFactory } from './managedFactory';
 import type { EngineDatabase } from './target';
 
@@ -10,6 +11,40 @@ import type { EngineDatabase } from './target';
 export function sqliteFilePath(url: string, baseDir: string): string {
   const withoutScheme = url.replace(/^(file|sqlite):(\/\/)?/, '').replace(/\?.*$/, '');
   return path.resolve(baseDir, withoutScheme);
+}
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * A file: URL may name any file (`file:./prisma/schema.prisma`), and opening or resetting it would turn it
+ * into a database: only an absent file, an empty one or a SQLite database may be used. Returns whether
+ * the file exists.
+ */
+export function requireSqliteFile(filePath: string): boolean {
+  let size: number;
+  try {
+    const stats = statSync(filePath);
+    if (!stats.isFile()) throw notSqlite(filePath, 'it is not a file');
+    size = stats.size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  if (size === 0) return true;
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(filePath, 'r');
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!header.equals(SQLITE_HEADER)) throw notSqlite(filePath, 'it does not start with the SQLite header');
+  return true;
+}
+
+function notSqlite(filePath: string, why: string): MigrateError {
+  return new MigrateError('config', `${filePath} is not a SQLite database (${why}): nothing was touched. Check the file: URL.`);
 }
 
 /**
@@ -58,8 +93,12 @@ function sqliteFactory(filePath: string): ManagedAdapterFactory {
   );
 }
 
-/** A SQLite file; the shadow database is a temporary file, so nothing of the user's but this file is touched. */
+/**
+ * A SQLite file; the shadow database is a temporary file, so nothing of the user's but this file is
+ * touched. Refuses a file that is not a SQLite database before anything opens it.
+ */
 export function openSqlite(filePath: string): EngineDatabase {
+  requireSqliteFile(filePath);
   const factory = sqliteFactory(filePath);
   return {
     provider: 'sqlite',
@@ -69,6 +108,9 @@ export function openSqlite(filePath: string): EngineDatabase {
     async recreate() {
       // The engine's exclusive lock goes with the connection; the next call reopens a fresh file.
       await factory.closeConnections();
+      // Checked again at the moment of deleting: the file may have been replaced since it was opened.
+      // Without the database itself, files beside it named like its journal are not its journal.
+      if (!requireSqliteFile(filePath)) return;
       for (const suffix of ['', '-journal', '-wal', '-shm']) {
         if (existsSync(filePath + suffix)) rmSync(filePath + suffix);
       }

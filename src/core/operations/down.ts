@@ -6,9 +6,6 @@ import { migratedSchema } from '../schemaChanges/migratedSchema';
 import type { PrismaProject } from '../types';
 import { historyPrefix, historySource, positionOf, scratchEngine } from './historyStates';
 
-/** Beside `migration.sql`; Prisma reads only that file, so a down script there is inert until run. */
-export const DOWN_FILE = 'down.sql';
-
 /** What undoing one migration takes: its SQL, and what that SQL destroys. */
 export interface DownScript {
   migration: string;

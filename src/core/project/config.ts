@@ -18,6 +18,8 @@ export interface PrismaConfigValues {
   unsetEnv: string[];
   /** Those of them only `datasource.url` is built from: they matter only where that URL is used. */
   unsetUrlEnv: string[];
+  /** Variables the config read with `env()` that are set but empty: URLs built from them keep them empty. */
+  emptyEnv: string[];
 }
 
 /** The config file Prisma 7 would use: `explicit` (--config) resolved against `cwd`, else the one found in `cwd`. */
@@ -52,10 +54,17 @@ export async function loadPrismaConfig(file: string, env: Env, output: ConfigOut
       continue;
     }
     const { config } = result;
-    const real = (url: string | undefined) => (url && !Object.values(placeholders).some((p) => url.includes(p)) ? url : undefined);
+    // `env()` refuses an empty variable as it does an unset one, but an empty one (a CI secret that is not
+    // defined) is a URL the user gave: it stays in the URL, empty, and using that URL is an error.
+    const emptyEnv = Object.keys(placeholders).filter((name) => env[name] !== undefined);
+    const real = (text: string | undefined) => {
+      if (text === undefined) return undefined;
+      const filled = emptyEnv.reduce((result, name) => result.split(placeholders[name]).join(''), text);
+      return Object.values(placeholders).some((p) => filled.includes(p)) ? undefined : filled;
+    };
     const { url, shadowDatabaseUrl } = config.datasource ?? {};
     const onlyInUrl = (name: string) => Boolean(url?.includes(placeholders[name]) && !shadowDatabaseUrl?.includes(placeholders[name]));
-    const unset = Object.keys(placeholders);
+    const unset = Object.keys(placeholders).filter((name) => !emptyEnv.includes(name));
     return {
       file,
       schema: config.schema,
@@ -65,6 +74,7 @@ export async function loadPrismaConfig(file: string, env: Env, output: ConfigOut
       external: [...(config.tables?.external ?? []), ...(config.enums?.external ?? [])],
       unsetEnv: unset.filter((name) => !onlyInUrl(name)),
       unsetUrlEnv: unset.filter(onlyInUrl),
+      emptyEnv,
     };
   }
   throw new MigrateError('config', `${file} reads more than ${MAX_UNSET_VARIABLES} environment variables that are not set.`, { file });

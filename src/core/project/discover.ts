@@ -53,6 +53,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     const unset = (name: string) => `${name} is not set (${path.basename(configFile)})`;
     warnings.push(...config.unsetEnv.map(unset));
     urlWarnings.push(...config.unsetUrlEnv.map(unset));
+    for (const name of config.emptyEnv) warnings.push(`${name} is set but empty (${path.basename(configFile)})`);
   } else if (configFile !== undefined) {
     const name = path.basename(configFile);
     warnings.push(`${name} was not run because the workspace is not trusted: its schema, migrations and URLs are ignored.`);
@@ -70,7 +71,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   const env = withDotenv(processEnv, dotenvFiles(baseDir, schema.path));
   const property = (name: string) => datasource.properties.find((p) => p.name === name);
   const fromSchema = (name: string, said: string[]) => schemaUrl(property(name), env, where, said);
-  const fromConfig = (url: string | undefined): ResolvedUrl | undefined => (url ? { url, source: 'config' } : undefined);
+  const fromConfig = (url: string | undefined): ResolvedUrl | undefined => (url === undefined ? undefined : { url, source: 'config' });
   // Prisma 6 ran Migrate over directUrl when there was one (url often points at a pooler).
   const url = fromConfig(config?.url) ?? fromSchema('directUrl', urlWarnings) ?? fromSchema('url', urlWarnings);
   const shadowDatabaseUrl = fromConfig(config?.shadowDatabaseUrl) ?? fromSchema('shadowDatabaseUrl', warnings);
@@ -218,10 +219,11 @@ function schemaUrl(
   const { value } = property;
   switch (value.kind) {
     case 'literal':
-      return value.value ? { url: value.value, source: 'schema-literal' } : undefined;
+      return { url: value.value, source: 'schema-literal' };
     case 'env': {
+      // Set but empty is a URL (an undefined CI secret), and an error when used; unset means none.
       const url = env[value.name];
-      if (url) return { url, source: 'schema-env', envVar: value.name };
+      if (url !== undefined) return { url, source: 'schema-env', envVar: value.name };
       warnings.push(`${value.name} is not set (${where(property.position)})`);
       return undefined;
     }

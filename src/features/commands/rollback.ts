@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { withProgress } from '../progress';
 import { loadCore } from '../projects/loadCore';
@@ -34,8 +32,17 @@ export async function generateDownMigrationCommand(ctx: CommandContext, arg: unk
   );
   if (!picked?.write) return;
   const core = await loadCore();
-  const file = path.join(migration.dir!, core.DOWN_FILE);
-  writeFileSync(file, text);
+  const file = core.downFilePath(migration.dir!);
+  if (core.downFileState(file) === 'edited') {
+    const replace = 'Replace down.sql';
+    const answer = await ctx.prompts.confirm(
+      `${migration.name}/down.sql was written or edited by hand. Replace it?`,
+      'Its current text is lost; the new script is open in the editor.',
+      replace,
+    );
+    if (answer !== replace) throw new Cancelled();
+  }
+  core.writeDownFile(file, text);
   ctx.log.info(`Wrote ${file}`);
   await vscode.window.showTextDocument(vscode.Uri.file(file));
 }

@@ -59,10 +59,13 @@ export async function configureDevDatabaseCommand(ctx: CommandContext, arg: unkn
       prompt: `A ${project.provider} URL; stored in VS Code's secret storage.`,
       placeHolder: project.provider === 'postgresql' ? 'postgresql://user:password@localhost:5432/app_dev' : undefined,
       password: true,
-      validateInput: (value) =>
-        prefixes && !prefixes.some((prefix) => value.trim().startsWith(prefix)) ? `A ${project.provider} URL starts with ${prefixes.join(' or ')}` : undefined,
+      validateInput: (value) => {
+        if (value.trim() === '') return 'Enter the URL, or press Escape to keep the current database.';
+        return prefixes && !prefixes.some((prefix) => value.trim().startsWith(prefix)) ? `A ${project.provider} URL starts with ${prefixes.join(' or ')}` : undefined;
+      },
     });
-    if (!url) throw new Cancelled();
+    // An empty URL is never stored: it would stand for no database at all.
+    if (!url?.trim()) throw new Cancelled();
     await ctx.store.set(project, { kind: 'url', url: url.trim() });
   } else {
     await ctx.store.set(project, picked.choice);

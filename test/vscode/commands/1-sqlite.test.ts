@@ -235,6 +235,26 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     prompts.reset();
   });
 
+  it('Write down.sql asks before replacing a down.sql written by hand, and keeps it when not confirmed', async () => {
+    const last = migrationRows(api, APP).filter((row) => row.endsWith(': applied')).at(-1)!.split(':')[0];
+    const file = path.join(migrationsDir(), last, 'down.sql');
+    writeFileSync(file, '-- my own down script\n');
+    prompts.answer('Write down.sql', undefined);
+    await run('prismaMigrations.generateDownMigration', migrationNode(api, APP, new RegExp(`^${last}$`)));
+    assert.match(prompts.find('confirm', /down\.sql was written or edited by hand\. Replace it\?/)?.message ?? JSON.stringify(prompts.calls), /Replace it/);
+    assert.equal(readFileSync(file, 'utf8'), '-- my own down script\n');
+    prompts.reset();
+    prompts.answer('Write down.sql', 'Replace down.sql');
+    await run('prismaMigrations.generateDownMigration', migrationNode(api, APP, new RegExp(`^${last}$`)));
+    assert.match(readFileSync(file, 'utf8'), new RegExp(`^-- Down script of ${last}`));
+    prompts.reset();
+    prompts.answer('Write down.sql');
+    await run('prismaMigrations.generateDownMigration', migrationNode(api, APP, new RegExp(`^${last}$`)));
+    assert.equal(prompts.calls.some((call) => call.kind === 'confirm'), false, 'the file it wrote, unchanged, is replaced without asking');
+    rmSync(file);
+    prompts.reset();
+  });
+
   it('Roll Back Last Migration runs only after yes, names what it drops with the counts, and leaves the migration pending', async () => {
     const last = migrationRows(api, APP).filter((row) => row.endsWith(': applied')).at(-1)!.split(':')[0];
     prompts.answer(undefined);

@@ -61,6 +61,8 @@ describe('a PostgreSQL project: URL from .env, commands on the server, secrets a
     assert.deepEqual(filesContaining(workspaceRoot(), 'db.prod.example.invalid'), []);
     const input = prompts.calls.find((call) => call.kind === 'input');
     assert.match(String(await input?.validate?.('mysql://x@y/z')), /A postgresql URL starts with postgresql:\/\/ or postgres:\/\//);
+    // An empty URL would stand for no database at all (#14: an empty URL is never a fallback).
+    for (const blank of ['', '   ']) assert.match(String(await input?.validate?.(blank)), /Enter the URL, or press Escape/);
     prompts.reset();
   });
 
