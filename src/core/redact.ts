@@ -10,7 +10,10 @@ const MASK = '****';
 
 /** Parameter names whose values are secrets: in URL queries, libpq keyword strings and driver option dumps. */
 const SECRET_KEY = String.raw`(?:ssl)?pass(?:word|wd|phrase)?|pwd|secret|auth_?token|access_?token|api_?key`;
-const KEY_VALUE = new RegExp(String.raw`\b(${SECRET_KEY})(\s*=\s*)('(?:\\.|''|[^'\\])*'?|"(?:\\.|[^"\\])*"?|\S*)`, 'gi');
+// An unquoted value runs to the end of the line: a raw password may hold spaces, `&` or `@`.
+const KEY_VALUE = new RegExp(String.raw`\b(${SECRET_KEY})(\s*=\s*)('(?:\\.|''|[^'\\])*'?|"(?:\\.|[^"\\])*"?|[^\n]*)`, 'gi');
+/** Where a URL's first secret parameter starts: its raw value may hold `@`, `/` or `#`. */
+const SECRET_PARAM = new RegExp(String.raw`[?&;](?:${SECRET_KEY})=`, 'i');
 /** The same keys in serialized objects (`password: 'x'`, `"password":"x"`): a driver's config in an error. */
 const KEY_COLON = new RegExp(String.raw`(["']?\b(?:${SECRET_KEY})["']?\s*:\s*)('(?:\\.|[^'\\])*'?|"(?:\\.|[^"\\])*"?)`, 'gi');
 const SCHEME = /[a-z][a-z0-9+.-]*:\/\//gi;
@@ -36,7 +39,7 @@ export interface UrlAuthority {
 export function splitAuthority(url: string): UrlAuthority | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
   if (!scheme) return undefined;
-  const body = url.slice(scheme[0].length);
+  const body = beforeSecretParams(url).slice(scheme[0].length);
   const at = body.lastIndexOf('@');
   const userinfo = at < 0 ? '' : body.slice(0, at);
   const colon = userinfo.indexOf(':');
@@ -56,9 +59,14 @@ export function splitAuthority(url: string): UrlAuthority | undefined {
 export function userinfoOverrunsHost(url: string): boolean {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
   if (!scheme) return false;
-  const body = url.slice(scheme[0].length);
+  const body = beforeSecretParams(url).slice(scheme[0].length);
   const hostEnd = body.search(/[/?#]/);
   return hostEnd >= 0 && body.lastIndexOf('@') > hostEnd;
+}
+
+function beforeSecretParams(url: string): string {
+  const secret = url.search(SECRET_PARAM);
+  return secret < 0 ? url : url.slice(0, secret);
 }
 
 /** A URL as the user may see it: scheme, host, port and database, never the password or parameters. */
@@ -88,10 +96,12 @@ export function rememberUrlSecrets(url: string): void {
   const parts = splitAuthority(url);
   const values: string[] = [];
   if (parts?.hasPassword) {
-    const body = url.slice(url.indexOf('://') + 3);
+    const body = beforeSecretParams(url).slice(url.indexOf('://') + 3);
     values.push(body.slice(body.indexOf(':') + 1, body.lastIndexOf('@')));
   }
-  for (const match of url.matchAll(new RegExp(String.raw`[?&;\s](?:${SECRET_KEY})=([^&#\s]*)`, 'gi'))) values.push(match[1]);
+  const secretParam = url.search(SECRET_PARAM);
+  if (secretParam >= 0) values.push(url.slice(url.indexOf('=', secretParam) + 1));
+  for (const match of url.matchAll(new RegExp(String.raw`[?&;](?:${SECRET_KEY})=([^&#]*)`, 'gi'))) values.push(match[1]);
   for (const value of values) {
     for (const form of encodings(value)) if (form.length >= MIN_REMEMBERED) remembered.add(form);
   }
