@@ -10,7 +10,7 @@ import type { HistoryBackend } from './engine/backend';
 import { MigrationEngine } from './engine/migrationEngine';
 import { MigrateError } from './errors';
 import { readMigrationsFolder } from './migrations/folder';
-import { describeUrl } from './redact';
+import { describeUrl, rememberUrlSecrets } from './redact';
 import type { PrismaProject, ResolvedUrl } from './types';
 
 export interface ConnectOptions {
@@ -49,6 +49,8 @@ export function embeddedDatabaseExists(project: PrismaProject): boolean {
 
 /** The URL migrations run against, and where it came from. */
 export function effectiveUrl(project: PrismaProject, override?: ResolvedUrl): ResolvedUrl {
+  // Whichever URL wins, every one the project names is a secret to keep out of messages and logs.
+  for (const url of [override, project.url, project.shadowDatabaseUrl]) if (url) rememberUrlSecrets(url.url);
   const given = override ?? project.url;
   if (given) return requireUrl(project, given, 'database');
   const embedded = embeddedUrl(project);

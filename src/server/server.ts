@@ -57,7 +57,15 @@ async function settingsFor(uri: string): Promise<ServerSettings> {
   return { diagnostics: { enable: value?.diagnostics?.enable ?? DEFAULT_SERVER_SETTINGS.diagnostics.enable } };
 }
 
-const fileOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
+/** The path of a document, or undefined for one no path can be made of: such a document is only never analysed. */
+function fileOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
 const isSchemaFile = (file: string) => file.endsWith('.prisma');
 
 function schedule(document: TextDocument): void {

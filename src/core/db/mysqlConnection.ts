@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as mariadb from 'mariadb';
 import { MigrateError } from '../errors';
 import { describeUrl } from '../redact';
+import { checkUrlCredentials } from './urlCredentials';
 
 /**
  * Where and how to connect, read from a Prisma-style MySQL URL the way Prisma's engine (quaint's
@@ -36,6 +37,7 @@ const DEFAULT_CONNECT_TIMEOUT_S = 5;
 const DEFAULT_POOL_TIMEOUT_S = 10;
 
 export function parseMysqlUrl(url: string, options: MysqlUrlOptions = {}): MysqlTarget {
+  checkUrlCredentials(url, 'MySQL');
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -2,6 +2,7 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { MigrateError } from '../errors';
 import { describeUrl } from '../redact';
+import { checkUrlCredentials } from './urlCredentials';
 import { CONNECT_TIMEOUT_MS, connectPg } from './postgresAdapter';
 
 /** Where a PostgreSQL URL points, in the words messages use (never the password). */
@@ -21,6 +22,7 @@ export interface PostgresTarget {
 }
 
 export function postgresTarget(url: string): PostgresTarget {
+  checkUrlCredentials(url, 'PostgreSQL');
   try {
     const parsed = new URL(url);
     // Prisma connects to `postgres` when the URL names no database; node-postgres would pick the user's name.

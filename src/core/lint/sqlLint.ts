@@ -1,5 +1,4 @@
-import { escapeRegExp } from '../text/regexp';
-import { type SqlStatement, splitStatements } from './sqlStatements';
+import { type SqlComment, type SqlStatement, splitStatements } from './sqlStatements';
 
 /** `generic` when the migrations folder names no provider: only the rules that hold everywhere. */
 export type SqlDialect = 'sqlite' | 'postgresql' | 'mysql' | 'generic';
@@ -50,15 +49,18 @@ const DML = /^(INSERT|UPDATE|DELETE|MERGE)\b/;
 export function lintMigrationSql(script: string, dialect: SqlDialect): SqlFinding[] {
   const { statements, comments } = splitStatements(script);
   const redefined = redefinedTables(statements);
+  const redefinedLower = new Set([...redefined].map((table) => table.toLowerCase()));
   const findings: SqlFinding[] = [];
   const report = (statement: SqlStatement, rule: SqlRuleId, severity: SqlSeverity, message: string, subject?: SqlFinding['subject']) =>
     findings.push({ rule, severity, message, line: statement.line, column: statement.column, ...(subject && { subject }) });
 
-  const addedEnumValues: Array<{ value: string; type: string; index: number }> = [];
+  // By value: each statement looks up its own strings, so the check stays linear in the script's length.
+  const addedEnumValues = new Map<string, Array<{ type: string; order: number }>>();
+  let addedCount = 0;
   let sawSchemaChange = false;
   let reportedMix = false;
 
-  statements.forEach((statement, index) => {
+  statements.forEach((statement) => {
     const { normalized: sql, text } = statement;
     if (DDL.test(sql)) sawSchemaChange = true;
 
@@ -73,7 +75,7 @@ export function lintMigrationSql(script: string, dialect: SqlDialect): SqlFindin
         .filter((column) => !/^(CONSTRAINT|INDEX|FOREIGN|PRIMARY|CHECK|DEFAULT|NOT)$/i.test(column));
       if (columns.length > 0) report(statement, 'sql-drop-column', 'warning', `Drops ${columns.map((c) => `"${c}"`).join(', ')} from "${table}" with its data.`, table ? { table, columns } : undefined);
     }
-    if (/^ALTER TABLE\b.*\bADD (COLUMN )?.*\bNOT NULL\b/.test(sql) && !/\bDEFAULT\b/.test(sql) && !/\bADD (CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|INDEX|CHECK)\b/.test(sql)) {
+    if (/^ALTER TABLE\b/.test(sql) && addsBeforeNotNull(sql) && !/\bDEFAULT\b/.test(sql) && !/\bADD (CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|INDEX|CHECK)\b/.test(sql)) {
       report(statement, 'sql-not-null-without-default', 'error', 'Adds a NOT NULL column without a default: it fails on a table that has rows.');
     } else if (/^ALTER TABLE\b.*\bALTER (COLUMN )?\S+ SET NOT NULL\b/.test(sql)) {
       report(statement, 'sql-not-null-without-default', 'warning', 'Makes a column NOT NULL: it fails if any row holds NULL, and scans the whole table under a lock.');
@@ -87,25 +89,42 @@ export function lintMigrationSql(script: string, dialect: SqlDialect): SqlFindin
     if (/^ALTER TABLE\b.*(\bALTER (COLUMN )?\S+ (SET DATA )?TYPE\b|\bMODIFY (COLUMN )?)/.test(sql)) {
       report(statement, 'sql-column-type-change', 'warning', "Changes a column's type: the table is rewritten under a lock, and values that do not convert make it fail.");
     }
+    const used = [...new Set(statement.strings)].flatMap((value) => (addedEnumValues.get(value) ?? []).map((added) => ({ value, ...added })));
+    for (const added of used.sort((a, b) => a.order - b.order)) {
+      report(statement, 'sql-enum-value-used-in-same-migration', 'error', `Uses the enum value '${added.value}' added to "${added.type}" in this same migration: PostgreSQL refuses a new enum value before its transaction commits.`);
+    }
     const enumValue = /^ALTER TYPE\b.*\bADD VALUE\b/.test(sql) ? statement.strings[0] : undefined;
-    if (enumValue !== undefined) addedEnumValues.push({ value: enumValue, type: name(new RegExp(String.raw`^ALTER\s+TYPE\s+${NAME}`, 'i').exec(text)) ?? '', index });
-    for (const added of addedEnumValues) {
-      if (added.index < index && statement.strings.includes(added.value)) {
-        report(statement, 'sql-enum-value-used-in-same-migration', 'error', `Uses the enum value '${added.value}' added to "${added.type}" in this same migration: PostgreSQL refuses a new enum value before its transaction commits.`);
-      }
+    if (enumValue !== undefined) {
+      const added = addedEnumValues.get(enumValue) ?? [];
+      added.push({ type: name(new RegExp(String.raw`^ALTER\s+TYPE\s+${NAME}`, 'i').exec(text)) ?? '', order: addedCount++ });
+      addedEnumValues.set(enumValue, added);
     }
     if (/^TRUNCATE\b/.test(sql)) report(statement, 'sql-truncate', 'warning', 'Deletes every row of the table.');
     if (/\bCASCADE\b/.test(sql) && /^(DROP|TRUNCATE|ALTER)\b/.test(sql)) {
       report(statement, 'sql-cascade', 'warning', 'CASCADE also drops or empties whatever depends on it, which this migration does not name.');
     }
-    const isRedefinitionCopy = redefined.size > 0 && /^INSERT INTO\b/.test(sql) && [...redefined].some((table) => new RegExp(`^INSERT\\s+INTO\\s+"new_${escapeRegExp(table)}"`, 'i').test(text));
+    const copyTarget = redefined.size > 0 && /^INSERT INTO\b/.test(sql) ? /^INSERT\s+INTO\s+"new_([^"]+)"/i.exec(text)?.[1] : undefined;
+    const isRedefinitionCopy = copyTarget !== undefined && redefinedLower.has(copyTarget.toLowerCase());
     if (DML.test(sql) && !isRedefinitionCopy && sawSchemaChange && !reportedMix) {
       reportedMix = true;
       report(statement, 'sql-mixed-schema-and-data', 'info', 'Mixes schema changes with data changes in one migration: if the data step fails halfway, the schema step may already be applied. Consider a separate migration.');
     }
   });
 
-  return findings.filter((finding) => !isSuppressed(finding, comments, statements));
+  const suppressed = suppressedRules(comments, statements);
+  return findings.filter((finding) => {
+    const rules = suppressed.get(finding.line);
+    return !rules || !(rules.has(finding.rule) || rules.has('all'));
+  });
+}
+
+/** `ADD ` somewhere before a `NOT NULL`: the first ADD against the last NOT NULL, without a backtracking `.*….*`. */
+function addsBeforeNotNull(sql: string): boolean {
+  const add = sql.search(/\bADD /);
+  if (add < 0) return false;
+  let lastNotNull = -1;
+  for (const match of sql.matchAll(/\bNOT NULL\b/g)) lastNotNull = match.index;
+  return lastNotNull > add;
 }
 
 /** Tables SQLite migrations rebuild: `ALTER TABLE "new_T" RENAME TO "T"` (the drop of T is not a data loss). */
@@ -118,11 +137,22 @@ function redefinedTables(statements: readonly SqlStatement[]): Set<string> {
   return tables;
 }
 
-/** A disable comment silences its rules on the first statement that starts after it. */
-function isSuppressed(finding: SqlFinding, comments: ReadonlyArray<{ text: string; line: number }>, statements: readonly SqlStatement[]): boolean {
-  return comments.some((comment) => {
+/**
+ * A disable comment silences its rules on the first statement that starts after it: the rules silenced
+ * per statement line, found in one pass over both lists (each is in script order).
+ */
+function suppressedRules(comments: readonly SqlComment[], statements: readonly SqlStatement[]): Map<number, Set<string>> {
+  const suppressed = new Map<number, Set<string>>();
+  let next = 0;
+  for (const comment of comments) {
     const rules = DISABLE.exec(comment.text)?.[1].split(/[\s,]+/);
-    if (!rules || !(rules.includes(finding.rule) || rules.includes('all'))) return false;
-    return statements.find((s) => s.line > comment.line)?.line === finding.line;
-  });
+    if (!rules) continue;
+    while (next < statements.length && statements[next].line <= comment.line) next += 1;
+    if (next === statements.length) break;
+    const line = statements[next].line;
+    const silenced = suppressed.get(line) ?? new Set<string>();
+    for (const rule of rules) silenced.add(rule);
+    suppressed.set(line, silenced);
+  }
+  return suppressed;
 }
