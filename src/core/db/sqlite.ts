@@ -4,12 +4,19 @@ import path from 'node:path';
 import { PrismaLibSql } from '@prisma/adapter-libsql';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { delegate, ManagedAdapterFactory } from './managedFactory';
+import { executeSqliteScript } from './sqliteDoubleQuotedStrings';
 import type { EngineDatabase } from './target';
 
 /** `file:./dev.db` → absolute path, relative paths resolved against `baseDir` (Prisma resolves them next to the schema or config). */
 export function sqliteFilePath(url: string, baseDir: string): string {
   const withoutScheme = url.replace(/^(file|sqlite):(\/\/)?/, '').replace(/\?.*$/, '');
   return path.resolve(baseDir, withoutScheme);
+}
+
+/** A libsql connection whose scripts run as SQLite's default build runs them (see `executeSqliteScript`). */
+async function connectLibsql(libsql: PrismaLibSql): Promise<SqlDriverAdapter> {
+  const adapter = await libsql.connect();
+  return delegate(adapter, { executeScript: (script) => executeSqliteScript(adapter, script) });
 }
 
 /**
@@ -34,7 +41,7 @@ function shadowConnection(adapter: SqlDriverAdapter): SqlDriverAdapter {
  */
 async function openShadowFile(): Promise<SqlDriverAdapter> {
   const dir = mkdtempSync(path.join(tmpdir(), 'prisma-migrations-shadow-'));
-  const adapter = await new PrismaLibSql({ url: `file:${path.join(dir, 'shadow.db')}` }).connect();
+  const adapter = await connectLibsql(new PrismaLibSql({ url: `file:${path.join(dir, 'shadow.db')}` }));
   // A throw-away file: durability only costs a disk sync per replayed statement.
   await adapter.executeScript('PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;');
   return delegate(shadowConnection(adapter), {
@@ -52,7 +59,7 @@ function sqliteFactory(filePath: string): ManagedAdapterFactory {
     libsql.adapterName,
     () => {
       mkdirSync(path.dirname(filePath), { recursive: true });
-      return libsql.connect();
+      return connectLibsql(libsql);
     },
     openShadowFile,
   );
