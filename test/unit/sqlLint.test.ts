@@ -27,6 +27,15 @@ describe('splitStatements', () => {
     assert.deepEqual(statements[0].strings, ['a;b', "it's"]);
     assert.deepEqual(comments.map((c) => c.line), [1, 4]);
   });
+
+  test('records double-quoted tokens with their place in the statement, "" read as one quote', () => {
+    const [statement] = splitStatements('-- c\nUPDATE "a""b" SET x = \'"not a token"\' WHERE y = "v";').statements;
+    assert.deepEqual(statement.quoted, [
+      { offset: 7, length: 6, value: 'a"b' },
+      { offset: 48, length: 3, value: 'v' },
+    ]);
+    assert.equal(statement.text.slice(48, 51), '"v"');
+  });
 });
 
 describe('lintMigrationSql, rule by rule', () => {

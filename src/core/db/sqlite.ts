@@ -5,6 +5,7 @@ import { PrismaLibSql } from '@prisma/adapter-libsql';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { MigrateError } from '../errors';
 import { delegate, ManagedAdapterFactory } from './managedFactory';
+import { executeSqliteScript } from './sqliteDoubleQuotedStrings';
 import type { EngineDatabase } from './target';
 
 /** `file:./dev.db` → absolute path, relative paths resolved against `baseDir` (Prisma resolves them next to the schema or config). */
@@ -47,6 +48,12 @@ function notSqlite(filePath: string, why: string): MigrateError {
   return new MigrateError('config', `${filePath} is not a SQLite database (${why}): nothing was touched. Check the file: URL.`);
 }
 
+/** A libsql connection whose scripts run as SQLite's default build runs them (see `executeSqliteScript`). */
+async function connectLibsql(libsql: PrismaLibSql): Promise<SqlDriverAdapter> {
+  const adapter = await libsql.connect();
+  return delegate(adapter, { executeScript: (script) => executeSqliteScript(adapter, script) });
+}
+
 /**
  * The engine replays shadow migrations statement by statement through `executeRaw`, which libsql runs
  * as a single statement (silently dropping the rest of a multi-statement migration). Argument-less
@@ -69,7 +76,7 @@ function shadowConnection(adapter: SqlDriverAdapter): SqlDriverAdapter {
  */
 async function openShadowFile(): Promise<SqlDriverAdapter> {
   const dir = mkdtempSync(path.join(tmpdir(), 'prisma-migrations-shadow-'));
-  const adapter = await new PrismaLibSql({ url: `file:${path.join(dir, 'shadow.db')}` }).connect();
+  const adapter = await connectLibsql(new PrismaLibSql({ url: `file:${path.join(dir, 'shadow.db')}` }));
   // A throw-away file: durability only costs a disk sync per replayed statement.
   await adapter.executeScript('PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;');
   return delegate(shadowConnection(adapter), {
@@ -87,7 +94,7 @@ function sqliteFactory(filePath: string): ManagedAdapterFactory {
     libsql.adapterName,
     () => {
       mkdirSync(path.dirname(filePath), { recursive: true });
-      return libsql.connect();
+      return connectLibsql(libsql);
     },
     openShadowFile,
   );

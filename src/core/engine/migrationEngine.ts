@@ -436,7 +436,11 @@ export class MigrationEngine implements HistoryBackend {
   private engine(): Promise<LoadedEngine> {
     this.loaded ??= (async () => {
       const bound = bindMigrationAwareSqlAdapterFactory(this.options.database.factory);
-      const raw = await newSchemaEngine(this.options.schemaFiles, bound, this.options.log ?? (() => {}));
+      // The engine connects while it is created: a connection that fails (a PGlite refusing an
+      // extension, a server down) reaches us as an id in this registry, not yet in `this.loaded`.
+      const raw = await newSchemaEngine(this.options.schemaFiles, bound, this.options.log ?? (() => {})).catch((error: unknown) => {
+        throw toMigrateError(error, bound.errorRegistry);
+      });
       const Wrapper = await wrapperClass();
       const wrapper = new Wrapper({ engine: raw, errorRegistry: bound.errorRegistry });
       return { wrapper, raw, registry: bound.errorRegistry };

@@ -11,6 +11,14 @@ export interface SqlStatement {
   normalized: string;
   /** The string literals it contains, in order (`'a''b'` → `a'b`). */
   strings: string[];
+  /** Its double-quoted tokens, in order: where each starts in `text` and what it says (`"a""b"` → `a"b`). */
+  quoted: QuotedToken[];
+}
+
+export interface QuotedToken {
+  offset: number;
+  length: number;
+  value: string;
 }
 
 export interface SqlComment {
@@ -29,7 +37,8 @@ const INLINE_BODY = /^CREATE (?:OR REPLACE )?(?:TEMP(?:ORARY)? )?(?:TRIGGER|FUNC
 
 /** Whether a `;` here is inside an inline body: its `BEGIN`s and `CASE`s are not all closed by an `END` yet. */
 function insideBody(normalized: string): boolean {
-  const upper = normalized.toUpperCase();
+  // A column named "end" or "case" is not a keyword.
+  const upper = normalized.toUpperCase().replace(/"[^"]*"|`[^`]*`/g, ' ');
   if (!INLINE_BODY.test(upper.replace(/\s+/g, ' ').trim())) return false;
   const opened = (upper.match(/\b(?:BEGIN|CASE)\b/g) ?? []).length;
   const closed = (upper.match(/\bEND\b/g) ?? []).length;
@@ -47,6 +56,7 @@ export function splitStatements(script: string): SplitScript {
   let start = -1;
   let normalized = '';
   let strings: string[] = [];
+  let quoted: QuotedToken[] = [];
   let i = 0;
   const position = lineColumns(script);
   const begin = (offset: number) => {
@@ -54,11 +64,12 @@ export function splitStatements(script: string): SplitScript {
   };
   const finish = (end: number) => {
     if (start >= 0) {
-      statements.push({ text: script.slice(start, end).trim(), ...position(start), normalized: normalized.replace(/\s+/g, ' ').trim().toUpperCase(), strings });
+      statements.push({ text: script.slice(start, end).trim(), ...position(start), normalized: normalized.replace(/\s+/g, ' ').trim().toUpperCase(), strings, quoted });
     }
     start = -1;
     normalized = '';
     strings = [];
+    quoted = [];
   };
 
   while (i < script.length) {
@@ -95,9 +106,12 @@ export function splitStatements(script: string): SplitScript {
       i = j + 1;
     } else if (char === '"' || char === '`') {
       begin(i);
-      const end = script.indexOf(char, i + 1);
+      let end = script.indexOf(char, i + 1);
+      while (end >= 0 && script[end + 1] === char) end = script.indexOf(char, end + 2);
       const stop = end < 0 ? script.length : end + 1;
-      normalized += script.slice(i, stop);
+      const token = script.slice(i, stop);
+      if (char === '"') quoted.push({ offset: i - start, length: token.length, value: token.slice(1, end < 0 ? undefined : -1).replaceAll('""', '"') });
+      normalized += token;
       i = stop;
     } else if (char === '$' && /^\$[A-Za-z_]*\$/.test(script.slice(i, i + 64))) {
       begin(i);
