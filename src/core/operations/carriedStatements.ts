@@ -1,6 +1,7 @@
 import { requiredExtensions } from '../db/extensions';
 import { splitStatements } from '../lint/sqlStatements';
 import type { LocalMigration } from '../types';
+import { createdIndexName, withoutConcurrently } from './indexStatements';
 
 /**
  * A statement of a replaced migration that the engine's schema diff does not reproduce (rows, extensions,
@@ -13,8 +14,14 @@ export interface CarriedStatement {
   line: number;
   /** As written, with its `;`. */
   sql: string;
-  /** Extensions go before the schema diff (its columns and defaults may need them); the rest after it. */
-  placement: 'before' | 'after';
+  /**
+   * Extensions go before the schema diff (its columns and defaults may need them); an index the engine's
+   * diff does not reproduce takes the place of the engine's rendering of it (or follows the schema diff);
+   * the rest go after it.
+   */
+  placement: 'before' | 'index' | 'after';
+  /** For an index, its name as the catalog has it. */
+  index?: string;
 }
 
 /** Statements the engine's diff rebuilds (tables, columns, indexes, enums, foreign keys) or that leave nothing behind. */
@@ -57,6 +64,24 @@ export function carriedStatements(migrations: readonly LocalMigration[]): Carrie
   );
 }
 
+/**
+ * The statements of `migrations` that last create the named indexes (a hand-written partial, expression,
+ * INCLUDE or operator-class index the engine's diff does not reproduce), in order. An index the range does
+ * not create is not found here, and the verification then names it.
+ */
+export function carriedIndexes(migrations: readonly LocalMigration[], names: readonly string[]): CarriedStatement[] {
+  const found = new Map<string, CarriedStatement>();
+  for (const migration of migrations) {
+    for (const statement of splitStatements(migration.script ?? '').statements) {
+      const index = createdIndexName(statement.text);
+      if (index === undefined || !names.includes(index)) continue;
+      found.delete(index);
+      found.set(index, { migration: migration.name, line: statement.line, sql: `${withoutConcurrently(statement.text)};`, placement: 'index', index });
+    }
+  }
+  return [...found.values()];
+}
+
 /** `migration:line  first line` — how a statement is named in messages. */
 export function statementLabel(statement: CarriedStatement): string {
   return `${statement.migration}:${statement.line} ${statement.sql.split('\n')[0].trim().replace(/;$/, '')}`;
@@ -67,16 +92,30 @@ export function describeCarried(statements: readonly CarriedStatement[]): string
   return `${statements.length} statement${statements.length === 1 ? '' : 's'} that ${statements.length === 1 ? 'is' : 'are'} not schema: ${statements.map(statementLabel).join('; ')}`;
 }
 
+const carriedText = (s: CarriedStatement) => `-- Carried from ${s.migration} (line ${s.line})\n${s.sql}\n`;
+
+/** The engine's schema SQL with its rendering of each carried index (one line per index) replaced by the carried statement; the rest appended. */
+function withIndexes(schemaSql: string, indexes: readonly CarriedStatement[]): string[] {
+  const byName = new Map(indexes.map((s) => [s.index, s]));
+  const lines = schemaSql.trim().split('\n').map((line) => {
+    const index = byName.get(createdIndexName(line));
+    if (!index) return line;
+    byName.delete(index.index);
+    return carriedText(index).trimEnd();
+  });
+  return [lines.join('\n'), ...[...byName.values()].map(carriedText)];
+}
+
 /**
  * A new migration's script with the carried statements around the engine's schema SQL: extensions first,
- * the rest after, each under a comment naming where it came from. An extension the schema SQL creates
- * itself (the `postgresqlExtensions` preview) is not created twice.
+ * indexes in place of the engine's rendering of them, the rest after, each under a comment naming where it
+ * came from. An extension the schema SQL creates itself (the `postgresqlExtensions` preview) is not created twice.
  */
 export function withCarried(header: string, schemaSql: string, statements: readonly CarriedStatement[]): { script: string; carried: CarriedStatement[] } {
   const created = new Set(requiredExtensions([schemaSql]));
   const carried = statements.filter((s) => !(s.placement === 'before' && /^\s*CREATE/i.test(s.sql) && requiredExtensions([s.sql]).every((name) => created.has(name))));
-  const block = (placement: CarriedStatement['placement']) =>
-    carried.filter((s) => s.placement === placement).map((s) => `-- Carried from ${s.migration} (line ${s.line})\n${s.sql}\n`);
-  const parts = [header, ...block('before'), schemaSql.trim(), ...block('after')].filter((part) => part.trim() !== '');
+  const block = (placement: CarriedStatement['placement']) => carried.filter((s) => s.placement === placement).map(carriedText);
+  const schema = withIndexes(schemaSql, carried.filter((s) => s.placement === 'index'));
+  const parts = [header, ...block('before'), ...schema, ...block('after')].filter((part) => part.trim() !== '');
   return { script: `${parts.map((part) => part.trimEnd()).join('\n\n')}\n`, carried };
 }
