@@ -44,7 +44,7 @@ function squashedName(folder: MigrationsFolder, range: { start: number; end: num
   const next = folder.migrations[range.end + 1]?.name;
   if ((previous !== undefined && !sortsBefore(previous, migration)) || (next !== undefined && !sortsBefore(migration, next))) {
     const bounds = [previous && `after ${previous}`, next && `before ${next}`].filter(Boolean).join(' and ');
-    throw new MigrateError('migrationsFolder', `${migration} would not sort ${bounds}, where the squashed range is: choose another --name.`, { migration: last });
+    throw new MigrateError('refused', `${migration} would not sort ${bounds}, where the squashed range is: choose another --name. Nothing was written.`, { migration: last });
   }
   return migration;
 }
@@ -104,17 +104,21 @@ async function verifiedSquash(
       `The squashed migration does not reproduce the history it replaces, so nothing was written. ${what}.${carried} A data migration that only made sense mid-history, or schema the engine cannot rebuild, cannot be squashed: squash a range that leaves it out.`,
     );
   };
+  /** The engine's schema diff first: its replay names a failing migration and statement. */
+  const rebuild = async (candidate: Squashed): Promise<Contents> => {
+    const left = await engine.diff(historySource(candidate.shortened), historySource(original), { script: false });
+    if (left.hasChanges) throw refuse(`Its schema differs: ${left.output}`);
+    return replayedContents(engine, scriptsOf(candidate.shortened));
+  };
   let differences: string[];
   try {
+    let rebuilt = await rebuild(squashed);
     const built = await replayedContents(engine, scriptsOf(original));
-    let rebuilt: Contents = await replayedContents(engine, scriptsOf(squashed.shortened));
     const indexes = carriedIndexes(range.replaced, indexesNotReproduced(built, rebuilt));
     if (indexes.length > 0) {
       squashed = squash([...range.statements, ...indexes]);
-      rebuilt = await replayedContents(engine, scriptsOf(squashed.shortened));
+      rebuilt = await rebuild(squashed);
     }
-    const left = await engine.diff(historySource(squashed.shortened), historySource(original), { script: false });
-    if (left.hasChanges) throw refuse(`Its schema differs: ${left.output}`);
     differences = contentDifferences(built, rebuilt);
   } catch (error) {
     if (error instanceof MigrateError && error.kind === 'refused') throw error;
