@@ -136,43 +136,59 @@ const STRANDED = [
   ['20260206000000_drop_legacy', 'ALTER TABLE "Account" DROP COLUMN "legacy";\n'],
 ] as const;
 
+/**
+ * A project with `steps` for the enclosing suite; on the PostgreSQL server also an engine whose shadow
+ * databases the squash replays on (elsewhere the squash uses scratch ones).
+ */
+function squashProject(where: 'SQLite' | 'PGlite' | 'the PostgreSQL server', models: string, steps: ReadonlyArray<readonly [string, string]>) {
+  const state: { temp?: TempProject; project?: PrismaProject; server?: { engine: MigrationEngine; drop(): Promise<void> } } = {};
+  before(async () => {
+    const temp = tempProject(where === 'SQLite' ? 'sqlite' : 'postgresql', models);
+    for (const [name, sql] of steps) temp.addMigration(name, sql);
+    const project = await discoverProject({ cwd: temp.root, trusted: true });
+    Object.assign(state, { temp, project });
+    if (where === 'the PostgreSQL server') {
+      const dev = await newDevDatabase('postgresql');
+      state.server = { engine: new MigrationEngine({ database: dev.database, schemaFiles: project.engineSchemaFiles, configDir: project.root }), drop: dev.drop };
+    }
+  });
+  after(async () => {
+    await state.server?.engine.dispose();
+    await state.server?.drop();
+    state.temp?.remove();
+  });
+  return {
+    get temp() {
+      return state.temp!;
+    },
+    get project() {
+      return state.project!;
+    },
+    get replay() {
+      return state.server?.engine;
+    },
+  };
+}
+
 for (const where of ['SQLite', 'PGlite', 'the PostgreSQL server'] as const) {
   const provider = where === 'SQLite' ? 'sqlite' : 'postgresql';
   const { models, steps, trigger, extension } = CARRIED[provider];
   describe(`squash carries what is not schema (${where})`, () => {
-    let temp: TempProject;
-    let project: PrismaProject;
-    let server: { engine: MigrationEngine; drop(): Promise<void> } | undefined;
-    const folder = () => readMigrationsFolder(temp.migrationsDir);
+    const fixture = squashProject(where, models, [...steps, ...STRANDED]);
+    const folder = () => readMigrationsFolder(fixture.temp.migrationsDir);
     /** A fresh database of the kind the squash replayed on. */
     const freshDatabase = async (): Promise<{ database: EngineDatabase; drop(): Promise<void> }> =>
       where === 'the PostgreSQL server' ? newDevDatabase('postgresql') : { database: openScratchDatabase(provider, ['uuid-ossp']), drop: async () => {} };
 
-    before(async () => {
-      temp = tempProject(provider, models);
-      for (const [name, sql] of [...steps, ...STRANDED]) temp.addMigration(name, sql);
-      project = await discoverProject({ cwd: temp.root, trusted: true });
-      if (where === 'the PostgreSQL server') {
-        const dev = await newDevDatabase('postgresql');
-        server = { engine: new MigrationEngine({ database: dev.database, schemaFiles: project.engineSchemaFiles, configDir: project.root }), drop: dev.drop };
-      }
-    });
-
-    after(async () => {
-      await server?.engine.dispose();
-      await server?.drop();
-      temp?.remove();
-    });
-
     it('refuses a range whose data migration only made sense mid-history, naming it; nothing is written', async () => {
-      const before = readdirSync(temp.migrationsDir);
-      const error = await expectMigrateError(planSquash(project, folder(), { to: STRANDED[2][0], name: 'all' }, server?.engine), 'refused');
+      const before = readdirSync(fixture.temp.migrationsDir);
+      const error = await expectMigrateError(planSquash(fixture.project, folder(), { to: STRANDED[2][0], name: 'all' }, fixture.replay), 'refused');
       assert.match(error.message, /nothing was written\. Replaying it failed: [\s\S]*legacy[\s\S]* It carries \d statements that are not schema: [^\n]*20260205000000_backfill:1 UPDATE "Account" SET "legacy" = 'x'\./);
-      assert.deepEqual(readdirSync(temp.migrationsDir), before);
+      assert.deepEqual(readdirSync(fixture.temp.migrationsDir), before);
     });
 
     it('carries the rows, the extension, the function and the trigger; a fresh database from the squashed history has them', async () => {
-      const plan = await planSquash(project, folder(), { to: steps[2][0], name: 'base' }, server?.engine);
+      const plan = await planSquash(fixture.project, folder(), { to: steps[2][0], name: 'base' }, fixture.replay);
       assert.deepEqual(
         plan.carried.map((s) => `${s.migration} ${s.placement} ${s.sql.split(' ').slice(0, 2).join(' ')}`),
         provider === 'sqlite'
@@ -184,7 +200,7 @@ for (const where of ['SQLite', 'PGlite', 'the PostgreSQL server'] as const) {
       writeSquash(folder(), plan);
 
       const fresh = await freshDatabase();
-      const engine = new MigrationEngine({ database: fresh.database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
+      const engine = new MigrationEngine({ database: fresh.database, schemaFiles: fixture.project.engineSchemaFiles, configDir: fixture.project.root });
       try {
         await engine.applyPending(historyPrefix(folder(), 1));
         assert.equal(await engine.queryNumber(`SELECT COUNT(*) AS n FROM "Account" WHERE "name" = 'service; bot'`), 1);
@@ -215,28 +231,10 @@ const INDEXES = {
 
 for (const where of ['PGlite', 'the PostgreSQL server'] as const) {
   describe(`squash of indexes the engine's diff does not render as written (${where})`, () => {
-    let temp: TempProject;
-    let project: PrismaProject;
-    let server: { engine: MigrationEngine; drop(): Promise<void> } | undefined;
-
-    before(async () => {
-      temp = tempProject('postgresql', INDEXES.models);
-      for (const [name, sql] of INDEXES.steps) temp.addMigration(name, sql);
-      project = await discoverProject({ cwd: temp.root, trusted: true });
-      if (where === 'the PostgreSQL server') {
-        const dev = await newDevDatabase('postgresql');
-        server = { engine: new MigrationEngine({ database: dev.database, schemaFiles: project.engineSchemaFiles, configDir: project.root }), drop: dev.drop };
-      }
-    });
-
-    after(async () => {
-      await server?.engine.dispose();
-      await server?.drop();
-      temp?.remove();
-    });
+    const fixture = squashProject(where, INDEXES.models, INDEXES.steps);
 
     it('renders hash, BRIN and GIN indexes without a sort order and carries partial, expression and INCLUDE indexes as written, verified equal', async () => {
-      const plan = await planSquash(project, readMigrationsFolder(temp.migrationsDir), { to: INDEXES.steps[3][0], name: 'base' }, server?.engine);
+      const plan = await planSquash(fixture.project, readMigrationsFolder(fixture.temp.migrationsDir), { to: INDEXES.steps[3][0], name: 'base' }, fixture.replay);
       assert.match(plan.script, /CREATE INDEX "scores_trace_id_idx" ON (?:"public"\.)?"scores" USING HASH \("trace_id"\);/);
       assert.match(plan.script, /USING BRIN \("n"[^)]*\);/);
       assert.doesNotMatch(plan.script, /USING (?:HASH|BRIN|GIN) \([^)]*\b(?:ASC|DESC)\)/);
