@@ -6,7 +6,7 @@ import { type MigrationsFolder, readMigrationsFolder } from '../migrations/folde
 import { migrationStatuses } from '../migrations/history';
 import type { LocalMigration, PrismaProject } from '../types';
 import { migrationNameProblem, migrationSlug, writeMigrationFolder } from './create';
-import { type CarriedStatement, carriedIndexes, carriedStatements, describeCarried, withCarried } from './carriedStatements';
+import { type CarriedStatement, carriedStatements, describeCarried, withCarried } from './carriedStatements';
 import { historyPrefix, historySource, positionOf, scratchEngine } from './historyStates';
 import { withoutUnsupportedSortOrder } from './indexStatements';
 import { type Contents, contentDifferences, indexesNotReproduced, replayedContents } from './replayedContents';
@@ -69,12 +69,12 @@ export async function planSquash(project: PrismaProject, folder: MigrationsFolde
   try {
     const diff = await engine.diff(historySource(before), historySource(upTo), { script: true });
     const header = `-- Squashed from ${replaced.length} migrations: ${replaced[0].name} … ${replaced[replaced.length - 1].name}`;
-    const squash = (statements: readonly CarriedStatement[]) => {
-      const { script, carried } = withCarried(header, diff.hasChanges ? withoutUnsupportedSortOrder(diff.output) : '', statements);
+    const squash = (indexes: readonly string[]): Squashed => {
+      const { script, carried } = withCarried(header, diff.hasChanges ? withoutUnsupportedSortOrder(diff.output) : '', carriedStatements(replaced, indexes));
       const squashed: LocalMigration = { name: migration, dir: path.join(folder.dir, migration), script };
       return { script, carried, shortened: { ...folder, migrations: [...before.migrations, squashed] } };
     };
-    const { script, carried } = await verifiedSquash(engine, upTo, squash, { replaced, statements: carriedStatements(replaced) });
+    const { script, carried } = await verifiedSquash(engine, upTo, squash);
     return { replaced: replaced.map((m) => m.name), migration, script, carried };
   } finally {
     if (!replay) await engine.dispose();
@@ -93,10 +93,9 @@ type Squashed = { script: string; carried: CarriedStatement[]; shortened: Migrat
 async function verifiedSquash(
   engine: MigrationEngine,
   original: MigrationsFolder,
-  squash: (statements: readonly CarriedStatement[]) => Squashed,
-  range: { replaced: readonly LocalMigration[]; statements: readonly CarriedStatement[] },
+  squash: (indexes: readonly string[]) => Squashed,
 ): Promise<Squashed> {
-  let squashed = squash(range.statements);
+  let squashed = squash([]);
   const refuse = (what: string) => {
     const carried = squashed.carried.length > 0 ? ` It carries ${describeCarried(squashed.carried)}.` : '';
     return new MigrateError(
@@ -114,9 +113,9 @@ async function verifiedSquash(
   try {
     let rebuilt = await rebuild(squashed);
     const built = await replayedContents(engine, scriptsOf(original));
-    const indexes = carriedIndexes(range.replaced, indexesNotReproduced(built, rebuilt));
+    const indexes = indexesNotReproduced(built, rebuilt);
     if (indexes.length > 0) {
-      squashed = squash([...range.statements, ...indexes]);
+      squashed = squash(indexes);
       rebuilt = await rebuild(squashed);
     }
     differences = contentDifferences(built, rebuilt);
