@@ -67,4 +67,8 @@ describe('carried statements', () => {
         '-- Carried from a (line 3)\nINSERT INTO "T" VALUES (1);\n\n-- Carried from b (line 3)\nCREATE INDEX "e" ON "T"(lower("c"));\n\n-- Carried from b (line 4)\nINSERT INTO "T" VALUES (2);\n',
     );
   });
+
+  it("ends a script's last statement before the comments after it, so its carried `;` is not commented out (langfuse's views)", () => {
+    assert.deepEqual(carried('CREATE VIEW "v" AS SELECT 1 -- one\n\n-- requirements:\n-- d. the same unit as the observation'), ['after CREATE VIEW "v" AS SELECT 1;']);
+  });
 });
