@@ -136,43 +136,59 @@ const STRANDED = [
   ['20260206000000_drop_legacy', 'ALTER TABLE "Account" DROP COLUMN "legacy";\n'],
 ] as const;
 
+/**
+ * A project with `steps` for the enclosing suite; on the PostgreSQL server also an engine whose shadow
+ * databases the squash replays on (elsewhere the squash uses scratch ones).
+ */
+function squashProject(where: 'SQLite' | 'PGlite' | 'the PostgreSQL server', models: string, steps: ReadonlyArray<readonly [string, string]>) {
+  const state: { temp?: TempProject; project?: PrismaProject; server?: { engine: MigrationEngine; drop(): Promise<void> } } = {};
+  before(async () => {
+    const temp = tempProject(where === 'SQLite' ? 'sqlite' : 'postgresql', models);
+    for (const [name, sql] of steps) temp.addMigration(name, sql);
+    const project = await discoverProject({ cwd: temp.root, trusted: true });
+    Object.assign(state, { temp, project });
+    if (where === 'the PostgreSQL server') {
+      const dev = await newDevDatabase('postgresql');
+      state.server = { engine: new MigrationEngine({ database: dev.database, schemaFiles: project.engineSchemaFiles, configDir: project.root }), drop: dev.drop };
+    }
+  });
+  after(async () => {
+    await state.server?.engine.dispose();
+    await state.server?.drop();
+    state.temp?.remove();
+  });
+  return {
+    get temp() {
+      return state.temp!;
+    },
+    get project() {
+      return state.project!;
+    },
+    get replay() {
+      return state.server?.engine;
+    },
+  };
+}
+
 for (const where of ['SQLite', 'PGlite', 'the PostgreSQL server'] as const) {
   const provider = where === 'SQLite' ? 'sqlite' : 'postgresql';
   const { models, steps, trigger, extension } = CARRIED[provider];
   describe(`squash carries what is not schema (${where})`, () => {
-    let temp: TempProject;
-    let project: PrismaProject;
-    let server: { engine: MigrationEngine; drop(): Promise<void> } | undefined;
-    const folder = () => readMigrationsFolder(temp.migrationsDir);
+    const fixture = squashProject(where, models, [...steps, ...STRANDED]);
+    const folder = () => readMigrationsFolder(fixture.temp.migrationsDir);
     /** A fresh database of the kind the squash replayed on. */
     const freshDatabase = async (): Promise<{ database: EngineDatabase; drop(): Promise<void> }> =>
       where === 'the PostgreSQL server' ? newDevDatabase('postgresql') : { database: openScratchDatabase(provider, ['uuid-ossp']), drop: async () => {} };
 
-    before(async () => {
-      temp = tempProject(provider, models);
-      for (const [name, sql] of [...steps, ...STRANDED]) temp.addMigration(name, sql);
-      project = await discoverProject({ cwd: temp.root, trusted: true });
-      if (where === 'the PostgreSQL server') {
-        const dev = await newDevDatabase('postgresql');
-        server = { engine: new MigrationEngine({ database: dev.database, schemaFiles: project.engineSchemaFiles, configDir: project.root }), drop: dev.drop };
-      }
-    });
-
-    after(async () => {
-      await server?.engine.dispose();
-      await server?.drop();
-      temp?.remove();
-    });
-
     it('refuses a range whose data migration only made sense mid-history, naming it; nothing is written', async () => {
-      const before = readdirSync(temp.migrationsDir);
-      const error = await expectMigrateError(planSquash(project, folder(), { to: STRANDED[2][0], name: 'all' }, server?.engine), 'refused');
+      const before = readdirSync(fixture.temp.migrationsDir);
+      const error = await expectMigrateError(planSquash(fixture.project, folder(), { to: STRANDED[2][0], name: 'all' }, fixture.replay), 'refused');
       assert.match(error.message, /nothing was written\. Replaying it failed: [\s\S]*legacy[\s\S]* It carries \d statements that are not schema: [^\n]*20260205000000_backfill:1 UPDATE "Account" SET "legacy" = 'x'\./);
-      assert.deepEqual(readdirSync(temp.migrationsDir), before);
+      assert.deepEqual(readdirSync(fixture.temp.migrationsDir), before);
     });
 
     it('carries the rows, the extension, the function and the trigger; a fresh database from the squashed history has them', async () => {
-      const plan = await planSquash(project, folder(), { to: steps[2][0], name: 'base' }, server?.engine);
+      const plan = await planSquash(fixture.project, folder(), { to: steps[2][0], name: 'base' }, fixture.replay);
       assert.deepEqual(
         plan.carried.map((s) => `${s.migration} ${s.placement} ${s.sql.split(' ').slice(0, 2).join(' ')}`),
         provider === 'sqlite'
@@ -184,7 +200,7 @@ for (const where of ['SQLite', 'PGlite', 'the PostgreSQL server'] as const) {
       writeSquash(folder(), plan);
 
       const fresh = await freshDatabase();
-      const engine = new MigrationEngine({ database: fresh.database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
+      const engine = new MigrationEngine({ database: fresh.database, schemaFiles: fixture.project.engineSchemaFiles, configDir: fixture.project.root });
       try {
         await engine.applyPending(historyPrefix(folder(), 1));
         assert.equal(await engine.queryNumber(`SELECT COUNT(*) AS n FROM "Account" WHERE "name" = 'service; bot'`), 1);
@@ -197,3 +213,70 @@ for (const where of ['SQLite', 'PGlite', 'the PostgreSQL server'] as const) {
     });
   });
 }
+
+/**
+ * Indexes the engine's diff renders wrongly (a sort order on hash, BRIN and GIN columns, as on langfuse,
+ * trigger.dev and documenso) or not exactly (a predicate, an expression, INCLUDE columns), as hand-written
+ * migrations have them; the CONCURRENTLY one in a migration of its own, as PostgreSQL requires.
+ */
+const INDEXES = {
+  models: 'model Score {\n  id String @id\n  traceId String @map("trace_id")\n  name String\n  @@index([traceId], type: Hash)\n  @@map("scores")\n}\n',
+  steps: [
+    ['20260301000000_init', 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE TABLE "scores" ("id" TEXT NOT NULL, "trace_id" TEXT NOT NULL, "name" TEXT NOT NULL, "n" INTEGER, CONSTRAINT "scores_pkey" PRIMARY KEY ("id"));\n'],
+    ['20260302000000_hash_index', 'CREATE INDEX "scores_trace_id_idx" ON "scores" USING HASH ("trace_id");\nCREATE INDEX "scores_n_brin" ON "scores" USING BRIN ("n");\nCREATE INDEX "scores_name_trgm" ON "scores" USING GIN ("name" gin_trgm_ops);\n'],
+    ['20260303000000_partial', `CREATE UNIQUE INDEX "scores_name_open" ON "scores"("name") WHERE "n" IS NULL;\nCREATE INDEX scores_lower_name ON "scores"(lower("name"));\nCREATE INDEX "scores_trace_covering" ON "scores"("trace_id") INCLUDE ("name");\n`],
+    ['20260304000000_concurrently', `CREATE INDEX CONCURRENTLY IF NOT EXISTS "scores_named" ON "scores"("name") WHERE "name" <> '';\n`],
+  ],
+} as const;
+
+for (const where of ['PGlite', 'the PostgreSQL server'] as const) {
+  describe(`squash of indexes the engine's diff does not render as written (${where})`, () => {
+    const fixture = squashProject(where, INDEXES.models, INDEXES.steps);
+
+    it('renders hash, BRIN and GIN indexes without a sort order and carries partial, expression and INCLUDE indexes as written, verified equal', async () => {
+      const plan = await planSquash(fixture.project, readMigrationsFolder(fixture.temp.migrationsDir), { to: INDEXES.steps[3][0], name: 'base' }, fixture.replay);
+      assert.match(plan.script, /CREATE INDEX "scores_trace_id_idx" ON (?:"public"\.)?"scores" USING HASH \("trace_id"\);/);
+      assert.match(plan.script, /USING BRIN \("n"[^)]*\);/);
+      assert.doesNotMatch(plan.script, /USING (?:HASH|BRIN|GIN) \([^)]*\b(?:ASC|DESC)\)/);
+      assert.deepEqual(
+        plan.carried.filter((s) => s.placement === 'index').map((s) => `${s.migration}:${s.line} ${s.index}`),
+        ['20260303000000_partial:1 scores_name_open', '20260303000000_partial:2 scores_lower_name', '20260303000000_partial:3 scores_trace_covering', '20260304000000_concurrently:1 scores_named'],
+      );
+      assert.match(plan.script, /-- Carried from 20260303000000_partial \(line 1\)\nCREATE UNIQUE INDEX "scores_name_open" ON "scores"\("name"\) WHERE "n" IS NULL;/);
+      assert.equal(plan.script.match(/"scores_name_open"/g)?.length, 1, "the engine's own rendering of the index is replaced, not kept beside it");
+      assert.match(plan.script, /\nCREATE INDEX IF NOT EXISTS "scores_named" ON "scores"\("name"\) WHERE "name" <> '';/, 'CONCURRENTLY cannot run inside a script of several statements');
+    });
+  });
+}
+
+/** umami numbers its migrations (`01_init` … `19_add_session_replay`): Prisma only sorts the names. */
+describe('squash of a history whose names are numbers, not timestamps (SQLite)', () => {
+  let temp: TempProject;
+  let project: PrismaProject;
+  const folder = () => readMigrationsFolder(temp.migrationsDir);
+
+  before(async () => {
+    temp = tempProject('sqlite', 'model User {\n  id Int @id\n  name String?\n  bio String?\n}\n');
+    temp.addMigration('01_init', 'CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY);\n');
+    temp.addMigration('02_add_name', 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n');
+    temp.addMigration('03_add_bio', 'ALTER TABLE "User" ADD COLUMN "bio" TEXT;\n');
+    project = await discoverProject({ cwd: temp.root, trusted: true });
+  });
+  after(() => temp?.remove());
+
+  it("takes the last replaced migration's number, so the squash sorts where the range was", async () => {
+    const plan = await planSquash(project, folder(), { to: '02_add_name', name: 'Squashed' });
+    assert.equal(plan.migration, '02_squashed');
+    writeSquash(folder(), plan);
+    assert.deepEqual(folder().migrations.map((m) => m.name), ['02_squashed', '03_add_bio']);
+  });
+
+  it('refuses, writing nothing, when no name with that number sorts before the next migration', async () => {
+    const names = folder().migrations.map((m) => m.name);
+    temp.addMigration('03_z', 'ALTER TABLE "User" ADD COLUMN "z" TEXT;\n');
+    const error = await expectMigrateError(planSquash(project, folder(), { to: '03_add_bio', name: 'zz' }), 'refused', /03_zz would not sort before 03_z, where the squashed range is: choose another --name\. Nothing was written\./);
+    assert.equal(error.details?.migration, '03_add_bio');
+    rmSync(path.join(temp.migrationsDir, '03_z'), { recursive: true });
+    assert.deepEqual(folder().migrations.map((m) => m.name), names);
+  });
+});

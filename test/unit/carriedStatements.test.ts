@@ -51,4 +51,24 @@ describe('carried statements', () => {
     assert.ok(script.indexOf('"uuid-ossp"') < script.indexOf('CREATE TABLE') && script.indexOf('CREATE TABLE') < script.indexOf('INSERT INTO'));
     assert.equal(script.match(/CREATE EXTENSION/g)?.length, 2);
   });
+
+  it("carries the named indexes' last creation, in place of the engine's rendering, or among the statements after the diff in order", () => {
+    const migrations = [
+      { name: 'a', dir: '/a', script: 'CREATE INDEX "p" ON "T"("c");\nCREATE INDEX "p2" ON "T"("c") WHERE "d";\nINSERT INTO "T" VALUES (1);' },
+      { name: 'b', dir: '/b', script: 'DROP INDEX "p";\nCREATE INDEX CONCURRENTLY "p" ON "T"("c") WHERE "d" IS NULL;\nCREATE INDEX "e" ON "T"(lower("c"));\nINSERT INTO "T" VALUES (2);' },
+    ];
+    const statements = carriedStatements(migrations, ['p', 'e']);
+    assert.deepEqual(statements.map((s) => `${s.migration}:${s.line} ${s.placement} ${s.index ?? ''}`), ['a:3 after ', 'b:2 index p', 'b:3 index e', 'b:4 after ']);
+    const engine = '-- CreateIndex\nCREATE INDEX "p" ON "public"."T"("c" ASC);\n\n-- CreateIndex\nCREATE INDEX "p2" ON "public"."T"("c" ASC);';
+    const { script } = withCarried('', engine, statements);
+    assert.equal(
+      script,
+      '-- CreateIndex\n-- Carried from b (line 2)\nCREATE INDEX "p" ON "T"("c") WHERE "d" IS NULL;\n\n-- CreateIndex\nCREATE INDEX "p2" ON "public"."T"("c" ASC);\n\n' +
+        '-- Carried from a (line 3)\nINSERT INTO "T" VALUES (1);\n\n-- Carried from b (line 3)\nCREATE INDEX "e" ON "T"(lower("c"));\n\n-- Carried from b (line 4)\nINSERT INTO "T" VALUES (2);\n',
+    );
+  });
+
+  it("ends a script's last statement before the comments after it, so its carried `;` is not commented out (langfuse's views)", () => {
+    assert.deepEqual(carried('CREATE VIEW "v" AS SELECT 1 -- one\n\n-- requirements:\n-- d. the same unit as the observation'), ['after CREATE VIEW "v" AS SELECT 1;']);
+  });
 });

@@ -2,7 +2,7 @@ import { lineColumns } from '../text/lineColumns';
 
 /** One SQL statement of a migration, with where it starts and what the linter matches against. */
 export interface SqlStatement {
-  /** The statement as written (comments inside kept), without the terminating `;`. */
+  /** The statement as written (comments inside kept), without the terminating `;` or comments after its last token. */
   text: string;
   /** 1-based line and column of its first token. */
   line: number;
@@ -54,6 +54,8 @@ export function splitStatements(script: string): SplitScript {
   const statements: SqlStatement[] = [];
   const comments: SqlComment[] = [];
   let start = -1;
+  /** Where the current statement's last token ends: a comment after it (a script's last statement often has no `;`) is not part of it. */
+  let tokenEnd = 0;
   let normalized = '';
   let strings: string[] = [];
   let quoted: QuotedToken[] = [];
@@ -62,9 +64,9 @@ export function splitStatements(script: string): SplitScript {
   const begin = (offset: number) => {
     if (start < 0) start = offset;
   };
-  const finish = (end: number) => {
+  const finish = () => {
     if (start >= 0) {
-      statements.push({ text: script.slice(start, end).trim(), ...position(start), normalized: normalized.replace(/\s+/g, ' ').trim().toUpperCase(), strings, quoted });
+      statements.push({ text: script.slice(start, tokenEnd).trim(), ...position(start), normalized: normalized.replace(/\s+/g, ' ').trim().toUpperCase(), strings, quoted });
     }
     start = -1;
     normalized = '';
@@ -103,7 +105,7 @@ export function splitStatements(script: string): SplitScript {
       }
       strings.push(value);
       normalized += "''";
-      i = j + 1;
+      i = tokenEnd = j + 1;
     } else if (char === '"' || char === '`') {
       begin(i);
       let end = script.indexOf(char, i + 1);
@@ -112,23 +114,26 @@ export function splitStatements(script: string): SplitScript {
       const token = script.slice(i, stop);
       if (char === '"') quoted.push({ offset: i - start, length: token.length, value: token.slice(1, end < 0 ? undefined : -1).replaceAll('""', '"') });
       normalized += token;
-      i = stop;
+      i = tokenEnd = stop;
     } else if (char === '$' && /^\$[A-Za-z_]*\$/.test(script.slice(i, i + 64))) {
       begin(i);
       const tag = /^\$[A-Za-z_]*\$/.exec(script.slice(i, i + 64))![0];
       const end = script.indexOf(tag, i + tag.length);
       const stop = end < 0 ? script.length : end + tag.length;
       normalized += ' $BODY$ ';
-      i = stop;
+      i = tokenEnd = stop;
     } else if (char === ';' && !insideBody(normalized)) {
-      finish(i);
+      finish();
       i += 1;
     } else {
-      if (!/\s/.test(char)) begin(i);
+      if (!/\s/.test(char)) {
+        begin(i);
+        tokenEnd = i + 1;
+      }
       normalized += char;
       i += 1;
     }
   }
-  finish(script.length);
+  finish();
   return { statements, comments };
 }

@@ -40,7 +40,7 @@ const CREATE = /^CREATE (?:OR REPLACE )?(?:TEMP(?:ORARY)? )?(FUNCTION|PROCEDURE|
 const DROP = /^DROP (FUNCTION|PROCEDURE|TRIGGER|VIEW|MATERIALIZED VIEW|EXTENSION|POLICY) (?:IF EXISTS )?((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)/;
 
 /** `"public"."Name"` → `name` as PostgreSQL's catalog spells it: unquoted names fold to lower case, quoted ones stay. */
-function objectName(raw: string): string {
+export function objectName(raw: string): string {
   const last = raw.split('.').pop() ?? raw;
   return last.startsWith('"') ? last.slice(1, -1) : last.toLowerCase();
 }

@@ -53,7 +53,8 @@ export async function migrationNameNote(name: string): Promise<string | undefine
   return slug && slug !== name ? `"${name}" becomes ${slug} in the folder name (Prisma's naming rules).` : undefined;
 }
 
-async function usableSlug(name: string): Promise<string> {
+/** The folder-name form of `name`; a name that leaves nothing usable is a config error. */
+export async function usableSlug(name: string): Promise<string> {
   const problem = await migrationNameProblem(name);
   if (problem) throw new MigrateError('config', problem);
   return migrationSlug(name);

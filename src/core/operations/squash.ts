@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { MigrationEngine } from '../engine/migrationEngine';
 import { errorMessage, MigrateError } from '../errors';
-import { type MigrationsFolder, readMigrationsFolder } from '../migrations/folder';
+import { compareMigrationNames, type MigrationsFolder, readMigrationsFolder } from '../migrations/folder';
 import { migrationStatuses } from '../migrations/history';
 import type { LocalMigration, PrismaProject } from '../types';
-import { migrationFolderName, writeMigrationFolder } from './create';
+import { usableSlug, writeMigrationFolder } from './create';
 import { type CarriedStatement, carriedStatements, describeCarried, withCarried } from './carriedStatements';
 import { historyPrefix, historySource, positionOf, scratchEngine } from './historyStates';
-import { contentDifferences } from './replayedContents';
+import { withoutUnsupportedSortOrder } from './indexStatements';
+import { type Contents, contentDifferences, indexesNotReproduced, replayedContents } from './replayedContents';
 
 export interface SquashPlan {
   /** The migrations replaced, oldest first. */
@@ -22,11 +23,25 @@ export interface SquashPlan {
 /** Whether a database applied the range: a squash can be recorded on it only when it applied all or none. */
 export type SquashDatabaseState = 'all' | 'none' | 'partial';
 
-function stampDate(name: string): Date {
-  const stamp = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(name);
-  if (!stamp) throw new MigrateError('migrationsFolder', `${name} does not start with a timestamp: a squash cannot take its place in the order.`, { migration: name });
-  const [, y, mo, d, h, mi, s] = stamp.map(Number);
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+/**
+ * The squashed migration's folder name: the last replaced one's number (its timestamp, or `19` of
+ * `19_add_session_replay`) with `name`, or that whole name with `name` when it has no number; it must sort
+ * after the migration before the range and before the one after it, so the history keeps its order.
+ */
+async function squashedName(folder: MigrationsFolder, range: { start: number; end: number }, name: string): Promise<string> {
+  const last = folder.migrations[range.end].name;
+  const number = /^\d+(?=_|$)/.exec(last)?.[0];
+  const migration = `${number ?? last}_${await usableSlug(name)}`;
+  const taken = folder.migrations.find((m, i) => m.name === migration && (i < range.start || i > range.end));
+  if (taken) throw new MigrateError('migrationsFolder', `A migration named ${migration} already exists.`, { migration });
+  const previous = folder.migrations[range.start - 1]?.name;
+  const next = folder.migrations[range.end + 1]?.name;
+  const sortsBefore = (a: string, b: string) => compareMigrationNames(a, b) < 0;
+  if ((previous !== undefined && !sortsBefore(previous, migration)) || (next !== undefined && !sortsBefore(migration, next))) {
+    const bounds = [previous && `after ${previous}`, next && `before ${next}`].filter(Boolean).join(' and ');
+    throw new MigrateError('refused', `${migration} would not sort ${bounds}, where the squashed range is: choose another --name. Nothing was written.`, { migration: last });
+  }
+  return migration;
 }
 
 /**
@@ -43,18 +58,18 @@ export async function planSquash(project: PrismaProject, folder: MigrationsFolde
   const replaced = folder.migrations.slice(start, end + 1);
   const before = historyPrefix(folder, start);
   const upTo = historyPrefix(folder, end + 1);
-  const migration = await migrationFolderName(options.name, stampDate(options.to));
-  const taken = folder.migrations.find((m) => m.name === migration && !replaced.includes(m));
-  if (taken) throw new MigrateError('migrationsFolder', `A migration named ${migration} already exists.`, { migration });
+  const migration = await squashedName(folder, { start, end }, options.name);
 
   const engine = replay ?? scratchEngine(project, upTo, 'Squashes');
   try {
     const diff = await engine.diff(historySource(before), historySource(upTo), { script: true });
     const header = `-- Squashed from ${replaced.length} migrations: ${replaced[0].name} … ${replaced[replaced.length - 1].name}`;
-    const { script, carried } = withCarried(header, diff.hasChanges ? diff.output : '', carriedStatements(replaced));
-    const squashed: LocalMigration = { name: migration, dir: path.join(folder.dir, migration), script };
-    const shortened = { ...folder, migrations: [...before.migrations, squashed] };
-    await verifySquash(engine, { original: upTo, shortened, carried });
+    const squash = (indexes: readonly string[]): Squashed => {
+      const { script, carried } = withCarried(header, diff.hasChanges ? withoutUnsupportedSortOrder(diff.output) : '', carriedStatements(replaced, indexes));
+      const squashed: LocalMigration = { name: migration, dir: path.join(folder.dir, migration), script };
+      return { script, carried, shortened: { ...folder, migrations: [...before.migrations, squashed] } };
+    };
+    const { script, carried } = await verifiedSquash(engine, upTo, squash);
     return { replaced: replaced.map((m) => m.name), migration, script, carried };
   } finally {
     if (!replay) await engine.dispose();
@@ -63,25 +78,48 @@ export async function planSquash(project: PrismaProject, folder: MigrationsFolde
 
 const scriptsOf = (history: MigrationsFolder) => history.migrations.map((m) => m.script ?? '');
 
-/** The shortened history must build what the original did: the engine's schema diff, then everything else. */
-async function verifySquash(engine: MigrationEngine, histories: { original: MigrationsFolder; shortened: MigrationsFolder; carried: readonly CarriedStatement[] }): Promise<void> {
+type Squashed = { script: string; carried: CarriedStatement[]; shortened: MigrationsFolder };
+
+/**
+ * The squash, checked: the shortened history must build what the original did, the engine's schema diff
+ * and everything else. An index the engine's diff does not reproduce exactly (a hand-written partial,
+ * expression, INCLUDE or operator-class index) is carried as the range wrote it, then checked again.
+ */
+async function verifiedSquash(
+  engine: MigrationEngine,
+  original: MigrationsFolder,
+  squash: (indexes: readonly string[]) => Squashed,
+): Promise<Squashed> {
+  let squashed = squash([]);
   const refuse = (what: string) => {
-    const carried = histories.carried.length > 0 ? ` It carries ${describeCarried(histories.carried)}.` : '';
+    const carried = squashed.carried.length > 0 ? ` It carries ${describeCarried(squashed.carried)}.` : '';
     return new MigrateError(
       'refused',
       `The squashed migration does not reproduce the history it replaces, so nothing was written. ${what}.${carried} A data migration that only made sense mid-history, or schema the engine cannot rebuild, cannot be squashed: squash a range that leaves it out.`,
     );
   };
+  /** The engine's schema diff first: its replay names a failing migration and statement. */
+  const rebuild = async (candidate: Squashed): Promise<Contents> => {
+    const left = await engine.diff(historySource(candidate.shortened), historySource(original), { script: false });
+    if (left.hasChanges) throw refuse(`Its schema differs: ${left.output}`);
+    return replayedContents(engine, scriptsOf(candidate.shortened));
+  };
   let differences: string[];
   try {
-    const left = await engine.diff(historySource(histories.shortened), historySource(histories.original), { script: false });
-    if (left.hasChanges) throw refuse(`Its schema differs: ${left.output}`);
-    differences = await contentDifferences(engine, scriptsOf(histories.original), scriptsOf(histories.shortened));
+    let rebuilt = await rebuild(squashed);
+    const built = await replayedContents(engine, scriptsOf(original));
+    const indexes = indexesNotReproduced(built, rebuilt);
+    if (indexes.length > 0) {
+      squashed = squash(indexes);
+      rebuilt = await rebuild(squashed);
+    }
+    differences = contentDifferences(built, rebuilt);
   } catch (error) {
     if (error instanceof MigrateError && error.kind === 'refused') throw error;
     throw refuse(`Replaying it failed: ${errorMessage(error)}`);
   }
   if (differences.length > 0) throw refuse(`The databases differ: ${differences.join('; ')}`);
+  return squashed;
 }
 
 /** How much of the range a database applied (failed or rolled-back migrations count as not applied). */
