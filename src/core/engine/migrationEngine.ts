@@ -11,9 +11,11 @@ import type { EngineDatabase } from '../db/target';
 import { MigrateError } from '../errors';
 import { assertFolderUsable, type MigrationsFolder, toEngineMigrationList } from '../migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../migrations/history';
-import type { MigrationRow, SchemaFile } from '../types';
+import type { MigrationRow, MigrationStatus, SchemaFile } from '../types';
 import type { ApplyProgress, HistoryBackend } from './backend';
 import { isPanic, toMigrateError } from './engineErrors';
+import { interruptedMigrationError, isConnectionLoss } from './interruptedMigration';
+import { takeMigrationLock } from './migrationLock';
 import { createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
@@ -80,6 +82,8 @@ interface LoadedEngine {
 export class MigrationEngine implements HistoryBackend {
   readonly provider: EngineDatabase['provider'];
   private loaded: Promise<LoadedEngine> | undefined;
+  /** The migration the engine last said it started applying, during `applyPending`. */
+  private inFlight: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private options: EngineOptions) {
@@ -237,42 +241,62 @@ export class MigrationEngine implements HistoryBackend {
   async applyPending(folder: MigrationsFolder, progress: ApplyProgress = {}): Promise<string[]> {
     assertFolderUsable(folder, this.provider);
     return this.withEngine(async ({ wrapper }, registry) => {
-      const rows = await this.ensureMigrationsTable(wrapper);
-      const statuses = migrationStatuses(folder.migrations, rows);
-      const failed = statuses.find((s) => s.status === 'failed');
-      if (failed) {
-        throw new MigrateError(
-          'state',
-          `Migration ${failed.name} failed earlier; resolve it first (mark it applied or rolled back).`,
-          { migration: failed.name },
-        );
+      const release =
+        this.provider === 'postgresql' ? await takeMigrationLock(await this.options.database.factory.mainConnection(), progress.onWait) : undefined;
+      try {
+        return await this.applyLocked(wrapper, registry, folder, progress);
+      } finally {
+        await release?.().catch(() => undefined);
       }
-      const pending = statuses.filter((s) => s.status === 'pending' || s.status === 'rolledBack').map((s) => s.name);
-      const applied: string[] = [];
-      // With progress or cancellation wanted, one engine call per migration (between calls is where
-      // cancelling is safe); without, one call for all, which is 10–35% faster on long histories.
-      const stepwise = Boolean(progress.onMigrationStart || progress.signal);
-      const batches = stepwise ? pending.map((name) => [name]) : pending.length > 0 ? [pending] : [];
-      for (const batch of batches) {
-        if (progress.signal?.aborted) {
-          throw new MigrateError('cancelled', `Cancelled after ${applied.length} of ${pending.length} migrations.`);
-        }
-        const last = batch[batch.length - 1];
-        progress.onMigrationStart?.(last, applied.length, pending.length);
-        const position = folder.migrations.findIndex((m) => m.name === last);
-        const prefix = new Set(folder.migrations.slice(0, position + 1).map((m) => m.name));
-        try {
-          const result = await wrapper.applyMigrations({
-            migrationsList: toEngineMigrationList(folder, prefix, this.provider),
-            filters: NO_FILTER,
-          });
-          applied.push(...result.appliedMigrationNames);
-        } catch (error) {
-          throw toMigrateError(error, registry(), stepwise ? last : await this.failedMigration(folder));
-        }
-      }
-      return applied;
     });
+  }
+
+  private async applyLocked(wrapper: Wrapper, registry: () => ErrorRegistry, folder: MigrationsFolder, progress: ApplyProgress): Promise<string[]> {
+    const rows = await this.ensureMigrationsTable(wrapper);
+    const statuses = migrationStatuses(folder.migrations, rows);
+    const failed = statuses.find((s) => s.status === 'failed');
+    if (failed) {
+      throw new MigrateError(
+        'state',
+        `Migration ${failed.name} failed earlier; resolve it first (mark it applied or rolled back).`,
+        { migration: failed.name },
+      );
+    }
+    const pending = statuses.filter((s) => s.status === 'pending' || s.status === 'rolledBack').map((s) => s.name);
+    const applied: string[] = [];
+    // With progress or cancellation wanted, one engine call per migration (between calls is where
+    // cancelling is safe); without, one call for all, which is 10–35% faster on long histories.
+    const stepwise = Boolean(progress.onMigrationStart || progress.signal);
+    const batches = stepwise ? pending.map((name) => [name]) : pending.length > 0 ? [pending] : [];
+    for (const batch of batches) {
+      if (progress.signal?.aborted) {
+        throw new MigrateError('cancelled', `Cancelled after ${applied.length} of ${pending.length} migrations.`);
+      }
+      const last = batch[batch.length - 1];
+      progress.onMigrationStart?.(last, applied.length, pending.length);
+      const position = folder.migrations.findIndex((m) => m.name === last);
+      const prefix = new Set(folder.migrations.slice(0, position + 1).map((m) => m.name));
+      this.inFlight = undefined;
+      try {
+        const result = await wrapper.applyMigrations({
+          migrationsList: toEngineMigrationList(folder, prefix, this.provider),
+          filters: NO_FILTER,
+        });
+        applied.push(...result.appliedMigrationNames);
+      } catch (error) {
+        const migration = this.inFlight ?? (stepwise ? last : await this.failedMigration(folder));
+        const mapped = toMigrateError(error, registry(), migration);
+        if (migration === undefined || !isConnectionLoss(mapped)) throw mapped;
+        throw interruptedMigrationError(migration, mapped, await this.recordedStatus(folder, migration));
+      }
+    }
+    return applied;
+  }
+
+  /** How the history records `name` now, on a new connection if the last one was lost; undefined if it cannot be read. */
+  private async recordedStatus(folder: MigrationsFolder, name: string): Promise<MigrationStatus | undefined> {
+    const rows = await readMigrationRows(await this.options.database.factory.mainConnection()).catch(() => undefined);
+    return rows === undefined ? undefined : migrationStatuses(folder.migrations, rows ?? []).find((m) => m.name === name);
   }
 
   /** The migration a failed batch stopped at, as the database recorded it. */
@@ -392,10 +416,27 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
+  /**
+   * The engine logs each migration it starts applying (a span with its name): when a batch fails because
+   * the connection ended, that is the migration in flight, which the history may not be readable to tell.
+   */
+  private noteMigrationInFlight(line: string): void {
+    if (!line.includes('"Applying migration"')) return;
+    try {
+      const name = (JSON.parse(line) as { span?: { migration_name?: unknown } }).span?.migration_name;
+      if (typeof name === 'string') this.inFlight = name;
+    } catch {
+      // Not the engine's JSON: nothing to note.
+    }
+  }
+
   private engine(): Promise<LoadedEngine> {
     this.loaded ??= (async () => {
       const bound = bindMigrationAwareSqlAdapterFactory(this.options.database.factory);
-      const raw = await newSchemaEngine(this.options.schemaFiles, bound, this.options.log ?? (() => {}));
+      const raw = await newSchemaEngine(this.options.schemaFiles, bound, (line) => {
+        this.noteMigrationInFlight(line);
+        this.options.log?.(line);
+      });
       const Wrapper = await wrapperClass();
       const wrapper = new Wrapper({ engine: raw, errorRegistry: bound.errorRegistry });
       return { wrapper, raw, registry: bound.errorRegistry };
