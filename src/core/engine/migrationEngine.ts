@@ -241,12 +241,11 @@ export class MigrationEngine implements HistoryBackend {
   async applyPending(folder: MigrationsFolder, progress: ApplyProgress = {}): Promise<string[]> {
     assertFolderUsable(folder, this.provider);
     return this.withEngine(async ({ wrapper }, registry) => {
-      const release =
-        this.provider === 'postgresql' ? await takeMigrationLock(await this.options.database.factory.mainConnection(), progress.onWait) : undefined;
+      const release = await takeMigrationLock(this.options.database, await this.options.database.factory.mainConnection(), progress.onWait);
       try {
         return await this.applyLocked(wrapper, registry, folder, progress);
       } finally {
-        await release?.().catch(() => undefined);
+        await release().catch(() => undefined);
       }
     });
   }
