@@ -21,11 +21,7 @@ export async function takeMigrationLock(
   onWait: ((message: string) => void) | undefined,
 ): Promise<() => Promise<void>> {
   const wait = () => onWait?.(`Another migration command is using ${database.label}; waiting up to ${LOCK_WAIT_S} s for it to finish…`);
-  if (database.provider === 'sqlite') {
-    await lockSqlite(database, connection, wait);
-    return async () => {};
-  }
-  return lockPostgres(connection, wait);
+  return database.provider === 'sqlite' ? lockSqlite(database, connection, wait) : lockPostgres(connection, wait);
 }
 
 /**
@@ -56,29 +52,32 @@ async function lockPostgres(connection: SqlDriverAdapter, wait: () => void): Pro
 }
 
 /**
- * SQLite has no advisory lock: the file's exclusive lock, kept by the connection (the engine's own
- * `locking_mode`) until it closes, is what keeps a second process out. libsql reports a busy file as
- * the adapter's `SocketTimeout`.
+ * SQLite has no advisory lock: the file's exclusive lock is what keeps a second process out, kept past
+ * the transaction that takes it by `locking_mode = EXCLUSIVE` until the release. A failed attempt goes
+ * back to the normal mode at once, so that no shared lock it got stays to block the holder's commit.
+ * libsql reports a busy file as the adapter's `SocketTimeout`.
  */
-async function lockSqlite(database: EngineDatabase, connection: SqlDriverAdapter, wait: () => void): Promise<void> {
-  const take = (busyMs: number) => connection.executeScript(`PRAGMA busy_timeout = ${busyMs}; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;`);
-  try {
-    await take(0);
-    return;
-  } catch (error) {
-    if (driverCause(error).kind !== 'SocketTimeout') throw error;
-  }
+async function lockSqlite(database: EngineDatabase, connection: SqlDriverAdapter, wait: () => void): Promise<() => Promise<void>> {
+  // Setting the normal mode releases the locks at the next access of the file.
+  const release = () => connection.executeScript('PRAGMA locking_mode = NORMAL; SELECT count(*) FROM sqlite_master;');
+  const take = async (busyMs: number) => {
+    try {
+      await connection.executeScript(`PRAGMA busy_timeout = ${busyMs}; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;`);
+      return true;
+    } catch (error) {
+      if (driverCause(error).kind !== 'SocketTimeout') throw error;
+      // The file being busy, this access may fail too: then there was no lock of ours to release.
+      await connection.executeScript('PRAGMA busy_timeout = 0').then(release).catch(() => undefined);
+      return false;
+    }
+  };
+  if (await take(0)) return release;
   wait();
-  try {
-    await take(LOCK_WAIT_S * 1000);
-  } catch (error) {
-    if (driverCause(error).kind !== 'SocketTimeout') throw error;
-    throw new MigrateError(
-      'state',
-      `The SQLite database ${database.label} is locked by another process (another migration command, the editor or an application) and stayed locked for over ${LOCK_WAIT_S} s. ${NOTHING_APPLIED}`,
-      { cause: error },
-    );
-  }
+  if (await take(LOCK_WAIT_S * 1000)) return release;
+  throw new MigrateError(
+    'state',
+    `The SQLite database ${database.label} is locked by another process (another migration command, the editor or an application) and stayed locked for over ${LOCK_WAIT_S} s. ${NOTHING_APPLIED}`,
+  );
 }
 
 /** What a driver adapter error carries about the driver's own error. */
