@@ -1,3 +1,4 @@
+import { STOPPED_ANSWERING } from '../db/postgresLiveness';
 import { MigrateError } from '../errors';
 import type { MigrationStatus } from '../types';
 
@@ -6,8 +7,10 @@ import type { MigrationStatus } from '../types';
  * text only. PostgreSQL ending the session (57P01 `pg_terminate_backend`, a restart), node-postgres finding
  * the socket closed, the connection watchdog giving up, or the engine failing to reconnect (P1001, P1017).
  */
-const CONNECTION_LOST =
-  /terminating connection|Connection terminated|server closed the connection|ECONNRESET|EPIPE|Can't reach database server|Server has closed the connection|connection to the database server stopped answering/i;
+const CONNECTION_LOST = new RegExp(
+  ['terminating connection', 'Connection terminated', 'server closed the connection', 'ECONNRESET', 'EPIPE', "Can't reach database server", 'Server has closed the connection', STOPPED_ANSWERING].join('|'),
+  'i',
+);
 
 export function isConnectionLoss(error: MigrateError): boolean {
   return error.kind === 'unreachable' || CONNECTION_LOST.test(error.message);
