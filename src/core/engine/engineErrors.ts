@@ -42,11 +42,12 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
   const raw = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
   // The engine appends its span trace ("   0: sql_schema_connector::…"): useful in the log, noise in a message.
-  // Driver errors come prefixed with "external connector error" and a newline: the rest is the message.
+  // Driver errors come prefixed with "external connector error" and a newline (after "Error:" inside a
+  // P3006 message): the rest is the message.
   let message = raw
     .replace(ANSI, '')
     .split(/\n\s+0: /)[0]
-    .replace(/^external connector error\s*\n/, '')
+    .replace(/\s*(?:Error:\s*)?external connector error\s*\n/g, ' ')
     .trim();
   if (typeof code === 'string' && message.startsWith(code)) message = message.slice(code.length).trim();
   const external = /External error id#(\d+)/.exec(message);
