@@ -306,7 +306,7 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
 
   async apply(ctx) {
     const folder = historyToApply(ctx.project);
-    const applied = await ctx.db.backend.applyPending(folder);
+    const applied = await ctx.db.backend.applyPending(folder, { onWait: (message) => ctx.output.err(message) });
     ctx.output.out(applied.length === 0 ? 'No pending migrations.' : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n${applied.map((n) => `  ${n}`).join('\n')}`);
     return 0;
   },

@@ -62,6 +62,8 @@ export function engineMessage(raw: string): string {
   return raw
     .replace(ANSI, '')
     .split(/\n\s+0: [a-z_][a-z0-9_]*::/)[0]!
-    .replace(/^\s*external connector error\s*\n/, '')
+    // Driver errors come prefixed with "external connector error" and a newline, also inside a P3006
+    // message after its "Error:": the rest is the message.
+    .replace(/\s*(?:Error:\s*)?external connector error\s*\n/g, ' ')
     .trim();
 }

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { ColumnTypeEnum, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { delegate } from './managedFactory';
+import { LivenessWatch } from './postgresLiveness';
 
 /** PostgreSQL's internal one-byte `"char"` type (e.g. `pg_constraint.contype`, `pg_class.relkind`). */
 const CHAR_OID = 18;
@@ -46,6 +47,30 @@ class CharColumnsClient extends pg.Client {
   }
 }
 
+/** Each connection of the pool watched by a LivenessWatch over `connectionString`. */
+function watchedClient(connectionString: string, connectTimeoutMs: number): typeof pg.Client {
+  return class WatchedClient extends CharColumnsClient {
+    private readonly watch = new LivenessWatch(this, connectionString, connectTimeoutMs);
+
+    override query(...args: unknown[]): any {
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        let settle!: () => void;
+        this.watch.track(new Promise<void>((resolve) => (settle = resolve)));
+        args[last] = (...results: unknown[]) => {
+          settle();
+          return (callback as (...a: unknown[]) => unknown)(...results);
+        };
+        return super.query(...args);
+      }
+      const returned = super.query(...args);
+      if (returned instanceof Promise) this.watch.track(returned);
+      return returned;
+    }
+  };
+}
+
 /** Prisma's own default `connect_timeout`. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -58,6 +83,11 @@ export interface PgConnectionOptions {
   idleTimeoutMillis: number;
   /** The URL's `schema` parameter: where Prisma's engine works instead of `public`. */
   schema?: string;
+  /**
+   * Check a connection whose statement runs long, through a second one (see LivenessWatch). Only for a
+   * server: a PGlite socket serves one client at a time.
+   */
+  watchLiveness?: boolean;
 }
 
 /**
@@ -82,7 +112,10 @@ export async function connectPg(connectionString: string, options: PgConnectionO
     max: 1,
     idleTimeoutMillis: options.idleTimeoutMillis,
     connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
-    Client: CharColumnsClient,
+    // A server or network that goes away without closing the socket: found in about a minute, not never.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    Client: options.watchLiveness ? watchedClient(connectionString, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS) : CharColumnsClient,
     options: options.schema === undefined ? undefined : searchPathOption(options.schema),
   };
   // The adapter is typed against its own, newer @types/pg; the runtime `pg` is the same module.

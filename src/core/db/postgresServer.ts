@@ -4,11 +4,14 @@ import { MigrateError } from '../errors';
 import { describeUrl } from '../redact';
 import { checkUrlCredentials } from './urlCredentials';
 import { CONNECT_TIMEOUT_MS, connectPg } from './postgresAdapter';
+import { checkSpeaksPostgres } from './postgresProtocol';
 
 /** Where a PostgreSQL URL points, in the words messages use (never the password). */
 export interface PostgresTarget {
   /** What node-postgres connects with: the URL, with Prisma's default database filled in. */
   url: string;
+  host: string;
+  port: number;
   /** `host:port`, or the socket folder and port. */
   address: string;
   database: string;
@@ -32,6 +35,8 @@ export function postgresTarget(url: string): PostgresTarget {
     const timeout = parsed.searchParams.get('connect_timeout');
     return {
       url: parsed.toString(),
+      host: decodeURIComponent(host),
+      port: Number(port),
       address: `${host}:${port}`,
       database: decodeURIComponent(parsed.pathname.slice(1)),
       // node-postgres' default user, for messages.
@@ -111,14 +116,20 @@ const IDLE_TIMEOUT_MS = 10_000;
 
 /** The engine's connection to a server database (see `connectPg`). */
 export function connectServer(target: PostgresTarget): Promise<SqlDriverAdapter> {
-  return connectPg(target.url, { connectTimeoutMs: target.connectTimeoutMs, idleTimeoutMillis: IDLE_TIMEOUT_MS, schema: target.schema });
+  return connectPg(target.url, { connectTimeoutMs: target.connectTimeoutMs, idleTimeoutMillis: IDLE_TIMEOUT_MS, schema: target.schema, watchLiveness: true });
 }
 
 /**
  * One direct connection before any pool: a pool and the engine report a missing database or a closed
- * port late and wrapped; a single client fails at once with the server's error code.
+ * port late and wrapped; a single client fails at once with the server's error code. Before it, a check
+ * that the server speaks PostgreSQL at all.
  */
 export async function probe(target: PostgresTarget): Promise<void> {
+  try {
+    await checkSpeaksPostgres({ host: target.host, port: target.port, timeoutMs: target.connectTimeoutMs, address: target.address });
+  } catch (error) {
+    throw connectionError(error, target);
+  }
   const client = await connectClient(target);
   await client.end();
 }

@@ -4,6 +4,8 @@ import type { MigrationRow, Provider } from '../types';
 export interface ApplyProgress {
   /** Called before each migration runs. */
   onMigrationStart?(name: string, index: number, total: number): void;
+  /** Called, with a sentence for the user, when another process holds the database's migration lock and this one waits. */
+  onWait?(message: string): void;
   /** Checked between migrations; aborting stops before the next one starts (never in the middle of one). */
   signal?: AbortSignal;
 }

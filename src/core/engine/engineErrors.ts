@@ -36,6 +36,7 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
       cause: error,
     });
   }
+  if (isSqliteBusy(error)) return sqliteBusyError(error);
   const raw = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
   let message = engineMessage(raw);
@@ -43,6 +44,7 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
   const external = /External error id#(\d+)/.exec(message);
   const original = external && registry ? registry.consumeError(Number(external[1]))?.error : undefined;
   if (original instanceof MigrateError) return original;
+  if (isSqliteBusy(original)) return sqliteBusyError(original);
   if (original !== undefined) {
     const mapped = driverErrorKind(original);
     const detail = original instanceof Error ? original.message : String(original);
@@ -55,6 +57,23 @@ export function toMigrateError(error: unknown, registry: ErrorRegistry | undefin
     return new MigrateError('migrationFailed', `Migration ${migration} failed: ${message}`, { cause: error, migration });
   }
   return new MigrateError(kind, message, { cause: error, migration });
+}
+
+/**
+ * libsql reports a file another connection holds (SQLITE_BUSY) as the adapter's `SocketTimeout`, with
+ * SQLite's code; PostgreSQL's socket timeouts carry no code.
+ */
+function isSqliteBusy(error: unknown): boolean {
+  const cause = (error as { cause?: { kind?: unknown; originalCode?: unknown } } | null)?.cause;
+  return cause?.kind === 'SocketTimeout' && cause.originalCode !== undefined;
+}
+
+function sqliteBusyError(error: unknown): MigrateError {
+  return new MigrateError(
+    'state',
+    'The SQLite database is locked by another process (another migration command, the editor or an application). Nothing was changed; try again when it has finished.',
+    { cause: error },
+  );
 }
 
 function driverErrorKind(error: unknown): ErrorKind | undefined {

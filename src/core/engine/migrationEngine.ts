@@ -11,10 +11,12 @@ import type { EngineDatabase } from '../db/target';
 import { MigrateError } from '../errors';
 import { assertFolderUsable, assertLockfileUsable, type MigrationsFolder, toEngineMigrationList } from '../migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../migrations/history';
-import type { MigrationRow, SchemaFile } from '../types';
+import type { MigrationRow, MigrationStatus, SchemaFile } from '../types';
 import type { ApplyProgress, HistoryBackend } from './backend';
 import { isPanic, toMigrateError } from './engineErrors';
 import { comparesExtensions, HISTORY_EXTENSIONS_QUERY, withoutPresentExtensions } from './historyExtensions';
+import { interruptedMigrationError, isConnectionLoss } from './interruptedMigration';
+import { takeMigrationLock } from './migrationLock';
 import { createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
@@ -81,6 +83,8 @@ interface LoadedEngine {
 export class MigrationEngine implements HistoryBackend {
   readonly provider: EngineDatabase['provider'];
   private loaded: Promise<LoadedEngine> | undefined;
+  /** The migration the engine last said it started applying, during `applyPending`. */
+  private inFlight: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** The last history replayed for its extensions (drift diffs the same history twice). */
   private replayedExtensions: { scripts: string; names: ReadonlySet<string> } | undefined;
@@ -277,42 +281,61 @@ export class MigrationEngine implements HistoryBackend {
   async applyPending(folder: MigrationsFolder, progress: ApplyProgress = {}): Promise<string[]> {
     assertFolderUsable(folder, this.provider);
     return this.withEngine(async ({ wrapper }, registry) => {
-      const rows = await this.ensureMigrationsTable(wrapper);
-      const statuses = migrationStatuses(folder.migrations, rows);
-      const failed = statuses.find((s) => s.status === 'failed');
-      if (failed) {
-        throw new MigrateError(
-          'state',
-          `Migration ${failed.name} failed earlier; resolve it first (mark it applied or rolled back).`,
-          { migration: failed.name },
-        );
+      const release = await takeMigrationLock(this.options.database, await this.options.database.factory.mainConnection(), progress.onWait);
+      try {
+        return await this.applyLocked(wrapper, registry, folder, progress);
+      } finally {
+        await release().catch(() => undefined);
       }
-      const pending = statuses.filter((s) => s.status === 'pending' || s.status === 'rolledBack').map((s) => s.name);
-      const applied: string[] = [];
-      // With progress or cancellation wanted, one engine call per migration (between calls is where
-      // cancelling is safe); without, one call for all, which is 10–35% faster on long histories.
-      const stepwise = Boolean(progress.onMigrationStart || progress.signal);
-      const batches = stepwise ? pending.map((name) => [name]) : pending.length > 0 ? [pending] : [];
-      for (const batch of batches) {
-        if (progress.signal?.aborted) {
-          throw new MigrateError('cancelled', `Cancelled after ${applied.length} of ${pending.length} migrations.`);
-        }
-        const last = batch[batch.length - 1];
-        progress.onMigrationStart?.(last, applied.length, pending.length);
-        const position = folder.migrations.findIndex((m) => m.name === last);
-        const prefix = new Set(folder.migrations.slice(0, position + 1).map((m) => m.name));
-        try {
-          const result = await wrapper.applyMigrations({
-            migrationsList: toEngineMigrationList(folder, prefix, this.provider),
-            filters: NO_FILTER,
-          });
-          applied.push(...result.appliedMigrationNames);
-        } catch (error) {
-          throw toMigrateError(error, registry(), stepwise ? last : await this.failedMigration(folder));
-        }
-      }
-      return applied;
     });
+  }
+
+  private async applyLocked(wrapper: Wrapper, registry: () => ErrorRegistry, folder: MigrationsFolder, progress: ApplyProgress): Promise<string[]> {
+    const rows = await this.ensureMigrationsTable(wrapper);
+    const statuses = migrationStatuses(folder.migrations, rows);
+    const failed = statuses.find((s) => s.status === 'failed');
+    if (failed) {
+      throw new MigrateError(
+        'state',
+        `Migration ${failed.name} failed earlier; resolve it first (mark it applied or rolled back).`,
+        { migration: failed.name },
+      );
+    }
+    const pending = statuses.filter((s) => s.status === 'pending' || s.status === 'rolledBack').map((s) => s.name);
+    const applied: string[] = [];
+    // With progress or cancellation wanted, one engine call per migration (between calls is where
+    // cancelling is safe); without, one call for all, which is 10–35% faster on long histories.
+    const stepwise = Boolean(progress.onMigrationStart || progress.signal);
+    const batches = stepwise ? pending.map((name) => [name]) : pending.length > 0 ? [pending] : [];
+    for (const batch of batches) {
+      if (progress.signal?.aborted) {
+        throw new MigrateError('cancelled', `Cancelled after ${applied.length} of ${pending.length} migrations.`);
+      }
+      const last = batch[batch.length - 1];
+      progress.onMigrationStart?.(last, applied.length, pending.length);
+      const position = folder.migrations.findIndex((m) => m.name === last);
+      const prefix = new Set(folder.migrations.slice(0, position + 1).map((m) => m.name));
+      this.inFlight = undefined;
+      try {
+        const result = await wrapper.applyMigrations({
+          migrationsList: toEngineMigrationList(folder, prefix, this.provider),
+          filters: NO_FILTER,
+        });
+        applied.push(...result.appliedMigrationNames);
+      } catch (error) {
+        const migration = this.inFlight ?? (stepwise ? last : await this.failedMigration(folder));
+        const mapped = toMigrateError(error, registry(), migration);
+        if (migration === undefined || !isConnectionLoss(mapped)) throw mapped;
+        throw interruptedMigrationError(migration, mapped, await this.recordedStatus(folder, migration));
+      }
+    }
+    return applied;
+  }
+
+  /** How the history records `name` now, on a new connection if the last one was lost; undefined if it cannot be read. */
+  private async recordedStatus(folder: MigrationsFolder, name: string): Promise<MigrationStatus | undefined> {
+    const rows = await readMigrationRows(await this.options.database.factory.mainConnection()).catch(() => undefined);
+    return rows === undefined ? undefined : migrationStatuses(folder.migrations, rows ?? []).find((m) => m.name === name);
   }
 
   /** The migration a failed batch stopped at, as the database recorded it. */
@@ -433,12 +456,30 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
+  /**
+   * The engine logs each migration it starts applying (a span with its name): when a batch fails because
+   * the connection ended, that is the migration in flight, which the history may not be readable to tell.
+   */
+  private noteMigrationInFlight(line: string): void {
+    if (!line.includes('"Applying migration"')) return;
+    try {
+      const name = (JSON.parse(line) as { span?: { migration_name?: unknown } }).span?.migration_name;
+      if (typeof name === 'string') this.inFlight = name;
+    } catch {
+      // Not the engine's JSON: nothing to note.
+    }
+  }
+
   private engine(): Promise<LoadedEngine> {
     this.loaded ??= (async () => {
       const bound = bindMigrationAwareSqlAdapterFactory(this.options.database.factory);
       // The engine connects while it is created: a connection that fails (a PGlite refusing an
       // extension, a server down) reaches us as an id in this registry, not yet in `this.loaded`.
-      const raw = await newSchemaEngine(this.options.schemaFiles, bound, this.options.log ?? (() => {})).catch((error: unknown) => {
+      const log = (line: string) => {
+        this.noteMigrationInFlight(line);
+        this.options.log?.(line);
+      };
+      const raw = await newSchemaEngine(this.options.schemaFiles, bound, log).catch((error: unknown) => {
         throw toMigrateError(error, bound.errorRegistry);
       });
       const Wrapper = await wrapperClass();

@@ -33,3 +33,22 @@ export function scratchEngine(project: PrismaProject, folder: MigrationsFolder, 
   const extensions = requiredExtensions(folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script])));
   return new MigrationEngine({ database: openScratchDatabase(provider, extensions), schemaFiles: project.engineSchemaFiles, configDir: project.root });
 }
+
+/**
+ * Applies the whole history to a scratch engine's empty database. A migration failing there is the
+ * history's fault, whatever a database that resolved it records: said so, not as a failure on the target.
+ */
+export async function replayHistory(engine: MigrationEngine, folder: MigrationsFolder): Promise<string[]> {
+  try {
+    return await engine.applyPending(folder);
+  } catch (error) {
+    const name = error instanceof MigrateError && error.kind === 'migrationFailed' ? error.details?.migration : undefined;
+    if (name === undefined) throw error;
+    const detail = (error as MigrateError).message.replace(`Migration ${name} failed: `, '');
+    throw new MigrateError(
+      'migrationFailed',
+      `The migration history does not replay on an empty database: ${name} fails there (${detail}). Every new database would fail the same way, even where ${name} is marked applied: fix its SQL.`,
+      { cause: error, migration: name },
+    );
+  }
+}

@@ -1,5 +1,6 @@
 import type { HistoryBackend } from '../engine/backend';
 import { MigrationEngine } from '../engine/migrationEngine';
+import { MigrateError } from '../errors';
 import { lockfileProvider, type MigrationsFolder } from '../migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import type { MigrationStatus, StatusReport } from '../types';
@@ -36,7 +37,14 @@ export async function checkDrift(
   if (migrations.some((m) => m.status === 'missingLocally')) {
     return { drift: undefined, driftUnavailable: 'Some applied migrations are missing locally, so the history cannot be replayed to compare.' };
   }
-  return { drift: await backend.drift(folder, new Set(appliedMigrations(migrations))), driftUnavailable: undefined };
+  try {
+    return { drift: await backend.drift(folder, new Set(appliedMigrations(migrations))), driftUnavailable: undefined };
+  } catch (error) {
+    // An applied migration that fails on the shadow database (one marked applied after it failed, P3006):
+    // the history is still worth listing, as Prisma's status does; drift alone is unknown.
+    if (!(error instanceof MigrateError && error.kind === 'migrationFailed')) throw error;
+    return { drift: undefined, driftUnavailable: `The applied migrations do not replay on a shadow database: ${error.message}` };
+  }
 }
 
 /** The status of a project whose dev database does not exist yet: everything is pending. */

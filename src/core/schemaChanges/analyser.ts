@@ -1,7 +1,7 @@
 import type { Finding } from '../check/findings';
 import type { DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import type { MigrationsFolder } from '../migrations/folder';
-import { scratchEngine } from '../operations/historyStates';
+import { replayHistory, scratchEngine } from '../operations/historyStates';
 import { datasourceLocation } from '../project/datasource';
 import { type Datamodel, readDatamodel } from '../schema/datamodel';
 import { DatamodelCache } from '../schema/datamodelCache';
@@ -50,7 +50,7 @@ export class SchemaChangeAnalyser {
   static async replay(project: PrismaProject, folder: MigrationsFolder): Promise<SchemaChangeAnalyser> {
     const engine = scratchEngine(project, folder, 'Schema comparisons');
     try {
-      const applied = await engine.applyPending(folder);
+      const applied = await replayHistory(engine, folder);
       const catalog = await readCatalog(engine);
       if (applied.length === 0) return new SchemaChangeAnalyser(engine, catalog, { models: [], enums: [] }, { kind: 'empty' });
       const copy = await introspectedCopy(engine);

@@ -1,5 +1,5 @@
 import type { MigrationsFolder } from '../migrations/folder';
-import { scratchEngine } from '../operations/historyStates';
+import { replayHistory, scratchEngine } from '../operations/historyStates';
 import type { PrismaProject, SchemaFile } from '../types';
 
 /** The schema the migration history leaves behind, as a datamodel: the "before" of every schema change. */
@@ -18,7 +18,7 @@ export interface MigratedSchema {
 export async function migratedSchema(project: PrismaProject, folder: MigrationsFolder): Promise<MigratedSchema> {
   const engine = scratchEngine(project, folder, 'Schema comparisons');
   try {
-    const applied = await engine.applyPending(folder);
+    const applied = await replayHistory(engine, folder);
     const files = applied.length === 0 ? [] : await engine.introspect().catch(emptyDatabase);
     return { provider: engine.provider, files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })), migrations: applied };
   } finally {

@@ -28,6 +28,10 @@ export async function applyPending(ctx: CommandContext, state: ProjectState): Pr
           token.onCancellationRequested(() => controller.abort());
           return db.backend.applyPending(folder, {
             signal: controller.signal,
+            onWait: (message) => {
+              progress.report({ message });
+              ctx.log.info(message);
+            },
             onMigrationStart: (name, index, total) => {
               progress.report({ message: `${index + 1}/${total}: ${name}`, increment: index === 0 ? 0 : 100 / total });
               ctx.log.info(`Applying ${name} (${index + 1}/${total})`);
