@@ -82,7 +82,12 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     const input = prompts.calls.find((call) => call.kind === 'input');
     assert.ok(input?.validate, 'the name prompt validates');
     assert.match(String(await input.validate('  --- ')), /not a usable migration name/);
-    assert.equal(await input.validate('add posts'), undefined);
+    assert.equal(await input.validate('add_posts'), undefined);
+    // Prisma's naming rules change the typed name: said before anything is created, without blocking Enter.
+    const note = await input.validate('add posts');
+    assert.ok(note && typeof note === 'object', 'a note, not an error string');
+    assert.equal(note.severity, vscode.InputBoxValidationSeverity.Info);
+    assert.match(note.message, /becomes add_posts/);
     const preview = vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === 'prisma-migrations' && doc.uri.path.endsWith('Planned migration.sql'));
     assert.ok(preview, 'the planned SQL was not shown');
     assert.match(preview.getText(), /CREATE TABLE "Post"/);

@@ -60,7 +60,9 @@ export class ScriptedPrompts implements Prompts {
     const answer = await this.next(call);
     if (answer !== undefined && options.validateInput) {
       const problem = await options.validateInput(answer);
-      assert.ok(!problem, `the scripted input "${answer}" was rejected: ${JSON.stringify(problem)}`);
+      // As VS Code's input box: a string or an Error-severity message blocks Enter; Info and Warning do not.
+      const blocks = typeof problem === 'string' ? problem !== '' : problem?.severity === vscode.InputBoxValidationSeverity.Error;
+      assert.ok(!blocks, `the scripted input "${answer}" was rejected: ${JSON.stringify(problem)}`);
     }
     return answer;
   }
