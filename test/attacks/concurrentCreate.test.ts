@@ -122,7 +122,7 @@ describe('attack: concurrent create writes a migration twice', { timeout: 240_00
       writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), token: 'held' }));
       await assert.rejects(
         withMigrationsFolderLock(project.migrationsDir, 300, async () => assert.fail('entered a held lock')),
-        (error: Error) => error.message.includes(lock) && error.message.includes(`process ${process.pid}`),
+        (error: Error) => error.message.includes(lock) && error.message.includes(`this process (pid ${process.pid})`),
       );
       assert.equal(readFileSync(lock, 'utf8').includes('"held"'), true, 'the holder keeps its lock');
     } finally {

@@ -7,9 +7,9 @@ const dataDir = process.argv[2]!;
 const lines = createInterface({ input: process.stdin });
 let release: (() => void) | undefined;
 process.stdout.write('ready\n');
-lines.once('line', () => {
+lines.once('line', async () => {
   try {
-    release = lockDataDir(dataDir);
+    release = await lockDataDir(dataDir);
     process.stdout.write('acquired\n');
   } catch (error) {
     process.stdout.write(`refused: ${(error as Error).message}\n`);

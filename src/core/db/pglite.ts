@@ -28,7 +28,7 @@ export async function openPglite(dataDir: string, options: { extensions?: string
   const loaded = await pgliteExtensions(extensions);
   requirePgliteDataDir(dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const unlock = lockDataDir(dataDir);
+  const unlock = await lockDataDir(dataDir);
   let server: PgliteServer;
   try {
     server = await startPglite(dataDir, loaded);
@@ -63,14 +63,14 @@ export async function openPglite(dataDir: string, options: { extensions?: string
 
 /**
  * PGlite initialises any folder it is given, among whatever files are there (`pglite:./src`): only a new
- * or empty folder, or a PostgreSQL data directory (it has PG_VERSION), may be opened. Our lock file alone,
- * left by a first start that never finished, still counts as empty.
+ * or empty folder, or a PostgreSQL data directory (it has PG_VERSION), may be opened. Our lock file and its
+ * helpers alone (a first start that never finished, another process taking the lock now) still count as empty.
  */
 export function requirePgliteDataDir(dataDir: string): void {
   let entries: string[];
   try {
     if (!statSync(dataDir).isDirectory()) throw notDataDir(dataDir, 'it is a file');
-    entries = readdirSync(dataDir).filter((name) => name !== LOCK_FILE);
+    entries = readdirSync(dataDir).filter((name) => !name.startsWith(LOCK_FILE));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;

@@ -74,7 +74,11 @@ export function createMigration(engine: MigrationEngine, migrationsDir: string, 
 
 /** Holds the lock every process that writes migrations into `migrationsDir` takes (CLI and editor alike). */
 export function withMigrationsFolderLock<T>(migrationsDir: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-  return withFileLock(besideMigrationsFolder(migrationsDir, '.lock'), { what: `the migrations folder ${migrationsDir}`, timeoutMs }, fn);
+  return withFileLock(
+    besideMigrationsFolder(migrationsDir, '.lock'),
+    { waitMs: timeoutMs, held: (who) => `Waited ${Math.round(timeoutMs / 1000)} s for the migrations folder ${migrationsDir}: it is locked by ${who}.` },
+    fn,
+  );
 }
 
 /**
