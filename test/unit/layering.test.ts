@@ -38,11 +38,11 @@ function runtimeImports(file: string): string[] {
   });
 }
 
-it("activation loads no database driver, engine or schema analysis: they come with the core's lazy module", () => {
-  const src = path.resolve(__dirname, '../../src');
+/** What `entry` loads when it runs: the files of src it reaches through static imports, and the packages. */
+function startupGraph(entry: string): { files: string[]; packages: string[] } {
   const seen = new Set<string>();
   const packages = new Set<string>();
-  const queue = [path.join(src, 'extension.ts')];
+  const queue = [entry];
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (seen.has(file)) continue;
@@ -52,9 +52,25 @@ it("activation loads no database driver, engine or schema analysis: they come wi
       else packages.add(target);
     }
   }
-  // The lazy module is loaded with import() by loadCore.ts, which this walk does not follow.
-  const heavy = [...seen].filter((file) => /[\\/]core[\\/](engine|db|schemaChanges|schema)[\\/]|[\\/]core[\\/]connect\.ts$|coreModule\.ts$/.test(file));
+  return { files: [...seen], packages: [...packages] };
+}
+
+const src = path.resolve(__dirname, '../../src');
+/** Packages that load drivers, engines, Prisma's helpers or the language client: never at start-up. */
+const HEAVY_PACKAGES = /^(@prisma|@electric-sql|@libsql|pg$|mariadb|vscode-languageclient)/;
+
+it("activation loads no database driver, engine, schema analysis or language client: they come with the lazily required bundles", () => {
+  const { files, packages } = startupGraph(path.join(src, 'extension.ts'));
+  // The lazy modules are required by loadCore.ts and languageClient.ts on first use, which this walk does not follow.
+  const heavy = files.filter((file) => /[\\/]core[\\/](engine|db|schemaChanges|schema)[\\/]|[\\/]core[\\/]connect\.ts$|coreModule\.ts$|clientModule\.ts$/.test(file));
   assert.deepEqual(heavy.map((file) => path.relative(src, file)), []);
   // A package.json is data (the bundled engine's version), not code.
-  assert.deepEqual([...packages].filter((p) => /^(@prisma|@electric-sql|@libsql|pg$|mariadb)/.test(p) && !p.endsWith('/package.json')), []);
+  assert.deepEqual(packages.filter((p) => HEAVY_PACKAGES.test(p) && !p.endsWith('/package.json')), []);
+});
+
+it('the CLI reaches its commands only through the lazily required commands module: --help and argument errors load no core', () => {
+  const { files, packages } = startupGraph(path.join(src, 'cli', 'index.ts'));
+  const allowed = new Set(['cli/index.ts', 'cli/main.ts', 'cli/arguments.ts', 'cli/help.ts', 'cli/output.ts', 'core/errors.ts', 'core/redact.ts', 'core/check/findingFormats.ts']);
+  assert.deepEqual(files.map((file) => path.relative(src, file)).filter((file) => !allowed.has(file)), []);
+  assert.deepEqual(packages.filter((p) => !p.startsWith('node:')), []);
 });
