@@ -13,5 +13,5 @@ it("a MigrateError from another copy of the module (the extension's bundle and t
   assert.ok(first.isMigrateError(error));
   assert.ok(error instanceof first.MigrateError);
   assert.ok(!first.isMigrateError(new Error('plain')));
-  assert.ok(!(null instanceof first.MigrateError) && !first.isMigrateError('MigrateError'));
+  assert.ok(!first.isMigrateError(null) && !first.isMigrateError('MigrateError'));
 });
