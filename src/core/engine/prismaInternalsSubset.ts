@@ -3,7 +3,7 @@
  * from `@prisma/internals`, re-exported from the files that define it. The bundles resolve
  * `@prisma/internals` to this module (esbuild.mjs): its index loads TypeScript, the engine downloader
  * and every CLI helper, 6 MB the WASM engine never runs, and the parse time of every start-up.
- * test/unit/prismaInternalsSubset.test.ts fails when an upgrade makes those files use a name missing here.
+ * test/unit/layering.test.ts fails when an upgrade makes those files use a name missing here.
  */
 export { ErrorArea, RustPanic, getWasmError, isWasmPanic } from '@prisma/internals/dist/panic.js';
 export { assertAlways } from '@prisma/internals/dist/utils/assertAlways.js';
