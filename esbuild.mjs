@@ -1,8 +1,10 @@
-// Bundles the CLI (and, as they land, the extension and the language server) into dist/, and copies
-// the WebAssembly engines beside the bundles: each glue module loads its `.wasm` by path, and glue and
-// binary must come from the same package version.
+// Bundles the CLI, the extension and the language server into dist/, and copies the WebAssembly engines
+// beside the bundles: each glue module loads its `.wasm` by path, and glue and binary must come from the
+// same package version. Each process starts from a small bundle; what it needs later is a bundle of its
+// own that the small one requires on first use (CommonJS has no shared chunks), so starting up parses
+// only the start-up code.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -11,9 +13,38 @@ const watch = process.argv.includes('--watch');
 
 const entries = [
   { in: 'src/cli/index.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'src/cli/commands.ts', out: 'cli-commands', lazy: true },
   { in: 'src/extension.ts', out: 'extension' },
+  { in: 'src/features/projects/coreModule.ts', out: 'core', lazy: true },
+  { in: 'src/features/languageClient/clientModule.ts', out: 'language-client', lazy: true },
   { in: 'src/server/server.ts', out: 'server' },
-].filter((entry) => existsSync(entry.in));
+];
+
+/** The entries other bundles require lazily, by source file without extension: each stays a bundle of its own. */
+const lazyEntries = new Map(
+  entries.filter((entry) => entry.lazy).map((entry) => [path.resolve(entry.in).replace(/\.ts$/, ''), entry.out]),
+);
+
+/** A relative import of a lazy entry, from any other bundle, becomes a require of that entry's bundle. */
+function lazyBundles(self) {
+  return {
+    name: 'lazy-bundles',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const out = lazyEntries.get(path.resolve(args.resolveDir, args.path).replace(/\.(js|ts)$/, ''));
+        return out && out !== self ? { path: `./${out}.js`, external: true } : undefined;
+      });
+    },
+  };
+}
+
+/** The index of @prisma/internals loads TypeScript and Prisma's CLI helpers: the bundled files of @prisma/migrate get the subset they use. */
+const internalsSubset = {
+  name: 'prisma-internals-subset',
+  setup(b) {
+    b.onResolve({ filter: /^@prisma\/internals$/ }, () => ({ path: path.resolve('src/core/engine/prismaInternalsSubset.ts') }));
+  },
+};
 
 /** Native (N-API) modules and packages that load their own asset files stay in node_modules. */
 const external = [
@@ -53,6 +84,7 @@ await Promise.all(
       minify: !watch,
       keepNames: true,
       external,
+      plugins: [lazyBundles(entry.out), internalsSubset],
       banner: entry.banner ? { js: entry.banner } : undefined,
       logLevel: 'warning',
     }),

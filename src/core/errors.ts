@@ -15,8 +15,21 @@ export type ErrorKind =
   | 'engine' // the schema engine failed or panicked
   | 'cancelled';
 
+/** Marks every MigrateError, whichever bundle's copy of this module made it. */
+const BRAND = Symbol.for('prisma-migrations.MigrateError');
+
 export class MigrateError extends Error {
   override readonly name = 'MigrateError';
+  readonly [BRAND] = true;
+
+  /**
+   * The extension's bundle and the core's lazily loaded one (esbuild.mjs) each hold a copy of this class:
+   * `instanceof` recognises an error made by either.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && BRAND in value;
+  }
+
   constructor(
     readonly kind: ErrorKind,
     message: string,

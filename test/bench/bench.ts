@@ -1,6 +1,7 @@
 // `npm run bench`: medians (min, max) of the engine's main operations on a generated real-size project
 // (100 models, 200 migrations), and applying the history compared with running the same files through
-// `sqlite3` / `psql` directly. `--runs N` (default 5), `--json` for machine output.
+// `sqlite3` / `psql` directly; the CLI's start-up against `node -e 0`. `--runs N` (default 5), `--json`
+// for machine output, `--only cli` for the start-up rows alone.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { readMigrationsFolder, type MigrationsFolder } from '../../src/core/migr
 import { readStatus } from '../../src/core/operations/status';
 import type { SchemaFile } from '../../src/core/types';
 import { MIGRATION_COUNT, MODEL_COUNT, writeLargeProject, type LargeProject, type LargeProvider } from '../helpers/largeHistory';
+import { cliRuns, timeCliRun } from './cliStart';
 import { psqlApply, psqlValue, sqlite3Apply, sqlite3Value, which } from './floor';
 import { DEBOUNCE_MS, keystrokeSamples } from './keystroke';
 
@@ -38,13 +40,20 @@ interface Ratio {
   ratio: number;
 }
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
 const RUNS = Number(values.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error('--runs must be a positive integer');
   process.exit(2);
 }
 const JSON_OUTPUT = values.json ?? false;
+if (values.only !== undefined && values.only !== 'cli') {
+  console.error('--only takes cli');
+  process.exit(2);
+}
+const CLI_ONLY = values.only === 'cli';
 /** Other work on the machine shows in the spread (min–max); the load average says how much there was. */
 const LOAD_AT_START = os.loadavg()[0].toFixed(1);
 
@@ -294,6 +303,16 @@ async function postgresBenchmarks(project: LargeProject, psql: string | null): P
   );
 }
 
+/** Whole CLI processes, interleaved run by run so that a burst of load on the machine hits all of them alike. */
+async function cliBenchmarks(): Promise<void> {
+  progress('CLI start-up (the example: 3 migrations, SQLite)');
+  const dir = tempDir('pm-bench-cli-');
+  const runs = cliRuns(dir);
+  const samples = runs.map(() => [] as number[]);
+  for (let run = 0; run < RUNS; run += 1) runs.forEach((cli, i) => samples[i].push(timeCliRun(cli, dir)));
+  runs.forEach((cli, i) => measurements.push({ name: cli.name, samples: samples[i] }));
+}
+
 // --- Output -----------------------------------------------------------------------------------------
 
 function ratios(): Ratio[] {
@@ -302,6 +321,9 @@ function ratios(): Ratio[] {
     ['apply on SQLite vs sqlite3', `apply ${MIGRATION_COUNT} migrations, new SQLite`, 'sqlite3:'],
     ['apply on PostgreSQL vs psql', `apply ${MIGRATION_COUNT} migrations, new PostgreSQL`, 'psql:'],
     ['schema analysis vs bare engine diff', 'keystroke: schema analysis', 'keystroke: bare engine diff'],
+    ['CLI --help vs node -e 0', 'prisma-migrations --help', 'node -e 0'],
+    ['CLI status --no-drift vs node -e 0', 'prisma-migrations status --no-drift', 'node -e 0'],
+    ['CLI check vs node -e 0', 'prisma-migrations check', 'node -e 0'],
   ];
   return pairs.flatMap(([name, ours, floor]) => {
     const a = byName(ours);
@@ -319,7 +341,7 @@ function printTable(generation: string): void {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const load = os.loadavg()[0].toFixed(1);
   console.log(
-    `\nprisma-migrations bench: ${MODEL_COUNT} models, ${MIGRATION_COUNT} migrations, ${RUNS} runs (Node ${process.version}, ${os.cpus().length} CPUs, load ${LOAD_AT_START} at start, ${load} at end)`,
+    `\nprisma-migrations bench: ${CLI_ONLY ? 'CLI start-up' : `${MODEL_COUNT} models, ${MIGRATION_COUNT} migrations`}, ${RUNS} runs (Node ${process.version}, ${os.cpus().length} CPUs, load ${LOAD_AT_START} at start, ${load} at end)`,
   );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -331,11 +353,14 @@ function printTable(generation: string): void {
     for (const r of found) console.log(`${r.name.padEnd(nameWidth)}  ${r.ratio.toFixed(2)}× (ours / floor, medians)`);
   }
   const notes = measurements.filter((m) => m.note).map((m) => `${m.name}: ${m.note}`);
-  if (found.length) notes.push('floors: each statement in autocommit, no bookkeeping; ours: apply only (engine loaded and connected before)');
+  if (found.some((r) => r.name.startsWith('apply'))) notes.push('floors: each statement in autocommit, no bookkeeping; ours: apply only (engine loaded and connected before)');
+  if (found.some((r) => r.name.startsWith('CLI'))) notes.push('CLI rows: wall time of whole processes (spawn to exit), the four interleaved run by run');
   for (const text of [...notes, generation, ...skipped]) console.log(`- ${text}`);
 }
 
 async function main(): Promise<void> {
+  await cliBenchmarks();
+  if (CLI_ONLY) return report('generated projects: none (--only cli)');
   const tools = { sqlite3: which('sqlite3'), psql: which('psql') };
   const projects = {} as Record<LargeProvider, LargeProject>;
   const generationNotes: string[] = [];
@@ -352,7 +377,10 @@ async function main(): Promise<void> {
   await keystrokeBenchmarks(projects.sqlite);
   await postgresBenchmarks(projects.postgresql, tools.psql);
 
-  const generation = `generated projects: ${generationNotes.join('; ')}`;
+  report(`generated projects: ${generationNotes.join('; ')}`);
+}
+
+function report(generation: string): void {
   if (JSON_OUTPUT) {
     const summary = measurements.map((m) => ({
       name: m.name,

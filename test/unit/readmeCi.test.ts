@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { load } from 'js-yaml';
-import { isCommand, parseOptions, validateArguments } from '../../src/cli/main';
+import { isCommand, parseOptions, validateArguments } from '../../src/cli/arguments';
 
 // The README's CI workflows are what users copy: they must be valid YAML, and every prisma-migrations
 // command in them must be one the CLI accepts, with options it takes.

@@ -1,4 +1,4 @@
-import { lintSchema } from '@prisma/internals';
+import { lintSchema } from '@prisma/internals/dist/engine-commands/lintSchema.js';
 import { scanBlocks, type Span, type Token } from '../schema/schemaBlocks';
 import { lineColumns } from '../text/lineColumns';
 import type { IgnoredPreviewFeature, Provider, SchemaFile } from '../types';

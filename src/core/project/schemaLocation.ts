@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getSchemaWithPath, getSchemaWithPathOptional, type SchemaPathInput } from '@prisma/internals';
+import { getSchemaWithPath, getSchemaWithPathOptional, type SchemaPathInput } from '@prisma/internals/dist/cli/getSchema.js';
 import { MigrateError, errorMessage } from '../errors';
 import type { SchemaFile } from '../types';
 

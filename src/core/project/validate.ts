@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { lintSchema } from '@prisma/internals';
+import { lintSchema } from '@prisma/internals/dist/engine-commands/lintSchema.js';
 import { MigrateError, errorMessage } from '../errors';
 import type { PrismaProject } from '../types';
 import { positionOfOffset } from './datasource';

@@ -17,7 +17,7 @@ export {
 export { ciGate, failsGate } from '../../core/check/ciGate';
 export { readMigrationsFolder } from '../../core/migrations/folder';
 export { compareDatabaseObjects } from '../../core/objects/databaseObjects';
-export { createMigration } from '../../core/operations/create';
+export { createMigration, migrationNameNote, migrationNameProblem } from '../../core/operations/create';
 export { downScript, downScriptText, verifyDownScript } from '../../core/operations/down';
 export { downFilePath, downFileState, writeDownFile } from '../../core/operations/downFile';
 export { describeLosses, executeRollback, planRollback } from '../../core/operations/rollback';
