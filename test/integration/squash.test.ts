@@ -271,12 +271,20 @@ describe('squash of a history whose names are numbers, not timestamps (SQLite)',
     assert.deepEqual(folder().migrations.map((m) => m.name), ['02_squashed', '03_add_bio']);
   });
 
-  it('refuses, writing nothing, when no name with that number sorts before the next migration', async () => {
+  it('takes the last replaced name with the new one where the number would not sort, and refuses when neither does', async () => {
+    temp.addMigration('03_b', 'ALTER TABLE "User" ADD COLUMN "b" TEXT;\n');
+    assert.equal((await planSquash(project, folder(), { to: '03_add_bio', name: 'zz' })).migration, '03_add_bio_zz');
+    rmSync(path.join(temp.migrationsDir, '03_b'), { recursive: true });
+
     const names = folder().migrations.map((m) => m.name);
-    temp.addMigration('03_z', 'ALTER TABLE "User" ADD COLUMN "z" TEXT;\n');
-    const error = await expectMigrateError(planSquash(project, folder(), { to: '03_add_bio', name: 'zz' }), 'refused', /03_zz would not sort before 03_z, where the squashed range is: choose another --name\. Nothing was written\./);
+    temp.addMigration('03_add_bio_a', 'ALTER TABLE "User" ADD COLUMN "z" TEXT;\n');
+    const error = await expectMigrateError(
+      planSquash(project, folder(), { to: '03_add_bio', name: 'zz' }),
+      'refused',
+      /03_zz and 03_add_bio_zz would not sort before 03_add_bio_a, where the squashed range is: choose another --name\. Nothing was written\./,
+    );
     assert.equal(error.details?.migration, '03_add_bio');
-    rmSync(path.join(temp.migrationsDir, '03_z'), { recursive: true });
+    rmSync(path.join(temp.migrationsDir, '03_add_bio_a'), { recursive: true });
     assert.deepEqual(folder().migrations.map((m) => m.name), names);
   });
 });

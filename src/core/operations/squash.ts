@@ -25,22 +25,26 @@ export type SquashDatabaseState = 'all' | 'none' | 'partial';
 
 /**
  * The squashed migration's folder name: the last replaced one's number (its timestamp, or `19` of
- * `19_add_session_replay`) with `name`, or that whole name with `name` when it has no number; it must sort
+ * `19_add_session_replay`) with `name`; where that would not sort between the range's neighbours (the
+ * range's migrations share one timestamp, say), the last replaced name itself with `name`. It must sort
  * after the migration before the range and before the one after it, so the history keeps its order.
  */
 async function squashedName(folder: MigrationsFolder, range: { start: number; end: number }, name: string): Promise<string> {
   const last = folder.migrations[range.end].name;
+  const slug = await usableSlug(name);
   const number = /^\d+(?=_|$)/.exec(last)?.[0];
-  const migration = `${number ?? last}_${await usableSlug(name)}`;
-  const taken = folder.migrations.find((m, i) => m.name === migration && (i < range.start || i > range.end));
-  if (taken) throw new MigrateError('migrationsFolder', `A migration named ${migration} already exists.`, { migration });
   const previous = folder.migrations[range.start - 1]?.name;
   const next = folder.migrations[range.end + 1]?.name;
   const sortsBefore = (a: string, b: string) => compareMigrationNames(a, b) < 0;
-  if ((previous !== undefined && !sortsBefore(previous, migration)) || (next !== undefined && !sortsBefore(migration, next))) {
+  const fits = (candidate: string) => (previous === undefined || sortsBefore(previous, candidate)) && (next === undefined || sortsBefore(candidate, next));
+  const candidates = [...(number ? [`${number}_${slug}`] : []), `${last}_${slug}`];
+  const migration = candidates.find(fits);
+  if (!migration) {
     const bounds = [previous && `after ${previous}`, next && `before ${next}`].filter(Boolean).join(' and ');
-    throw new MigrateError('refused', `${migration} would not sort ${bounds}, where the squashed range is: choose another --name. Nothing was written.`, { migration: last });
+    throw new MigrateError('refused', `${candidates.join(' and ')} would not sort ${bounds}, where the squashed range is: choose another --name. Nothing was written.`, { migration: last });
   }
+  const taken = folder.migrations.find((m, i) => m.name === migration && (i < range.start || i > range.end));
+  if (taken) throw new MigrateError('migrationsFolder', `A migration named ${migration} already exists.`, { migration });
   return migration;
 }
 
