@@ -13,7 +13,24 @@ import { type SqlStatement, splitStatements } from '../lint/sqlStatements';
  * table or anything else stays as written, and a statement no such rewrite fixes fails with its own error.
  */
 export async function executeSqliteScript(connection: SqlDriverAdapter, script: string): Promise<void> {
-  for (const statement of splitStatements(script).statements) await executeStatement(connection, statement);
+  const statements = splitStatements(script).statements;
+  for (let i = 0; i < statements.length; i += 1) {
+    const end = transactionEnd(statements, i);
+    if (end === undefined) {
+      await executeStatement(connection, statements[i]);
+      continue;
+    }
+    // libsql rolls back a transaction a call leaves open: BEGIN … COMMIT must reach it in one call.
+    await connection.executeScript(statements.slice(i, end + 1).map((s) => `${s.text};`).join('\n'));
+    i = end;
+  }
+}
+
+/** Where the transaction a `BEGIN` at `start` opens is closed (COMMIT, END, ROLLBACK), or undefined when it is no BEGIN. */
+function transactionEnd(statements: readonly SqlStatement[], start: number): number | undefined {
+  if (!/^BEGIN(?: (?:DEFERRED|IMMEDIATE|EXCLUSIVE))?(?: TRANSACTION)?$/.test(statements[start].normalized)) return undefined;
+  const end = statements.findIndex((s, i) => i > start && /^(?:COMMIT|END|ROLLBACK)(?: TRANSACTION)?$/.test(s.normalized));
+  return end < 0 ? statements.length - 1 : end;
 }
 
 async function executeStatement(connection: SqlDriverAdapter, statement: SqlStatement): Promise<void> {
