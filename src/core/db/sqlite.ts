@@ -93,14 +93,20 @@ async function openTemporaryFile(): Promise<SqlDriverAdapter> {
 
 /**
  * A connection that cannot change its database: SQLite's `query_only` refuses every write (the libsql
- * client takes no `mode=ro`). A transaction would move the client on to a new connection without it, so
- * none is started; reads need none.
+ * client takes no `mode=ro`). The client hands its connection to each transaction and opens a new one
+ * afterwards: that one is made query-only too, before anything else runs on it.
  */
 async function readOnly(adapter: SqlDriverAdapter): Promise<SqlDriverAdapter> {
-  await adapter.executeScript('PRAGMA query_only = ON;');
+  const refuseWrites = () => adapter.executeScript('PRAGMA query_only = ON;');
+  await refuseWrites();
   return delegate(adapter, {
-    startTransaction: async () => {
-      throw new MigrateError('state', 'The database was opened read-only, for a command that only reads it: no transaction can be started.');
+    startTransaction: async (isolationLevel) => {
+      const transaction = await adapter.startTransaction(isolationLevel);
+      const [commit, rollback] = [transaction.commit.bind(transaction), transaction.rollback.bind(transaction)];
+      return Object.assign(transaction, {
+        commit: () => commit().finally(refuseWrites),
+        rollback: () => rollback().finally(refuseWrites),
+      });
     },
   });
 }
