@@ -39,7 +39,12 @@ export async function servePglite(db: PGlite, closeDb: () => Promise<void>): Pro
   const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
   return {
     // In-process: closing an idle connection would free nothing.
-    connect: (options) => connectPg(url, { idleTimeoutMillis: 0, readOnly: options?.readOnly }),
+    async connect(options) {
+      const adapter = await connectPg(url, { idleTimeoutMillis: 0 });
+      // The socket server ignores startup options; PGlite being one session, the setting holds for it.
+      if (options?.readOnly) await adapter.executeScript('SET SESSION default_transaction_read_only = on');
+      return adapter;
+    },
     async close() {
       try {
         await server.stop();
