@@ -76,6 +76,7 @@ export async function runCommand(command: Command, values: Values, output: Outpu
       log: values.verbose ? (line: string) => output.err(line) : undefined,
       // Verifying a deploy must not create the database it verifies, nor pulling one it reads.
       mustExist: command === 'verify' || command === 'pull',
+      readOnly: ONLY_READ.has(command),
     };
     const destroys = destructiveUse(command, values);
     if (destroys) requireDevHost(destroys, effectiveUrl(project, options.url).url, hostsAllowed(values));
@@ -98,6 +99,9 @@ export async function runCommand(command: Command, values: Values, output: Outpu
 }
 
 const CREATES_DATABASE = new Set<Command>(['apply', 'create', 'reset']);
+
+/** Commands that only read the database: they open it so that it refuses writes (see ConnectOptions.readOnly). */
+const ONLY_READ = new Set<Command>(['status', 'diff', 'check', 'verify', 'pull']);
 
 const hostsAllowed = (values: Values) => allowedHosts((values['allow-host'] as string[] | undefined) ?? []);
 

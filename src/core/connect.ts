@@ -20,6 +20,12 @@ export interface ConnectOptions {
   log?: (line: string) => void;
   /** A SQLite file or PGlite folder that does not exist is an error instead of being created (`verify`). */
   mustExist?: boolean;
+  /**
+   * The command only reads the database (status, diff, check, verify, the editor's reads): it is opened so
+   * that the database itself refuses writes, and a SQLite file or PGlite folder that does not exist is read
+   * as an empty database instead of being created. Shadow databases stay writable.
+   */
+  readOnly?: boolean;
 }
 
 export interface ProjectDatabase {
@@ -128,13 +134,13 @@ export async function openProjectDatabase(project: PrismaProject, options: Conne
   const url = effectiveUrl(project, options.url);
 
   if (project.provider === 'mysql') {
-    const backend = await openMysqlBackend(url.url);
+    const backend = await openMysqlBackend(url.url, { readOnly: options.readOnly });
     const label = describeUrl(url.url);
     return { backend, engine: null, label, databaseName: label.split('/').pop() ?? label, url };
   }
 
   if (options.mustExist) requireLocalDatabase(project, url);
-  const database = await openEngineDatabase(project, url);
+  const database = await openEngineDatabase(project, url, options.readOnly === true);
   const engine = new MigrationEngine({
     database,
     schemaFiles: project.engineSchemaFiles,
@@ -156,21 +162,21 @@ function requireLocalDatabase(project: PrismaProject, url: ResolvedUrl): void {
   }
 }
 
-async function openEngineDatabase(project: PrismaProject, url: ResolvedUrl): Promise<EngineDatabase> {
+async function openEngineDatabase(project: PrismaProject, url: ResolvedUrl, readOnly: boolean): Promise<EngineDatabase> {
   if (project.provider === 'sqlite') {
     if (!/^(file|sqlite):/.test(url.url)) {
       throw new MigrateError('config', `The schema's provider is sqlite but the URL (${describeUrl(url.url)}) is not a file: URL.`);
     }
-    return openSqlite(sqliteFilePath(url.url, urlBaseDir(project, url)));
+    return openSqlite(sqliteFilePath(url.url, urlBaseDir(project, url)), { readOnly });
   }
   const scripts = readMigrationsFolder(project.migrationsDir).migrations.flatMap((m) => (m.script === null ? [] : [m.script]));
   const extensions = requiredExtensions(scripts);
-  if (url.url.startsWith('pglite:')) return openPglite(pgliteDataDir(url.url, urlBaseDir(project, url)), { extensions });
+  if (url.url.startsWith('pglite:')) return openPglite(pgliteDataDir(url.url, urlBaseDir(project, url)), { extensions, readOnly });
   if (!/^postgres(ql)?:/.test(url.url)) {
     throw new MigrateError('config', `The schema's provider is postgresql but the URL (${describeUrl(url.url)}) is not a postgresql:// URL.`);
   }
   const shadow = project.shadowDatabaseUrl && requireUrl(project, project.shadowDatabaseUrl, 'shadow database');
-  return openPostgres(url.url, { shadowDatabaseUrl: shadow?.url, extensions });
+  return openPostgres(url.url, { shadowDatabaseUrl: shadow?.url, extensions, readOnly });
 }
 
 /** Creates the database a 'missingDatabase' error named (PostgreSQL servers; other databases never report it). */

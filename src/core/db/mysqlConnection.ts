@@ -253,9 +253,11 @@ export async function probeConnection(target: MysqlTarget): Promise<void> {
   await connection.end().catch(() => connection.destroy());
 }
 
-export function createSingleConnectionPool(target: MysqlTarget): mariadb.Pool {
+export function createSingleConnectionPool(target: MysqlTarget, options: { readOnly?: boolean } = {}): mariadb.Pool {
   return mariadb.createPool({
     ...target.config,
+    // On every connection the pool opens, so that a reconnected session is read-only too.
+    initSql: options.readOnly ? 'SET SESSION TRANSACTION READ ONLY' : undefined,
     // One connection: operations are serialised, and session state (the advisory lock) stays on it.
     connectionLimit: 1,
     minimumIdle: 0,

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, MigrateError } from '../errors';
 import { pgliteExtensions } from './extensions';
@@ -19,19 +19,23 @@ export function pgliteDataDir(url: string, baseDir: string): string {
  * WebAssembly) persisted in `dataDir`, a folder the user can see and delete, and an in-memory PGlite as
  * the shadow database. Starting PGlite takes seconds, so it starts here, once, and fails early.
  *
+ * Read-only, the session refuses writes, and a folder that does not exist is not created: the read sees
+ * an empty in-memory database in its place.
+ *
  * `databaseName` is the folder's name: that is what the user sees and would delete; PGlite's own
  * database name (`postgres`) is not something they ever chose.
  */
-export async function openPglite(dataDir: string, options: { extensions?: string[] } = {}): Promise<EngineDatabase> {
+export async function openPglite(dataDir: string, options: { extensions?: string[]; readOnly?: boolean } = {}): Promise<EngineDatabase> {
   const extensions = options.extensions ?? [];
   // An extension PGlite lacks fails here, before the folder is created.
   const loaded = await pgliteExtensions(extensions);
   requirePgliteDataDir(dataDir);
-  mkdirSync(dataDir, { recursive: true });
-  const unlock = await lockDataDir(dataDir);
+  const standIn = options.readOnly === true && !existsSync(dataDir);
+  if (!standIn) mkdirSync(dataDir, { recursive: true });
+  const unlock = standIn ? () => {} : await lockDataDir(dataDir);
   let server: PgliteServer;
   try {
-    server = await startPglite(dataDir, loaded);
+    server = await startPglite(standIn ? undefined : dataDir, loaded);
   } catch (error) {
     unlock();
     throw new MigrateError(
@@ -44,7 +48,7 @@ export async function openPglite(dataDir: string, options: { extensions?: string
   const factory = new ManagedAdapterFactory(
     'postgres',
     PG_ADAPTER_NAME,
-    () => server.connect(),
+    () => server.connect({ readOnly: options.readOnly }),
     () => shadow.connect(),
     async () => {
       await shadow.close();
@@ -54,7 +58,7 @@ export async function openPglite(dataDir: string, options: { extensions?: string
   );
   return {
     provider: 'postgresql',
-    label: `embedded PGlite (${dataDir})`,
+    label: `embedded PGlite (${dataDir})${standIn ? ' (does not exist)' : ''}`,
     databaseName: path.basename(dataDir),
     factory,
     dispose: () => factory.dispose(),

@@ -4,8 +4,8 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { connectPg } from './postgresAdapter';
 
 export interface PgliteServer {
-  /** The engine's connection (see `connectPg`). Connect once: the server takes no second client. */
-  connect(): Promise<SqlDriverAdapter>;
+  /** The engine's connection (see `connectPg`), read-only if asked. Connect once: the server takes no second client. */
+  connect(options?: { readOnly?: boolean }): Promise<SqlDriverAdapter>;
   close(): Promise<void>;
 }
 
@@ -39,7 +39,12 @@ export async function servePglite(db: PGlite, closeDb: () => Promise<void>): Pro
   const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
   return {
     // In-process: closing an idle connection would free nothing.
-    connect: () => connectPg(url, { idleTimeoutMillis: 0 }),
+    async connect(options) {
+      const adapter = await connectPg(url, { idleTimeoutMillis: 0 });
+      // The socket server ignores startup options; PGlite being one session, the setting holds for it.
+      if (options?.readOnly) await adapter.executeScript('SET SESSION default_transaction_read_only = on');
+      return adapter;
+    },
     async close() {
       try {
         await server.stop();

@@ -11,6 +11,8 @@ export interface PostgresOptions {
   shadowDatabaseUrl?: string;
   /** Extensions the migrations create: only needed if the shadow has to fall back to PGlite. */
   extensions?: string[];
+  /** The database is only read: its session refuses writes. Shadow databases stay writable. */
+  readOnly?: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const factory = new ManagedAdapterFactory(
     'postgres',
     PG_ADAPTER_NAME,
-    () => connectServer(target),
+    () => connectServer(target, { readOnly: options.readOnly }),
     () => shadow.connect(),
     () => shadow.close(),
   );

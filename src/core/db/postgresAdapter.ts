@@ -88,6 +88,8 @@ export interface PgConnectionOptions {
    * server: a PGlite socket serves one client at a time.
    */
   watchLiveness?: boolean;
+  /** Every transaction of the session is read-only: the server refuses any write (see `readOnlyOption`). */
+  readOnly?: boolean;
 }
 
 /**
@@ -98,6 +100,18 @@ export interface PgConnectionOptions {
 function searchPathOption(schema: string): string {
   const quoted = `"${schema.replace(/"/g, '""')}"`;
   return `-c search_path=${quoted.replace(/[\\ ]/g, '\\$&')}`;
+}
+
+/**
+ * Reads open the session read-only, as a startup option so that a connection the pool reopens is too:
+ * PostgreSQL then refuses every write to the database (DDL included) while reads and the engine's advisory
+ * lock still work.
+ */
+const READ_ONLY_OPTION = '-c default_transaction_read_only=on';
+
+function startupOptions(options: PgConnectionOptions): string | undefined {
+  const parts = [options.schema === undefined ? undefined : searchPathOption(options.schema), options.readOnly ? READ_ONLY_OPTION : undefined];
+  return parts.filter((part) => part !== undefined).join(' ') || undefined;
 }
 
 /**
@@ -116,7 +130,7 @@ export async function connectPg(connectionString: string, options: PgConnectionO
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     Client: options.watchLiveness ? watchedClient(connectionString, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS) : CharColumnsClient,
-    options: options.schema === undefined ? undefined : searchPathOption(options.schema),
+    options: startupOptions(options),
   };
   // The adapter is typed against its own, newer @types/pg; the runtime `pg` is the same module.
   const adapter = await new PrismaPg(config as ConstructorParameters<typeof PrismaPg>[0], { schema: options.schema }).connect();

@@ -114,9 +114,15 @@ export async function connectClient(target: PostgresTarget): Promise<pg.Client> 
  */
 const IDLE_TIMEOUT_MS = 10_000;
 
-/** The engine's connection to a server database (see `connectPg`). */
-export function connectServer(target: PostgresTarget): Promise<SqlDriverAdapter> {
-  return connectPg(target.url, { connectTimeoutMs: target.connectTimeoutMs, idleTimeoutMillis: IDLE_TIMEOUT_MS, schema: target.schema, watchLiveness: true });
+/** The engine's connection to a server database (see `connectPg`); read-only for commands that only read it. */
+export function connectServer(target: PostgresTarget, options: { readOnly?: boolean } = {}): Promise<SqlDriverAdapter> {
+  return connectPg(target.url, {
+    connectTimeoutMs: target.connectTimeoutMs,
+    idleTimeoutMillis: IDLE_TIMEOUT_MS,
+    schema: target.schema,
+    watchLiveness: true,
+    readOnly: options.readOnly,
+  });
 }
 
 /**

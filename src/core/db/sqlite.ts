@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PrismaLibSql } from '@prisma/adapter-libsql';
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import { DriverAdapterError, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { MigrateError } from '../errors';
 import { delegate, ManagedAdapterFactory } from './managedFactory';
 import { executeSqliteScript } from './sqliteDoubleQuotedStrings';
@@ -51,7 +51,10 @@ function notSqlite(filePath: string, why: string): MigrateError {
 /** A libsql connection whose scripts run as SQLite's default build runs them (see `executeSqliteScript`). */
 async function connectLibsql(libsql: PrismaLibSql): Promise<SqlDriverAdapter> {
   const adapter = await libsql.connect();
-  return delegate(adapter, { executeScript: (script) => executeSqliteScript(adapter, script) });
+  return delegate(adapter, {
+    queryRaw: (query) => adapter.queryRaw(query).catch(missingTableError),
+    executeScript: (script) => executeSqliteScript(adapter, script),
+  });
 }
 
 /**
@@ -70,16 +73,17 @@ function shadowConnection(adapter: SqlDriverAdapter): SqlDriverAdapter {
 }
 
 /**
- * The shadow database is a throw-away file, not libsql's `:memory:`: the libsql client hands its
- * connection to each transaction and opens a new one afterwards, and a new `:memory:` connection is a
- * new, empty database — the shadow replay then intermittently loses the tables it just created.
+ * An empty, throw-away database file, removed with its connection: the shadow database, and what a read
+ * sees in place of a database that does not exist. A file, not libsql's `:memory:`: the libsql client
+ * hands its connection to each transaction and opens a new one afterwards, and a new `:memory:`
+ * connection is a new, empty database — the shadow replay then intermittently loses the tables it just created.
  */
-async function openShadowFile(): Promise<SqlDriverAdapter> {
+async function openTemporaryFile(): Promise<SqlDriverAdapter> {
   const dir = mkdtempSync(path.join(tmpdir(), 'prisma-migrations-shadow-'));
   const adapter = await connectLibsql(new PrismaLibSql({ url: `file:${path.join(dir, 'shadow.db')}` }));
   // A throw-away file: durability only costs a disk sync per replayed statement.
   await adapter.executeScript('PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;');
-  return delegate(shadowConnection(adapter), {
+  return delegate(adapter, {
     dispose: async () => {
       await adapter.dispose();
       rmSync(dir, { recursive: true, force: true });
@@ -87,31 +91,59 @@ async function openShadowFile(): Promise<SqlDriverAdapter> {
   });
 }
 
-function sqliteFactory(filePath: string): ManagedAdapterFactory {
-  const libsql = new PrismaLibSql({ url: `file:${filePath}` });
-  return new ManagedAdapterFactory(
-    'sqlite',
-    libsql.adapterName,
-    () => {
-      mkdirSync(path.dirname(filePath), { recursive: true });
-      return connectLibsql(libsql);
+/**
+ * A connection that cannot change its database: SQLite's `query_only` refuses every write (the libsql
+ * client takes no `mode=ro`). The client hands its connection to each transaction and opens a new one
+ * afterwards: that one is made query-only too, before anything else runs on it.
+ */
+async function readOnly(adapter: SqlDriverAdapter): Promise<SqlDriverAdapter> {
+  const refuseWrites = () => adapter.executeScript('PRAGMA query_only = ON;');
+  await refuseWrites();
+  return delegate(adapter, {
+    startTransaction: async (isolationLevel) => {
+      const transaction = await adapter.startTransaction(isolationLevel);
+      const [commit, rollback] = [transaction.commit.bind(transaction), transaction.rollback.bind(transaction)];
+      return Object.assign(transaction, {
+        commit: () => commit().finally(refuseWrites),
+        rollback: () => rollback().finally(refuseWrites),
+      });
     },
-    openShadowFile,
-  );
+  });
+}
+
+/** How the dev database file is opened: to change it, to read it, or — to read it — when it does not exist. */
+type SqliteAccess = 'write' | 'read' | 'readMissing';
+
+function sqliteFactory(filePath: string, access: SqliteAccess): ManagedAdapterFactory {
+  const libsql = new PrismaLibSql({ url: `file:${filePath}` });
+  const openMain = async () => {
+    if (access === 'readMissing') return readOnly(await openTemporaryFile());
+    if (access === 'read') return readOnly(await connectLibsql(libsql));
+    mkdirSync(path.dirname(filePath), { recursive: true });
+    return connectLibsql(libsql);
+  };
+  return new ManagedAdapterFactory('sqlite', libsql.adapterName, openMain, async () => shadowConnection(await openTemporaryFile()));
 }
 
 /**
  * A SQLite file; the shadow database is a temporary file, so nothing of the user's but this file is
- * touched. Refuses a file that is not a SQLite database before anything opens it.
+ * touched. Refuses a file that is not a SQLite database before anything opens it. Read-only, the file is
+ * never written, nor created: a read of a file that does not exist reads an empty database.
  */
-export function openSqlite(filePath: string): EngineDatabase {
-  requireSqliteFile(filePath);
-  const factory = sqliteFactory(filePath);
-  return {
+export function openSqlite(filePath: string, options: { readOnly?: boolean } = {}): EngineDatabase {
+  const exists = requireSqliteFile(filePath);
+  const access: SqliteAccess = !options.readOnly ? 'write' : exists ? 'read' : 'readMissing';
+  const factory = sqliteFactory(filePath, access);
+  const database: EngineDatabase = {
     provider: 'sqlite',
-    label: filePath,
+    label: access === 'readMissing' ? `${filePath} (does not exist)` : filePath,
     databaseName: path.basename(filePath),
     factory,
+    dispose: () => factory.dispose(),
+  };
+  if (options.readOnly) return database;
+  return {
+    ...database,
     async recreate() {
       // The engine's exclusive lock goes with the connection; the next call reopens a fresh file.
       await factory.closeConnections();
@@ -122,6 +154,18 @@ export function openSqlite(filePath: string): EngineDatabase {
         if (existsSync(filePath + suffix)) rmSync(filePath + suffix);
       }
     },
-    dispose: () => factory.dispose(),
   };
+}
+
+/**
+ * `@prisma/adapter-libsql` 7.10 recognises a missing table only by a message starting "no such table",
+ * but libsql prefixes its messages with the result code ("SQLITE_ERROR: no such table: …"), so the
+ * engine never learns that `_prisma_migrations` is absent and fails where it would read an empty history.
+ */
+function missingTableError(error: unknown): never {
+  if (error instanceof DriverAdapterError && error.cause.kind === 'sqlite') {
+    const table = /^SQLITE_ERROR: no such table: (.+)$/.exec(error.cause.message)?.[1];
+    if (table !== undefined) throw new DriverAdapterError({ kind: 'TableDoesNotExist', table });
+  }
+  throw error;
 }

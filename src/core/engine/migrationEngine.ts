@@ -17,7 +17,7 @@ import { isPanic, toMigrateError } from './engineErrors';
 import { comparesExtensions, HISTORY_EXTENSIONS_QUERY, withoutPresentExtensions } from './historyExtensions';
 import { interruptedMigrationError, isConnectionLoss } from './interruptedMigration';
 import { takeMigrationLock } from './migrationLock';
-import { createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
+import { absentHistoryReadsEmpty, createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
@@ -263,7 +263,8 @@ export class MigrationEngine implements HistoryBackend {
     assertFolderUsable(folder, this.provider);
     return this.withEngine(async ({ wrapper, raw }) => {
       const diff = await this.engineDiff(raw, { kind: 'migrations', folder }, { kind: 'schema', files: this.options.schemaFiles }, { script: true });
-      const rows = await this.ensureMigrationsTable(wrapper);
+      // A database without the history table has applied nothing; planning reads it, never creates it.
+      const rows = (await readMigrationRows(await this.options.database.factory.mainConnection())) ?? [];
       const applied = new Set(appliedMigrations(migrationStatuses(folder.migrations, rows)));
       const migrationsList = toEngineMigrationList(folder, applied, this.provider);
       // evaluateDataLoss reads the shadow-database cache that devDiagnostic fills for exactly this list (NOTES.md).
@@ -423,8 +424,8 @@ export class MigrationEngine implements HistoryBackend {
   }
 
   /**
-   * Prisma's devDiagnostic and resolve need `_prisma_migrations`; applying an empty list creates it.
-   * Returns its rows (none when just created).
+   * Applying creates `_prisma_migrations`, as `prisma migrate deploy` does, even with nothing pending;
+   * applying an empty list creates it. Returns its rows (none when just created).
    */
   private async ensureMigrationsTable(wrapper: Wrapper): Promise<MigrationRow[]> {
     const rows = await readMigrationRows(await this.options.database.factory.mainConnection());
@@ -472,7 +473,7 @@ export class MigrationEngine implements HistoryBackend {
 
   private engine(): Promise<LoadedEngine> {
     this.loaded ??= (async () => {
-      const bound = bindMigrationAwareSqlAdapterFactory(this.options.database.factory);
+      const bound = bindMigrationAwareSqlAdapterFactory(absentHistoryReadsEmpty(this.options.database.factory));
       // The engine connects while it is created: a connection that fails (a PGlite refusing an
       // extension, a server down) reaches us as an id in this registry, not yet in `this.loaded`.
       const log = (line: string) => {

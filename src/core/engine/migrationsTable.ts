@@ -1,4 +1,11 @@
-import type { SqlDriverAdapter, SqlResultSet } from '@prisma/driver-adapter-utils';
+import {
+  ColumnTypeEnum,
+  DriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlResultSet,
+} from '@prisma/driver-adapter-utils';
+import { delegate } from '../db/managedFactory';
 import type { MigrationRow } from '../types';
 
 const TABLE = '_prisma_migrations';
@@ -20,6 +27,52 @@ export async function readMigrationRows(connection: SqlDriverAdapter): Promise<M
     argTypes: [],
   });
   return toRows(result);
+}
+
+/** The history with no migration in it: the columns the engine selects, no rows. */
+const EMPTY_HISTORY: SqlResultSet = {
+  columnNames: ['id', 'checksum', 'finished_at', 'migration_name', 'logs', 'rolled_back_at', 'started_at', 'applied_steps_count'],
+  columnTypes: [
+    ColumnTypeEnum.Text,
+    ColumnTypeEnum.Text,
+    ColumnTypeEnum.DateTime,
+    ColumnTypeEnum.Text,
+    ColumnTypeEnum.Text,
+    ColumnTypeEnum.DateTime,
+    ColumnTypeEnum.DateTime,
+    ColumnTypeEnum.Int32,
+  ],
+  rows: [],
+};
+
+/**
+ * The engine's view of the database: where `_prisma_migrations` does not exist, reading it reads an empty
+ * history. Prisma's engine means to do that itself (a missing table is "persistence not initialized", an
+ * empty list), but 7.10's WASM build does not recognise the driver adapters' missing-table error and fails
+ * with P1014 — so `devDiagnostic`, and the data-loss evaluation that needs it, would have to create the
+ * table on a database they only read.
+ */
+export function absentHistoryReadsEmpty(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connectToShadowDb: () => factory.connectToShadowDb(),
+    connect: async () => {
+      const connection = await factory.connect();
+      return delegate(connection, {
+        queryRaw: (query) =>
+          connection.queryRaw(query).catch((error: unknown) => {
+            if (isMissingHistory(error)) return EMPTY_HISTORY;
+            throw error;
+          }),
+      });
+    },
+  };
+}
+
+function isMissingHistory(error: unknown): boolean {
+  if (!(error instanceof DriverAdapterError) || error.cause.kind !== 'TableDoesNotExist') return false;
+  return error.cause.table?.split('.').pop() === TABLE;
 }
 
 /** Prisma's own DDL for the bookkeeping table (as its engine writes it when applying migrations). */

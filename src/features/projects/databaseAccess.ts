@@ -47,13 +47,14 @@ export class DatabaseAccess {
   }
 
   /**
-   * Reads (status, drift, diff): waits for a running command on the same database instead of failing.
+   * Reads (status, drift, diff, the editor's data-loss counts), on a database opened read-only: waits for
+   * a running command on the same database instead of failing.
    * `resolved` is the project's `urlOf`, when the caller needed it already.
    */
   async read<T>(project: PrismaProject, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>, resolved?: ResolvedUrl): Promise<T> {
     assertTrusted();
     const url = resolved ?? (await this.urlOf(project));
-    return this.locks.read(url.url, () => this.withDatabase(project, url, false, fn));
+    return this.locks.read(url.url, () => this.withDatabase(project, url, 'read', fn));
   }
 
   /**
@@ -77,16 +78,17 @@ export class DatabaseAccess {
         [{ title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', settingId('allowedDevHosts')) }],
       );
     }
-    return this.locks.command(url.url, title, describeUrl(url.url), () => this.withDatabase(project, url, true, fn));
+    return this.locks.command(url.url, title, describeUrl(url.url), () => this.withDatabase(project, url, 'write', fn));
   }
 
-  private async withDatabase<T>(project: PrismaProject, url: ResolvedUrl, createMissing: boolean, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
+  /** Reads open the database so that it refuses writes, and never create it; commands that build it create it first. */
+  private async withDatabase<T>(project: PrismaProject, url: ResolvedUrl, access: 'read' | 'write', fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
     const core = await loadCore();
     project = await core.reloadSchema(project);
-    const options = { url, log: (line: string) => this.log.debug(line) };
+    const options = { url, log: (line: string) => this.log.debug(line), readOnly: access === 'read' };
     const db = await core.openProjectDatabase(project, options).catch(async (error: unknown) => {
       // As `prisma migrate dev` does: a command that builds the database creates it first.
-      if (!createMissing || !isMigrateError(error) || error.kind !== 'missingDatabase') throw error;
+      if (access === 'read' || !isMigrateError(error) || error.kind !== 'missingDatabase') throw error;
       await core.createMissingDatabase(project, url);
       this.log.info(`Created database ${error.details?.databaseName ?? describeUrl(url.url)}`);
       return core.openProjectDatabase(project, options);
