@@ -107,7 +107,7 @@ export class SchemaAnalysisService {
 
   private build(project: ServerProject, folder: MigrationsFolder): Promise<SchemaChangeAnalyser> {
     const started = performance.now();
-    const analyser = SchemaChangeAnalyser.replay(project, folder);
+    const analyser = SchemaChangeAnalyser.replay(project, folder, 'asYouType');
     analyser.then(
       () => this.log(`Replayed ${folder.migrations.length} migrations of ${project.schemaPath} in ${Math.round(performance.now() - started)} ms`),
       (error: unknown) => this.log(`Replaying the history of ${project.schemaPath} failed: ${errorMessage(error)}`),

@@ -59,7 +59,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       await empty.dispose();
       assert.match(initial.script, /CREATE TABLE/);
       temp.addMigration('20260101000000_init', `${initial.script}\n`);
-      analyser = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(temp.migrationsDir));
+      analyser = await SchemaChangeAnalyser.replay(project, readMigrationsFolder(temp.migrationsDir), 'asYouType');
     });
 
     after(async () => {

@@ -47,14 +47,19 @@ export class SchemaChangeAnalyser {
     private readonly history: DiffSource | null,
   ) {}
 
-  static async replay(project: PrismaProject, folder: MigrationsFolder): Promise<SchemaChangeAnalyser> {
+  /**
+   * `asYouType`: the editor's analyser, diffed on every pause in typing, may diff from the introspected copy
+   * where it stands for the database (see `historySide`); a one-off check always diffs from the database.
+   */
+  static async replay(project: PrismaProject, folder: MigrationsFolder, use: 'once' | 'asYouType' = 'once'): Promise<SchemaChangeAnalyser> {
     const engine = scratchEngine(project, folder, 'Schema comparisons');
     try {
       const applied = await replayHistory(engine, folder);
       const catalog = await readCatalog(engine);
       if (applied.length === 0) return new SchemaChangeAnalyser(engine, catalog, { models: [], enums: [] }, { kind: 'empty' });
       const copy = await introspectedCopy(engine);
-      return new SchemaChangeAnalyser(engine, catalog, copy?.datamodel ?? null, copy && (await historySide(engine, copy.files)));
+      const side = use === 'asYouType' && copy ? await historySide(engine, copy.files, project.engineSchemaFiles) : null;
+      return new SchemaChangeAnalyser(engine, catalog, copy?.datamodel ?? null, side);
     } catch (error) {
       await engine.dispose();
       throw error;
@@ -108,16 +113,19 @@ async function introspectedCopy(engine: MigrationEngine): Promise<{ files: Schem
 
 /**
  * Describing the database costs the engine a catalog read per diff (a second on a 100-table history, too
- * slow while typing); diffing from the introspected copy costs milliseconds, and is the same diff exactly
- * when the engine finds no difference between that copy and the database, either way. Where it finds one
- * (a partial index, two unique indexes on a column, extensions), each diff describes the database.
+ * slow while typing); diffing from the introspected copy costs milliseconds. The copy stands for the
+ * database only where the engine finds no difference between the two, either way, and both give the same
+ * next migration for the schema as it is now: a partial index the copy renders without its predicate can
+ * pass the first test and not the second (a real project's did). Otherwise each diff describes the database.
  */
-async function historySide(engine: MigrationEngine, files: readonly SchemaFile[]): Promise<DiffSource | null> {
+async function historySide(engine: MigrationEngine, files: readonly SchemaFile[], schema: readonly SchemaFile[]): Promise<DiffSource | null> {
   if (files.length === 0) return { kind: 'empty' };
   const copy: DiffSource = { kind: 'schema', files };
-  const database: DiffSource = { kind: 'database' };
-  const exact = !(await engine.diff(database, copy, { script: false })).hasChanges && !(await engine.diff(copy, database, { script: false })).hasChanges;
-  return exact ? copy : null;
+  const database: DiffSource = { kind: 'database', files: schema };
+  const current: DiffSource = { kind: 'schema', files: schema };
+  if ((await engine.diff(database, copy, { script: false })).hasChanges || (await engine.diff(copy, database, { script: false })).hasChanges) return null;
+  const [fromCopy, fromDatabase] = [await engine.diff(copy, current, { script: true }), await engine.diff(database, current, { script: true })];
+  return fromCopy.output === fromDatabase.output ? copy : null;
 }
 
 /** The declaration's name to the end of its line (a field), or its header line (a block). */
