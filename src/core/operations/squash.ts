@@ -38,13 +38,13 @@ async function squashedName(folder: MigrationsFolder, range: { start: number; en
   const sortsBefore = (a: string, b: string) => compareMigrationNames(a, b) < 0;
   const fits = (candidate: string) => (previous === undefined || sortsBefore(previous, candidate)) && (next === undefined || sortsBefore(candidate, next));
   const candidates = [...(number ? [`${number}_${slug}`] : []), `${last}_${slug}`];
+  const taken = folder.migrations.find((m, i) => m.name === candidates[0] && (i < range.start || i > range.end));
+  if (taken) throw new MigrateError('migrationsFolder', `A migration named ${taken.name} already exists.`, { migration: taken.name });
   const migration = candidates.find(fits);
   if (!migration) {
     const bounds = [previous && `after ${previous}`, next && `before ${next}`].filter(Boolean).join(' and ');
     throw new MigrateError('refused', `${candidates.join(' and ')} would not sort ${bounds}, where the squashed range is: choose another --name. Nothing was written.`, { migration: last });
   }
-  const taken = folder.migrations.find((m, i) => m.name === migration && (i < range.start || i > range.end));
-  if (taken) throw new MigrateError('migrationsFolder', `A migration named ${migration} already exists.`, { migration });
   return migration;
 }
 
