@@ -11,6 +11,7 @@ import type { PrismaProject, SchemaFile, SchemaPosition } from '../types';
 import { type Anchor, classifyChanges } from './classify';
 import { fixEdits, type FixEdit } from './edits';
 import { type Catalog, readCatalog } from './catalog';
+import { isEmptyIntrospection } from './migratedSchema';
 import { migrationSteps } from './migrationSteps';
 
 /** A finding on the schema with what the editor needs besides: its extent, its SQL and its quick fixes. */
@@ -99,15 +100,14 @@ export class SchemaChangeAnalyser {
 /**
  * The replayed history as a schema and its datamodel. Introspection may render what the history left as a
  * schema Prisma rejects (a one-to-one relation without a unique on its side, say): then there is none, and
- * the analysis reads the engine's steps alone, as it does when introspection itself fails. An empty database
- * (migrations that create nothing) introspects as P4001.
+ * the analysis reads the engine's steps alone, as it does when introspection itself fails.
  */
 async function introspectedCopy(engine: MigrationEngine): Promise<{ files: SchemaFile[]; datamodel: Datamodel } | null> {
   try {
     const files = await engine.introspect();
     return { files, datamodel: readDatamodel(files) };
   } catch (error) {
-    return error instanceof Error && /P4001|introspected database was empty/.test(error.message) ? { files: [], datamodel: { models: [], enums: [] } } : null;
+    return isEmptyIntrospection(error) ? { files: [], datamodel: { models: [], enums: [] } } : null;
   }
 }
 
