@@ -21,7 +21,6 @@ export type Step = { sql: string } & (
   | { kind: 'other' }
 );
 
-export type StepKind = Step['kind'];
 
 const NAME = String.raw`"((?:[^"]|"")+)"`;
 const QUALIFIED = String.raw`(?:"(?:[^"]|"")+"\s*\.\s*)?${NAME}`;
