@@ -21,7 +21,6 @@ export type Step = { sql: string } & (
   | { kind: 'other' }
 );
 
-
 const NAME = String.raw`"((?:[^"]|"")+)"`;
 const QUALIFIED = String.raw`(?:"(?:[^"]|"")+"\s*\.\s*)?${NAME}`;
 const unquote = (name: string) => name.replace(/""/g, '"');
