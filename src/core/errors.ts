@@ -80,3 +80,14 @@ export function engineMessage(raw: string): string {
     .replace(/\s*(?:Error:\s*)?external connector error\s*\n/g, ' ')
     .trim();
 }
+
+/**
+ * A failed migration's `logs` as a user reads them. Prisma writes its P3018 text there (so do we, see
+ * applyScripts.ts): the part that says something is the database's error after "Database error:", before
+ * the native engine's `DbError { … }` dump and span trace.
+ */
+export function failureLogsMessage(logs: string): string {
+  const message = engineMessage(logs);
+  const databaseError = /\nDatabase error:\n([\s\S]*)$/.exec(message)?.[1];
+  return databaseError === undefined ? message : databaseError.split(/\n\s*DbError \{/)[0]!.trim();
+}

@@ -8,7 +8,7 @@ import { lockfileProvider, MIGRATION_FILE, type MigrationsFolder } from '../migr
 import { migrationStatuses, pendingMigrations } from '../migrations/history';
 import type { MigrationRow } from '../types';
 import { toMigrateError, type MysqlTarget } from './mysqlConnection';
-import { failureMessage, prismaFailureLogs, runScript } from './mysqlScript';
+import { failureMessage, mysqlFailureLogs, runScript } from './mysqlScript';
 
 /*
  * `_prisma_migrations` bookkeeping exactly as Prisma's native schema engine does it on MySQL, from
@@ -322,7 +322,7 @@ export class MysqlHistoryBackend implements HistoryBackend {
     try {
       // A script that opened a transaction and failed would otherwise take the log write down with it.
       await connection.query('ROLLBACK');
-      await connection.query(`UPDATE ${this.table} SET logs = ? WHERE id = ?`, [prismaFailureLogs(name, failure), id]);
+      await connection.query(`UPDATE ${this.table} SET logs = ? WHERE id = ?`, [mysqlFailureLogs(name, failure), id]);
     } catch (recordError) {
       message += `\n\nThe failure could not be recorded in _prisma_migrations: ${messageOf(recordError)}`;
     }

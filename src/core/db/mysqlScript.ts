@@ -1,4 +1,5 @@
 import type { PoolConnection } from 'mariadb';
+import { prismaFailureLogs } from '../engine/applyScripts';
 
 /**
  * Running a migration script the way Prisma's native engine does on MySQL
@@ -65,17 +66,8 @@ export function serverError(error: unknown): ServerError | undefined {
   return undefined;
 }
 
-/**
- * The `logs` value Prisma writes for a failed migration: the P3018 message (ApplyMigrationError in
- * `libs/user-facing-errors/src/schema_engine.rs`) followed by a newline (ConnectorError's Display in
- * `schema-engine/connectors/schema-connector/src/error.rs`). Prisma appends a tracing span trace after
- * it, which depends on the engine build; real rows without it exist too, so we leave it out.
- */
-export function prismaFailureLogs(migrationName: string, failure: ScriptFailure): string {
-  return `${prismaApplyMigrationError(migrationName, failure)}\n`;
-}
-
-function prismaApplyMigrationError(migrationName: string, failure: ScriptFailure): string {
+/** The `logs` value Prisma writes for a failed migration (see `prismaFailureLogs`), MySQL's error numbered by query. */
+export function mysqlFailureLogs(migrationName: string, failure: ScriptFailure): string {
   const server = serverError(failure.error);
   const code = server ? String(server.code) : 'none';
   const databaseError = server
@@ -83,13 +75,7 @@ function prismaApplyMigrationError(migrationName: string, failure: ScriptFailure
     : failure.error instanceof Error
       ? failure.error.message
       : String(failure.error);
-  return (
-    'A migration failed to apply. New migrations cannot be applied before the error is recovered from. ' +
-    'Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve\n\n' +
-    `Migration name: ${migrationName}\n\n` +
-    `Database error code: ${code}\n\n` +
-    `Database error:\n${databaseError}\n`
-  );
+  return prismaFailureLogs(migrationName, code, databaseError);
 }
 
 /** The message of the error thrown to our caller: the database error, the statement, and what to do. */

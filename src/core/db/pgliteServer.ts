@@ -1,7 +1,7 @@
-import { type Extension, PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { Extension, PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { connectPg } from './postgresAdapter';
+import { pgliteModule, pgliteSocketModule } from './pgliteModules';
 
 export interface PgliteServer {
   /** The engine's connection (see `connectPg`), read-only if asked. Connect once: the server takes no second client. */
@@ -17,7 +17,7 @@ export interface PgliteServer {
  * takes them at start-up.
  */
 export async function startPglite(dataDir: string | undefined, extensions: Record<string, Extension>): Promise<PgliteServer> {
-  const db = await PGlite.create(dataDir, { extensions });
+  const db = await pgliteModule().PGlite.create(dataDir, { extensions });
   return servePglite(db, () => db.close());
 }
 
@@ -28,7 +28,7 @@ export async function startPglite(dataDir: string | undefined, extensions: Recor
 export async function servePglite(db: PGlite, closeDb: () => Promise<void>): Promise<PgliteServer> {
   // One live connection plus one closing: node-postgres' pool destroys its connection after any failed
   // query and connects again at once, before the server has seen the old socket close.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
+  const server = new (pgliteSocketModule().PGLiteSocketServer)({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
   try {
     await server.start();
   } catch (error) {

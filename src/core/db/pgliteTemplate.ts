@@ -4,8 +4,9 @@ import { copyFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { type Extension, PGlite } from '@electric-sql/pglite';
+import type { Extension, PGlite } from '@electric-sql/pglite';
 import { isRunning } from '../fileLock';
+import { pgliteModule } from './pgliteModules';
 
 /**
  * A fresh PGlite for a shadow database, fast. `PGlite.create()` in memory runs initdb every time
@@ -79,7 +80,7 @@ export async function openShadowPglite(extensions: Record<string, Extension>, op
       discardTemplate(template);
     }
   }
-  const db = await PGlite.create(undefined, { extensions });
+  const db = await pgliteModule().PGlite.create(undefined, { extensions });
   return { db, dataDir: undefined, close: () => db.close() };
 }
 
@@ -90,7 +91,7 @@ async function openCopy(cacheDir: string, template: Template, extensions: Record
     copy = track(mkdtempSync(path.join(cacheDir, `shadow-${process.pid}-`)));
     // Fails on a file missing from the template (e.g. removed by a temp cleaner).
     await copyEntries(path.join(template.dir, 'data'), copy, template.manifest.entries);
-    const db = await PGlite.create(copy, { extensions });
+    const db = await pgliteModule().PGlite.create(copy, { extensions });
     const dataDir = copy;
     return {
       db,
@@ -143,7 +144,7 @@ export async function buildTemplate(cacheDir: string, version = pgliteVersion() 
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   const build = track(mkdtempSync(path.join(cacheDir, `build-${process.pid}-`)));
   try {
-    const db = await PGlite.create(path.join(build, 'data'));
+    const db = await pgliteModule().PGlite.create(path.join(build, 'data'));
     await db.close();
     const manifest: Manifest = { format: FORMAT, pglite: version, id: randomUUID(), entries: listEntries(path.join(build, 'data')) };
     writeFileSync(path.join(build, MANIFEST), JSON.stringify(manifest));

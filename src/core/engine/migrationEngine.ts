@@ -1,4 +1,4 @@
-import { bindMigrationAwareSqlAdapterFactory, type SqlResultSet } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlResultSet } from '@prisma/driver-adapter-utils';
 import type { SchemaEngineWasm } from '@prisma/migrate/dist/SchemaEngineWasm.js';
 import type {
   DiffTarget,
@@ -10,8 +10,9 @@ import type {
 import type { EngineDatabase } from '../db/target';
 import { MigrateError } from '../errors';
 import { assertFolderUsable, assertLockfileUsable, type MigrationsFolder, toEngineMigrationList } from '../migrations/folder';
-import { appliedMigrations, migrationStatuses } from '../migrations/history';
+import { appliedMigrations, migrationStatuses, pendingMigrations } from '../migrations/history';
 import type { MigrationRow, MigrationStatus, SchemaFile } from '../types';
+import { applyMigrationScripts, isProvablyEmpty } from './applyScripts';
 import type { ApplyProgress, HistoryBackend } from './backend';
 import { isPanic, toMigrateError } from './engineErrors';
 import { comparesExtensions, HISTORY_EXTENSIONS_QUERY, withoutPresentExtensions } from './historyExtensions';
@@ -83,8 +84,6 @@ interface LoadedEngine {
 export class MigrationEngine implements HistoryBackend {
   readonly provider: EngineDatabase['provider'];
   private loaded: Promise<LoadedEngine> | undefined;
-  /** The migration the engine last said it started applying, during `applyPending`. */
-  private inFlight: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** The last history replayed for its extensions (drift diffs the same history twice). */
   private replayedExtensions: { scripts: string; names: ReadonlySet<string> } | undefined;
@@ -279,20 +278,29 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
+  /**
+   * Applies without loading the engine (applyScripts.ts does what its apply does, on its connection);
+   * the engine only decides whether a database without a history may get one (P3005).
+   */
   async applyPending(folder: MigrationsFolder, progress: ApplyProgress = {}): Promise<string[]> {
     assertFolderUsable(folder, this.provider);
-    return this.withEngine(async ({ wrapper }, registry) => {
-      const release = await takeMigrationLock(this.options.database, await this.options.database.factory.mainConnection(), progress.onWait);
+    return this.serialised(async () => {
       try {
-        return await this.applyLocked(wrapper, registry, folder, progress);
-      } finally {
-        await release().catch(() => undefined);
+        const connection = await this.options.database.factory.mainConnection();
+        const release = await takeMigrationLock(this.options.database, connection, progress.onWait);
+        try {
+          return await this.applyLocked(connection, folder, progress);
+        } finally {
+          await release().catch(() => undefined);
+        }
+      } catch (error) {
+        throw toMigrateError(error, undefined);
       }
     });
   }
 
-  private async applyLocked(wrapper: Wrapper, registry: () => ErrorRegistry, folder: MigrationsFolder, progress: ApplyProgress): Promise<string[]> {
-    const rows = await this.ensureMigrationsTable(wrapper);
+  private async applyLocked(connection: SqlDriverAdapter, folder: MigrationsFolder, progress: ApplyProgress): Promise<string[]> {
+    const rows = (await readMigrationRows(connection)) ?? (await this.initializeHistory(connection));
     const statuses = migrationStatuses(folder.migrations, rows);
     const failed = statuses.find((s) => s.status === 'failed');
     if (failed) {
@@ -302,47 +310,48 @@ export class MigrationEngine implements HistoryBackend {
         { migration: failed.name },
       );
     }
-    const pending = statuses.filter((s) => s.status === 'pending' || s.status === 'rolledBack').map((s) => s.name);
-    const applied: string[] = [];
-    // With progress or cancellation wanted, one engine call per migration (between calls is where
-    // cancelling is safe); without, one call for all, which is 10–35% faster on long histories.
-    const stepwise = Boolean(progress.onMigrationStart || progress.signal);
-    const batches = stepwise ? pending.map((name) => [name]) : pending.length > 0 ? [pending] : [];
-    for (const batch of batches) {
-      if (progress.signal?.aborted) {
-        throw new MigrateError('cancelled', `Cancelled after ${applied.length} of ${pending.length} migrations.`);
-      }
-      const last = batch[batch.length - 1];
-      progress.onMigrationStart?.(last, applied.length, pending.length);
-      const position = folder.migrations.findIndex((m) => m.name === last);
-      const prefix = new Set(folder.migrations.slice(0, position + 1).map((m) => m.name));
-      this.inFlight = undefined;
-      try {
-        const result = await wrapper.applyMigrations({
-          migrationsList: toEngineMigrationList(folder, prefix, this.provider),
-          filters: NO_FILTER,
-        });
-        applied.push(...result.appliedMigrationNames);
-      } catch (error) {
-        const migration = this.inFlight ?? (stepwise ? last : await this.failedMigration(folder));
-        const mapped = toMigrateError(error, registry(), migration);
-        if (migration === undefined || !isConnectionLoss(mapped)) throw mapped;
-        throw interruptedMigrationError(migration, mapped, await this.recordedStatus(folder, migration));
-      }
+    const pending = new Set(pendingMigrations(statuses));
+    let inFlight: string | undefined;
+    try {
+      return await applyMigrationScripts(
+        connection,
+        folder.migrations.filter((m) => pending.has(m.name)),
+        { ...progress, onStart: (name) => (inFlight = name) },
+      );
+    } catch (error) {
+      const mapped = toMigrateError(error, undefined, inFlight);
+      if (inFlight === undefined || !isConnectionLoss(mapped) || mapped.kind === 'migrationFailed') throw mapped;
+      throw interruptedMigrationError(inFlight, mapped, await this.recordedStatus(folder, inFlight));
     }
-    return applied;
+  }
+
+  /**
+   * Creates `_prisma_migrations` where the engine would: in an empty database. One that holds anything
+   * goes to the engine, which creates it or refuses with P3005 as Prisma does.
+   */
+  private async initializeHistory(connection: SqlDriverAdapter): Promise<MigrationRow[]> {
+    if (await isProvablyEmpty(connection)) {
+      await createMigrationsTable(connection);
+      return [];
+    }
+    let loaded: LoadedEngine | undefined;
+    try {
+      loaded = await this.engine();
+      await loaded.wrapper.applyMigrations({
+        migrationsList: toEngineMigrationList({ dir: '', migrations: [], lockfile: null, problems: [] }, undefined, this.provider),
+        filters: NO_FILTER,
+      });
+    } catch (error) {
+      if (isPanic(error)) await this.unload();
+      throw toMigrateError(error, loaded?.registry);
+    }
+    return [];
   }
 
   /** How the history records `name` now, on a new connection if the last one was lost; undefined if it cannot be read. */
   private async recordedStatus(folder: MigrationsFolder, name: string): Promise<MigrationStatus | undefined> {
     const rows = await readMigrationRows(await this.options.database.factory.mainConnection()).catch(() => undefined);
     return rows === undefined ? undefined : migrationStatuses(folder.migrations, rows ?? []).find((m) => m.name === name);
-  }
-
-  /** The migration a failed batch stopped at, as the database recorded it. */
-  private async failedMigration(folder: MigrationsFolder): Promise<string | undefined> {
-    const rows = await readMigrationRows(await this.options.database.factory.mainConnection()).catch(() => null);
-    return migrationStatuses(folder.migrations, rows ?? []).find((m) => m.status === 'failed')?.name;
   }
 
   markApplied(folder: MigrationsFolder, name: string): Promise<void> {
@@ -427,16 +436,6 @@ export class MigrationEngine implements HistoryBackend {
    * Applying creates `_prisma_migrations`, as `prisma migrate deploy` does, even with nothing pending;
    * applying an empty list creates it. Returns its rows (none when just created).
    */
-  private async ensureMigrationsTable(wrapper: Wrapper): Promise<MigrationRow[]> {
-    const rows = await readMigrationRows(await this.options.database.factory.mainConnection());
-    if (rows !== null) return rows;
-    await wrapper.applyMigrations({
-      migrationsList: toEngineMigrationList({ dir: '', migrations: [], lockfile: null, problems: [] }, undefined, this.provider),
-      filters: NO_FILTER,
-    });
-    return [];
-  }
-
   private serialised<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.queue.then(operation, operation);
     this.queue = run.catch(() => undefined);
@@ -457,30 +456,12 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
-  /**
-   * The engine logs each migration it starts applying (a span with its name): when a batch fails because
-   * the connection ended, that is the migration in flight, which the history may not be readable to tell.
-   */
-  private noteMigrationInFlight(line: string): void {
-    if (!line.includes('"Applying migration"')) return;
-    try {
-      const name = (JSON.parse(line) as { span?: { migration_name?: unknown } }).span?.migration_name;
-      if (typeof name === 'string') this.inFlight = name;
-    } catch {
-      // Not the engine's JSON: nothing to note.
-    }
-  }
-
   private engine(): Promise<LoadedEngine> {
     this.loaded ??= (async () => {
       const bound = bindMigrationAwareSqlAdapterFactory(absentHistoryReadsEmpty(this.options.database.factory));
       // The engine connects while it is created: a connection that fails (a PGlite refusing an
       // extension, a server down) reaches us as an id in this registry, not yet in `this.loaded`.
-      const log = (line: string) => {
-        this.noteMigrationInFlight(line);
-        this.options.log?.(line);
-      };
-      const raw = await newSchemaEngine(this.options.schemaFiles, bound, log).catch((error: unknown) => {
+      const raw = await newSchemaEngine(this.options.schemaFiles, bound, (line) => this.options.log?.(line)).catch((error: unknown) => {
         throw toMigrateError(error, bound.errorRegistry);
       });
       const Wrapper = await wrapperClass();

@@ -1,4 +1,4 @@
-import { engineMessage } from '../errors';
+import { failureLogsMessage } from '../errors';
 import { migrationChecksum, scriptMatchesChecksum } from './checksum';
 import type { LocalMigration, MigrationRow, MigrationStatus } from '../types';
 
@@ -42,7 +42,7 @@ function statusOf(name: string, migration: LocalMigration | undefined, attempts:
     appliedAt: finished?.finishedAt ?? null,
     startedAt: latest?.startedAt ?? null,
     durationMs: latest?.finishedAt ? latest.finishedAt.getTime() - latest.startedAt.getTime() : null,
-    logs: latest?.logs ? engineMessage(latest.logs) : null,
+    logs: latest?.logs ? failureLogsMessage(latest.logs) : null,
     rawLogs: latest?.logs ?? null,
     checksum: { local: localChecksum, database: databaseChecksum, matches },
   };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { findPrismaConfigFile, loadConfigFromFile, type LoadConfigFromFileError } from '@prisma/config';
+import type { LoadConfigFromFileError } from '@prisma/config';
+import { findPrismaConfigFile, prismaConfigModule } from './configFile';
 import { MigrateError } from '../errors';
 import { type ConfigOutput, withConfigOutput } from './configOutput';
 import type { Env } from './env';
@@ -45,7 +46,7 @@ export async function loadPrismaConfig(file: string, env: Env, output: ConfigOut
   for (let attempt = 0; attempt <= MAX_UNSET_VARIABLES; attempt += 1) {
     const processEnv = { DOTENV_CONFIG_QUIET: 'true', ...env, ...placeholders, JITI_ALIAS: JSON.stringify(moduleAliases()) };
     const result = await withProcessEnv(processEnv, () =>
-      withConfigOutput(output, () => loadConfigFromFile({ configFile: file, configRoot: path.dirname(file) })),
+      withConfigOutput(output, () => prismaConfigModule().loadConfigFromFile({ configFile: file, configRoot: path.dirname(file) })),
     );
     if (result.error) {
       const unset = unsetVariable(result.error);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { findPrismaConfigFile } from '@prisma/config';
+import { findPrismaConfigFile } from './configFile';
 import { isMigrateError, MigrateError } from '../errors';
 import type { PrismaProject, Provider, ResolvedUrl, SchemaFile, SchemaPosition } from '../types';
 import { loadPrismaConfig, locateConfigFile, type PrismaConfigValues } from './config';
