@@ -78,6 +78,21 @@ describe('process groups', () => {
     await group.stop(200);
     assert.deepEqual(groupMembers(group.pid), []);
   });
+
+  it('Ctrl-C says what it stops, which is only what was started, and stops it', () => {
+    const script = `
+      import { onCleanup, spawnGroup, stopEverythingOnSignals } from ${JSON.stringify(path.join(root, 'test/e2e/processes.ts'))};
+      stopEverythingOnSignals();
+      onCleanup('removing /tmp/pmv-fake', () => undefined);
+      const group = await spawnGroup('a sleeper', '/bin/sleep', ['60']);
+      console.log(group.pid);
+      process.kill(process.pid, 'SIGINT');
+    `;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(result.status, 130, result.stdout + result.stderr);
+    assert.equal(result.stderr.trim(), 'SIGINT: stopping a sleeper, removing /tmp/pmv-fake …');
+    assert.deepEqual(groupMembers(Number(result.stdout)), []);
+  });
 });
 
 async function pollMembers(pgid: number, ok: (count: number) => boolean): Promise<number> {
