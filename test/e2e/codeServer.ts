@@ -54,7 +54,7 @@ export function createRunFolder(options: { keep?: boolean; settings?: Record<str
   writeFileSync(run.config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
   writeFileSync(path.join(run.userData, 'User', 'settings.json'), `${JSON.stringify({ ...quietSettings, ...options.settings }, null, 2)}\n`);
   // Retries: Chromium may still be writing its profile for a moment after it was told to close.
-  if (!options.keep) onCleanup(() => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+  if (!options.keep) onCleanup(`removing ${root}`, () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   return run;
 }
 

@@ -47,7 +47,7 @@ export async function spawnGroup(what: string, command: string, args: string[], 
     });
     return stopping;
   };
-  const unregister = onCleanup(() => stop());
+  const unregister = onCleanup(`stopping ${what}`, () => stop());
   return { child, pid, exited, stop };
 }
 
@@ -96,13 +96,20 @@ export async function stopGroup(pgid: number, graceMs = 3000): Promise<void> {
   }
 }
 
-const cleanups: Array<() => Promise<void> | void> = [];
+interface Cleanup {
+  /** What it does, for the message a signal prints: "stopping code-server", "removing /tmp/pmv-x". */
+  what: string;
+  fn: () => Promise<void> | void;
+}
+
+const cleanups: Cleanup[] = [];
 
 /** Registers work for `runCleanups` (last registered runs first); returns the function that unregisters it. */
-export function onCleanup(fn: () => Promise<void> | void): () => void {
-  cleanups.push(fn);
+export function onCleanup(what: string, fn: () => Promise<void> | void): () => void {
+  const cleanup = { what, fn };
+  cleanups.push(cleanup);
   return () => {
-    const index = cleanups.lastIndexOf(fn);
+    const index = cleanups.lastIndexOf(cleanup);
     if (index >= 0) cleanups.splice(index, 1);
   };
 }
@@ -116,7 +123,7 @@ let cleaningUp: Promise<void> | undefined;
 export function runCleanups(): Promise<void> {
   cleaningUp ??= (async () => {
     while (cleanups.length > 0) {
-      const fn = cleanups.pop() as () => Promise<void> | void;
+      const { fn } = cleanups.pop() as Cleanup;
       try {
         await fn();
       } catch (error) {
@@ -149,7 +156,9 @@ export function stopEverythingOnSignals(): void {
     process.on(signal, () => {
       if (stoppingOnSignal) process.exit(codes[signal]);
       stoppingOnSignal = true;
-      console.error(`\n${signal}: stopping code-server and Chromium …`);
+      // What is registered right now, so the message never names a process this run did not start.
+      const pending = cleanups.map((cleanup) => cleanup.what).reverse();
+      console.error(`\n${signal}: ${pending.length > 0 ? `${pending.join(', ')} …` : 'nothing was started yet, exiting.'}`);
       void runCleanups().finally(() => process.exit(codes[signal]));
     });
   }

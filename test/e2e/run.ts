@@ -13,7 +13,7 @@
 // VSCODE_TEST_ACTIVATION_SAMPLES), --keep (keep the run folder), --update-media (copy the README
 // screenshots to media/screenshots/). Environment: CHROMIUM_PATH (default /usr/bin/chromium),
 // PRISMA_MIGRATIONS_VSCODE_CACHE (default .cache/vscode), VSCODE_TEST_DEBUG=1 (the page's whole console).
-// Warm, on 2 cores: about 2 minutes; the first run installs code-server first (about 3 minutes).
+// Warm, on 2 cores: about 2 minutes; the first run installs code-server first (about a minute).
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';

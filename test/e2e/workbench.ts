@@ -63,7 +63,7 @@ export async function launchChromium(profileDir: string): Promise<Browser> {
     if (previousTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmp;
   }
-  onCleanup(() => browser.close().catch(() => undefined));
+  onCleanup('closing Chromium', () => browser.close().catch(() => undefined));
   return browser;
 }
 

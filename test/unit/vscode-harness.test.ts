@@ -2,11 +2,11 @@
 // fast, no code-server or browser needed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { chromiumPath, vscodeEnvPaths } from '../../scripts/vscode-env';
+import { buildToolsProblem, chromiumPath, vscodeEnvPaths } from '../../scripts/vscode-env';
 import { createRunFolder, startCodeServer } from '../e2e/codeServer';
 import { groupMembers, runCleanups, spawnGroup } from '../e2e/processes';
 import { runtimeClosure, zipEntries } from '../e2e/vsix';
@@ -43,6 +43,17 @@ describe('the VS Code harness fails loudly', () => {
     assert.match(result.stderr, /VS Code tests could not run:.*Chromium cannot start: \/nonexistent\/chromium does not exist/);
   });
 
+  it('names the build tools missing for code-server and the command that installs them', (t) => {
+    const bin = mkdtempSync(path.join(tmpdir(), 'pmv-bin-'));
+    t.after(() => rmSync(bin, { recursive: true, force: true }));
+    for (const tool of ['g++', 'make']) writeFileSync(path.join(bin, tool), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(path.join(bin, 'python3'), '', { mode: 0o644 }); // not executable: not a python3
+    assert.match(buildToolsProblem(`/nonexistent${path.delimiter}${bin}`) ?? '', /python3 is not on PATH\. Install it first: apt-get install -y python3$/);
+    assert.match(buildToolsProblem('') ?? '', /g\+\+, make, python3 are not on PATH\. Install them first: apt-get install -y g\+\+ make python3$/);
+    chmodSync(path.join(bin, 'python3'), 0o755);
+    assert.equal(buildToolsProblem(bin), undefined);
+  });
+
   it('names code-server when its entry script is missing', async () => {
     const env = { ...vscodeEnvPaths(), codeServer: '/nonexistent/code-server/out/node/entry.js' };
     const run = createRunFolder();
@@ -77,6 +88,21 @@ describe('process groups', () => {
     await pollMembers(group.pid, (n) => n >= 2);
     await group.stop(200);
     assert.deepEqual(groupMembers(group.pid), []);
+  });
+
+  it('Ctrl-C says what it stops, which is only what was started, and stops it', () => {
+    const script = `
+      import { onCleanup, spawnGroup, stopEverythingOnSignals } from ${JSON.stringify(path.join(root, 'test/e2e/processes.ts'))};
+      stopEverythingOnSignals();
+      onCleanup('removing /tmp/pmv-fake', () => undefined);
+      const group = await spawnGroup('a sleeper', '/bin/sleep', ['60']);
+      console.log(group.pid);
+      process.kill(process.pid, 'SIGINT');
+    `;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(result.status, 130, result.stdout + result.stderr);
+    assert.equal(result.stderr.trim(), 'SIGINT: stopping a sleeper, removing /tmp/pmv-fake …');
+    assert.deepEqual(groupMembers(Number(result.stdout)), []);
   });
 });
 
