@@ -67,15 +67,21 @@ export function schemaHover(findings: readonly SchemaFinding[], file: string, po
   return { contents: { kind: MarkupKind.Markdown, value: `The next migration would run (${rules}):\n\n\`\`\`sql\n${sql}\n\`\`\`` }, range: rangeOf(here[0]) };
 }
 
+/** The document a code action was asked for: its file, and its URI as the client spells it. */
+export interface OpenDocument {
+  file: string;
+  uri: string;
+}
+
 /** The quick fixes of a finding, then "Create Migration…" and "Show SQL" for any change. */
-export function schemaCodeActions(finding: SchemaFinding, diagnostic: Diagnostic, schemaPath: string): CodeAction[] {
+export function schemaCodeActions(finding: SchemaFinding, diagnostic: Diagnostic, schemaPath: string, document: OpenDocument): CodeAction[] {
   const fixes = finding.fixes.map(
     (fix, i): CodeAction => ({
       title: fix.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
       isPreferred: i === 0 && finding.severity !== 'info',
-      edit: { changes: groupEdits(fix.edits) },
+      edit: { changes: groupEdits(fix.edits, document) },
     }),
   );
   const commands: CodeAction[] = [
@@ -88,10 +94,15 @@ export function schemaCodeActions(finding: SchemaFinding, diagnostic: Diagnostic
   return [...fixes, ...commands];
 }
 
-function groupEdits(edits: readonly SchemaEdit[]): Record<string, TextEdit[]> {
+/**
+ * Edits keyed by URI. The open document's edits use the client's own URI: a URI spelled otherwise (another
+ * encoding, a drive letter's case) is another resource to VS Code, which applies the edit to the file on
+ * disk and saves it (`files.refactoring.autoSave`) instead of leaving an undoable change in the editor.
+ */
+function groupEdits(edits: readonly SchemaEdit[], document: OpenDocument): Record<string, TextEdit[]> {
   const changes: Record<string, TextEdit[]> = {};
   for (const edit of edits) {
-    const uri = pathToFileURL(edit.file).toString();
+    const uri = edit.file === document.file ? document.uri : pathToFileURL(edit.file).toString();
     (changes[uri] ??= []).push({
       range: { start: { line: edit.start.line - 1, character: edit.start.column - 1 }, end: { line: edit.end.line - 1, character: edit.end.column - 1 } },
       newText: edit.newText,

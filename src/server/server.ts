@@ -231,7 +231,7 @@ connection.onCodeAction(({ textDocument, context }) => {
   if (!at) return [];
   return context.diagnostics.flatMap((diagnostic) => {
     const finding = findingOf(diagnostic, at.project.schemaPath, at.findings);
-    return finding ? schemaCodeActions(finding, diagnostic, at.project.schemaPath) : [];
+    return finding ? schemaCodeActions(finding, diagnostic, at.project.schemaPath, { file: at.file, uri: textDocument.uri }) : [];
   });
 });
 

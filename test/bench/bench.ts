@@ -160,6 +160,17 @@ async function withPostgresDatabase<T>(work: (url: string) => Promise<T>): Promi
 
 // --- The benchmarks ---------------------------------------------------------------------------------
 
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+/** `prisma-migrations apply` as CI runs it: a whole process, start-up included. Resolves with its wall time. */
+async function cliApply(cwd: string, args: string[]): Promise<number> {
+  const started = performance.now();
+  const output = execFileSync(process.execPath, [CLI, 'apply', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = performance.now() - started;
+  if (!output.includes(`Applied ${MIGRATION_COUNT} migrations`)) throw new Error(`apply did not apply ${MIGRATION_COUNT} migrations:\n${output}`);
+  return ms;
+}
+
 function concatenated(folder: MigrationsFolder, dir: string): string {
   const file = path.join(dir, 'all-migrations.sql');
   writeFileSync(file, folder.migrations.map((m) => m.script ?? '').join('\n'));
@@ -245,6 +256,11 @@ async function sqliteBenchmarks(project: LargeProject, sqlite3: string | null): 
     skipped.push('sqlite3 is not on PATH: the SQLite floor and its ratio are skipped.');
     return;
   }
+  await measure(`prisma-migrations apply, whole process: ${MIGRATION_COUNT} migrations, new SQLite file`, async () => {
+    rmSync(path.join(project.root, 'prisma', 'dev.db'), { force: true });
+    return cliApply(project.root, []);
+  });
+
   const script = concatenated(folder, dir);
   await measure(`sqlite3: ${MIGRATION_COUNT} files in one session (floor)`, async (run) => {
     const file = path.join(dir, `floor-${run}.db`);
@@ -292,6 +308,18 @@ async function postgresBenchmarks(project: LargeProject, psql: string | null): P
     skipped.push('psql is not on PATH: the PostgreSQL floor and its ratio are skipped.');
     return;
   }
+  await measure(`prisma-migrations apply, whole process: ${MIGRATION_COUNT} migrations, new PostgreSQL database`, () =>
+    withPostgresDatabase((url) => cliApply(project.root, ['--url', url])),
+  );
+  await measure(
+    `prisma-migrations apply, whole process: ${MIGRATION_COUNT} migrations, new embedded PGlite`,
+    async () => {
+      rmSync(path.join(project.root, 'prisma', '.pglite'), { recursive: true, force: true });
+      return cliApply(project.root, []);
+    },
+    'target 2 s; no floor (no PGlite command-line client)',
+  );
+
   const script = concatenated(folder, dir);
   await measure(`psql: ${MIGRATION_COUNT} files in one session (floor)`, () =>
     withPostgresDatabase(async (url) => {
@@ -320,6 +348,8 @@ function ratios(): Ratio[] {
   const pairs: Array<[string, string, string]> = [
     ['apply on SQLite vs sqlite3', `apply ${MIGRATION_COUNT} migrations, new SQLite`, 'sqlite3:'],
     ['apply on PostgreSQL vs psql', `apply ${MIGRATION_COUNT} migrations, new PostgreSQL`, 'psql:'],
+    ['CLI apply on SQLite vs sqlite3, whole processes (goal 1.5×)', `prisma-migrations apply, whole process: ${MIGRATION_COUNT} migrations, new SQLite`, 'sqlite3:'],
+    ['CLI apply on PostgreSQL vs psql, whole processes (goal 1.2×)', `prisma-migrations apply, whole process: ${MIGRATION_COUNT} migrations, new PostgreSQL`, 'psql:'],
     ['schema analysis vs bare engine diff', 'keystroke: schema analysis', 'keystroke: bare engine diff'],
     ['CLI --help vs node -e 0', 'prisma-migrations --help', 'node -e 0'],
     ['CLI status --no-drift vs node -e 0', 'prisma-migrations status --no-drift', 'node -e 0'],

@@ -10,7 +10,7 @@ import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' wi
 import { PGLITE_EXTENSIONS, pgliteExtensions, requiredExtensions } from '../../src/core/db/extensions';
 import { openPglite } from '../../src/core/db/pglite';
 import { pgliteShadow } from '../../src/core/db/pgliteShadow';
-import { buildTemplate, defaultCacheDir, pgliteVersion, templateDir } from '../../src/core/db/pgliteTemplate';
+import { buildTemplate, defaultCacheDir, pgliteVersion, SEEDING_MARKER, seedDataDir, templateDir } from '../../src/core/db/pgliteTemplate';
 import type { EngineDatabase } from '../../src/core/db/target';
 import { newSchemaEngine } from '../../src/core/engine/wasm';
 import { lockfileContent, readMigrationsFolder, toEngineMigrationList } from '../../src/core/migrations/folder';
@@ -297,6 +297,44 @@ describe('the shadow PGlite starts from a template folder', () => {
       assert.notEqual(templateId(cacheDir), id, 'a new template');
       assert.deepEqual(readdirSync(cacheDir), [path.basename(template())], 'nothing left behind');
     }
+  });
+
+  test('a new dev data folder is filled from the template (no initdb); a fill cut short is finished by the next start', async (t) => {
+    const dataDir = path.join(root, 'seeded');
+    mkdirSync(dataDir);
+    writeFileSync(path.join(dataDir, 'prisma-migrations.lock'), 'ours');
+    const keep = (name: string) => name.startsWith('prisma-migrations.lock');
+    const seeded = await timed(() => seedDataDir(dataDir, keep, { cacheDir }));
+    t.diagnostic(`data folder filled from the template: ${seeded.ms.toFixed(0)} ms`);
+    assert.equal(seeded.result, true);
+    assert.equal(readFileSync(path.join(dataDir, 'prisma-migrations.lock'), 'utf8'), 'ours', "the caller's lock stays");
+    assert.equal(existsSync(path.join(dataDir, SEEDING_MARKER)), false);
+    assert.deepEqual(readFileSync(path.join(dataDir, 'PG_VERSION')), readFileSync(path.join(template(), 'data', 'PG_VERSION')));
+
+    const first = await openPglite(dataDir);
+    await (await first.factory.mainConnection()).executeScript('CREATE TABLE "Kept" (id int); INSERT INTO "Kept" VALUES (1);');
+    await first.dispose();
+    const again = await openPglite(dataDir);
+    const kept = await (await again.factory.mainConnection()).queryRaw({ sql: 'SELECT id FROM "Kept"', args: [], argTypes: [] });
+    await again.dispose();
+    assert.deepEqual(kept.rows, [[1]], 'a real data directory: what was written is there after a restart');
+
+    // A process killed while filling: the marker, part of the files, no PG_VERSION.
+    const cut = path.join(root, 'cut-short');
+    mkdirSync(path.join(cut, 'base'), { recursive: true });
+    writeFileSync(path.join(cut, SEEDING_MARKER), '');
+    writeFileSync(path.join(cut, 'base', 'half-copied'), 'x');
+    assert.equal(await seedDataDir(cut, keep, { cacheDir }), true);
+    assert.equal(existsSync(path.join(cut, 'base', 'half-copied')), false, 'what the cut-short fill left is deleted first');
+    assert.equal(existsSync(path.join(cut, SEEDING_MARKER)), false);
+    assert.equal(existsSync(path.join(cut, 'PG_VERSION')), true);
+
+    // Someone else's files, no marker: never touched.
+    const foreign = path.join(root, 'foreign');
+    mkdirSync(foreign);
+    writeFileSync(path.join(foreign, 'notes.txt'), 'mine');
+    assert.equal(await seedDataDir(foreign, keep, { cacheDir }), false);
+    assert.deepEqual(readdirSync(foreign), ['notes.txt']);
   });
 
   test('without a usable cache folder the shadow is an in-memory PGlite', async () => {

@@ -5,6 +5,7 @@ import { pgliteExtensions } from './extensions';
 import { ManagedAdapterFactory } from './managedFactory';
 import { LOCK_FILE, lockDataDir } from './pgliteLock';
 import { startPglite, type PgliteServer } from './pgliteServer';
+import { SEEDING_MARKER, seedDataDir } from './pgliteTemplate';
 import { pgliteShadow } from './pgliteShadow';
 import { PG_ADAPTER_NAME } from './postgresAdapter';
 import type { EngineDatabase } from './target';
@@ -35,6 +36,7 @@ export async function openPglite(dataDir: string, options: { extensions?: string
   const unlock = standIn ? () => {} : await lockDataDir(dataDir);
   let server: PgliteServer;
   try {
+    if (!standIn && !existsSync(path.join(dataDir, 'PG_VERSION'))) await seedDataDir(dataDir, (name) => name.startsWith(LOCK_FILE));
     server = await startPglite(standIn ? undefined : dataDir, loaded);
   } catch (error) {
     unlock();
@@ -68,7 +70,8 @@ export async function openPglite(dataDir: string, options: { extensions?: string
 /**
  * PGlite initialises any folder it is given, among whatever files are there (`pglite:./src`): only a new
  * or empty folder, or a PostgreSQL data directory (it has PG_VERSION), may be opened. Our lock file and its
- * helpers alone (a first start that never finished, another process taking the lock now) still count as empty.
+ * helpers alone (a first start that never finished, another process taking the lock now) still count as empty,
+ * as does an unfinished copy of the template.
  */
 export function requirePgliteDataDir(dataDir: string): void {
   let entries: string[];
@@ -79,7 +82,8 @@ export function requirePgliteDataDir(dataDir: string): void {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if (entries.length > 0 && !entries.includes('PG_VERSION')) throw notDataDir(dataDir, 'it has files but no PG_VERSION');
+  // A copy from the template cut short carries its marker: the next start finishes it (seedDataDir).
+  if (entries.length > 0 && !entries.includes('PG_VERSION') && !entries.includes(SEEDING_MARKER)) throw notDataDir(dataDir, 'it has files but no PG_VERSION');
 }
 
 function notDataDir(dataDir: string, why: string): MigrateError {
