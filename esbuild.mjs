@@ -18,6 +18,9 @@ const entries = [
   { in: 'src/features/projects/coreModule.ts', out: 'core', lazy: true },
   { in: 'src/features/languageClient/clientModule.ts', out: 'language-client', lazy: true },
   { in: 'src/server/server.ts', out: 'server' },
+  // Shared by the CLI, the core and the server, each requiring it on first use.
+  { in: 'src/core/engine/prismaMigrate.ts', out: 'prisma-migrate', lazy: true },
+  { in: 'src/core/db/mariadbDriver.ts', out: 'mariadb-driver', lazy: true },
 ];
 
 /** The entries other bundles require lazily, by source file without extension: each stays a bundle of its own. */

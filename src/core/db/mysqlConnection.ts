@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as mariadb from 'mariadb';
+import type * as mariadb from 'mariadb';
 import { MigrateError } from '../errors';
 import { describeUrl } from '../redact';
 import { checkUrlCredentials } from './urlCredentials';
+
+/** The driver, required when a MySQL project first connects (see mariadbDriver.ts). */
+const mariadbDriver = () => require('./mariadbDriver') as typeof import('./mariadbDriver');
 
 /**
  * Where and how to connect, read from a Prisma-style MySQL URL the way Prisma's engine (quaint's
@@ -246,7 +249,7 @@ export function toMigrateError(error: unknown, target: MysqlTarget, doing: strin
 export async function probeConnection(target: MysqlTarget): Promise<void> {
   let connection: mariadb.Connection;
   try {
-    connection = await mariadb.createConnection(target.config);
+    connection = await mariadbDriver().createConnection(target.config);
   } catch (error) {
     throw toMigrateError(error, target, 'Connecting');
   }
@@ -254,7 +257,7 @@ export async function probeConnection(target: MysqlTarget): Promise<void> {
 }
 
 export function createSingleConnectionPool(target: MysqlTarget, options: { readOnly?: boolean } = {}): mariadb.Pool {
-  return mariadb.createPool({
+  return mariadbDriver().createPool({
     ...target.config,
     // On every connection the pool opens, so that a reconnected session is read-only too.
     initSql: options.readOnly ? 'SET SESSION TRANSACTION READ ONLY' : undefined,

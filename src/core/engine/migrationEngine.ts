@@ -63,8 +63,8 @@ type ErrorRegistry = ReturnType<typeof bindMigrationAwareSqlAdapterFactory>['err
  * not need). Its constructor is private in its typings; `setup()` would load the `.wasm` from where 7.10
  * does not ship it.
  */
-async function wrapperClass(): Promise<new (options: { engine: SchemaEngine; errorRegistry: ErrorRegistry }) => Wrapper> {
-  const module = await import('@prisma/migrate/dist/SchemaEngineWasm.js');
+function wrapperClass(): new (options: { engine: SchemaEngine; errorRegistry: ErrorRegistry }) => Wrapper {
+  const module = require('./prismaMigrate') as typeof import('./prismaMigrate');
   return module.SchemaEngineWasm as unknown as new (options: { engine: SchemaEngine; errorRegistry: ErrorRegistry }) => Wrapper;
 }
 
@@ -464,7 +464,7 @@ export class MigrationEngine implements HistoryBackend {
       const raw = await newSchemaEngine(this.options.schemaFiles, bound, (line) => this.options.log?.(line)).catch((error: unknown) => {
         throw toMigrateError(error, bound.errorRegistry);
       });
-      const Wrapper = await wrapperClass();
+      const Wrapper = wrapperClass();
       const wrapper = new Wrapper({ engine: raw, errorRegistry: bound.errorRegistry });
       return { wrapper, raw, registry: bound.errorRegistry };
     })().catch((error: unknown) => {

@@ -43,7 +43,7 @@ export async function migrationNameProblem(name: string): Promise<string | undef
  */
 export async function migrationSlug(name: string): Promise<string> {
   if (name.trim() === '') return ''; // Prisma would prompt for a name instead
-  const { getMigrationName } = await import('@prisma/migrate/dist/utils/promptForMigrationName.js');
+  const { getMigrationName } = require('../engine/prismaMigrate') as typeof import('../engine/prismaMigrate');
   return (await getMigrationName(name)).name ?? '';
 }
 
