@@ -432,10 +432,6 @@ export class MigrationEngine implements HistoryBackend {
     }
   }
 
-  /**
-   * Applying creates `_prisma_migrations`, as `prisma migrate deploy` does, even with nothing pending;
-   * applying an empty list creates it. Returns its rows (none when just created).
-   */
   private serialised<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.queue.then(operation, operation);
     this.queue = run.catch(() => undefined);
