@@ -26,7 +26,7 @@ describe('the commands on the example project, in the workbench', () => {
         rows = await treeRows(page);
         return status.test(rows.find((row) => row.includes(name)) ?? '');
       },
-      30_000,
+      120_000,
     );
   };
 
@@ -52,7 +52,7 @@ describe('the commands on the example project, in the workbench', () => {
     await typeCommand(page, 'Prisma Migrate: Create Migration…');
     await page.keyboard.press('Enter');
     const name = page.locator(`${selectors.quickInputBox}[placeholder*="add_user_roles"]`);
-    await name.waitFor({ state: 'visible', timeout: 15_000 });
+    await name.waitFor({ state: 'visible', timeout: 60_000 });
     await name.fill('rename user name');
     await page.keyboard.press('Enter');
     const dialog = page.locator(DIALOG);
@@ -68,7 +68,7 @@ describe('the commands on the example project, in the workbench', () => {
       return found ?? undefined;
     });
     await waitForRow(draft, /\bpending\b/);
-    await page.locator(selectors.tabs, { hasText: 'migration.sql' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(selectors.tabs, { hasText: 'migration.sql' }).first().waitFor({ state: 'visible', timeout: 60_000 });
     await shot('draft-pending');
   });
 
@@ -109,9 +109,9 @@ describe('the commands on the example project, in the workbench', () => {
     await poll('the context menu did not take the click', async () => {
       if (await item.isVisible()) await item.click({ timeout: 2_000 }).catch(() => undefined);
       return !(await item.isVisible());
-    }, 15_000, 500);
+    }, 60_000, 500);
     const diff = page.locator('.part.editor .monaco-diff-editor').first();
-    await diff.waitFor({ state: 'visible', timeout: 30_000 });
+    await diff.waitFor({ state: 'visible', timeout: 120_000 });
     await poll('the diff editor did not show the schema change', async () => /fullName/.test(await diff.innerText()));
     await shot('diff-editor');
   });
@@ -120,7 +120,7 @@ describe('the commands on the example project, in the workbench', () => {
     await typeCommand(page, 'Prisma Migrate: Reset Dev Database…');
     await page.keyboard.press('Enter');
     const input = page.locator(`${selectors.quickInputBox}[placeholder="dev.db"]`);
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.waitFor({ state: 'visible', timeout: 120_000 });
     assert.match(await page.locator(selectors.quickInput).innerText(), /deletes ALL data.*Type "dev\.db" to confirm/s);
     await input.fill('dev');
     await poll('the wrong name was not flagged', async () => /Type "dev\.db" exactly/.test(await page.locator(selectors.quickInput).innerText()));

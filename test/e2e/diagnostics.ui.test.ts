@@ -34,14 +34,14 @@ describe('breaking-change diagnostics in the schema editor, in the workbench', (
   const clickField = (field: string) => page.locator(`${EDITOR} .view-line`, { hasText: new RegExp(`^\\s*${field}\\s`) }).first().click();
 
   it('underlines the unmigrated rename of User.name, with the dev database\'s count in its hover', async function () {
-    this.timeout(120_000);
+    this.timeout(300_000);
     await typeCommand(page, 'Go to File');
     await page.keyboard.press('Enter');
     await page.keyboard.type(path.join('prisma', 'schema.prisma'));
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'schema.prisma' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'schema.prisma' }).first().waitFor({ state: 'visible', timeout: 60_000 });
     await page.keyboard.press('Enter');
     const editor = page.locator(EDITOR).first();
-    await poll('schema.prisma did not open', async () => /model User/.test(await editorText(editor)), 30_000);
+    await poll('schema.prisma did not open', async () => /model User/.test(await editorText(editor)), 120_000);
     // The squiggle comes once the history is replayed; the count once the dev database was asked.
     await squiggles().first().waitFor({ state: 'visible', timeout: 60_000 });
     let shown = '';
@@ -67,14 +67,14 @@ describe('breaking-change diagnostics in the schema editor, in the workbench', (
     await clickField('fullName');
     await runCommand(page, 'Quick Fix...');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'map `fullName` to the existing column `name`' }).first();
-    await fix.waitFor({ state: 'visible', timeout: 15_000 });
+    await fix.waitFor({ state: 'visible', timeout: 60_000 });
     await shot('schema-quick-fixes');
     await fix.click();
     const editor = page.locator(EDITOR).first();
-    await poll('the @map was not added', async () => /fullName\s+String @map\("name"\)/.test(await editorText(editor)), 15_000);
-    await poll('the squiggle stayed after the fix', async () => (await squiggles().count()) === 0, 30_000);
+    await poll('the @map was not added', async () => /fullName\s+String @map\("name"\)/.test(await editorText(editor)), 60_000);
+    await poll('the squiggle stayed after the fix', async () => (await squiggles().count()) === 0, 120_000);
     await shot('schema-fixed');
     await runCommand(page, 'File: Revert File');
-    await poll('the revert did not bring the unmigrated rename back', async () => !/@map\("name"\)/.test(await editorText(editor)), 15_000);
+    await poll('the revert did not bring the unmigrated rename back', async () => !/@map\("name"\)/.test(await editorText(editor)), 60_000);
   });
 });

@@ -27,7 +27,7 @@ describe('a Prisma project in Restricted Mode, in the workbench', () => {
       },
     );
     const status = page.locator(selectors.statusBarItems, { hasText: 'migrations: Restricted Mode' });
-    await status.waitFor({ state: 'visible', timeout: 15_000 });
+    await status.waitFor({ state: 'visible', timeout: 60_000 });
     await screenshot(page, uiSession().screenshots, 'restricted-mode');
     const workspace = uiSession().workspace;
     assert.equal(existsSync(path.join(workspace, 'config-ran.txt')), false, 'prisma.config.ts was executed');

@@ -94,7 +94,7 @@ async function ownServerUiTest(
     const server = await startCodeServer(vscode, run, serverOptions);
     setUiSession({ browser, server, workspace: test.workspace(), screenshots, timings });
     log(test.title);
-    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 60_000 });
+    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 300_000 });
     mocha.addFile(path.join(__dirname, test.file));
     try {
       return await new Promise<number>((resolve) => mocha.run(resolve));
@@ -182,7 +182,7 @@ async function main(): Promise<number> {
     const timings: Record<string, number> = {};
     setUiSession({ browser, server, workspace: example, screenshots, timings });
     log(`UI tests in Chromium on the example (screenshots in ${path.relative(process.cwd(), screenshots)}/)`);
-    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 60_000 });
+    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 300_000 });
     mocha.addFile(path.join(__dirname, 'ui.test.ts'));
     mocha.addFile(path.join(__dirname, 'diagnostics.ui.test.ts'));
     mocha.addFile(path.join(__dirname, 'commands.ui.test.ts'));

@@ -19,16 +19,16 @@ describe('the Get Started walkthrough', () => {
   });
 
   it('walks through Get Started: steps complete as the user does them', async function () {
-    this.timeout(120_000);
+    this.timeout(300_000);
     // The project is open: the extension activated, showed its view and read the status.
     await page.locator(selectors.statusBarItems, { hasText: 'migrations up to date' }).waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'Prisma Migrate: Get Started');
     const step = (title: string) => page.locator('.getting-started-step', { hasText: title }).first();
     const checked = async (title: string) => (await step(title).locator('.codicon-getting-started-step-checked').count()) > 0;
-    await step('Open the Migrations view').waitFor({ state: 'visible', timeout: 30_000 });
+    await step('Open the Migrations view').waitFor({ state: 'visible', timeout: 120_000 });
     // Done by opening the project: the extension showed its view, the embedded dev database answered, it has migrations.
     for (const title of ['Open the Migrations view', 'Choose a dev database', 'Create the first migration']) {
-      await poll(`"${title}" was not checked`, () => checked(title), 15_000);
+      await poll(`"${title}" was not checked`, () => checked(title), 60_000);
     }
     assert.equal(await checked('See a breaking change while you type'), false, 'no schema was open yet');
     assert.equal(await checked('Run the CI check'), false, 'the CI check has not run yet');
@@ -37,17 +37,17 @@ describe('the Get Started walkthrough', () => {
     await poll('Run CI Check did not open its findings', async () => {
       await runCommand(page, 'Prisma Migrate: Run CI Check');
       return page.locator(selectors.tabs, { hasText: 'CI check' }).first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false);
-    }, 90_000);
+    }, 180_000);
     await findNotification(page, /CI check of .* would fail the build: \d+ findings?\./);
     await typeCommand(page, 'Go to File');
     await page.keyboard.press('Enter');
     await page.keyboard.type(path.join('prisma', 'schema.prisma'));
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'schema.prisma' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'schema.prisma' }).first().waitFor({ state: 'visible', timeout: 60_000 });
     await page.keyboard.press('Enter');
     await page.locator('.squiggly-error, .squiggly-warning').first().waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'Prisma Migrate: Get Started');
-    await poll('"Run the CI check" was not checked after the check ran', () => checked('Run the CI check'), 15_000);
-    await poll('"See a breaking change while you type" was not checked once the schema showed one', () => checked('See a breaking change while you type'), 15_000);
+    await poll('"Run the CI check" was not checked after the check ran', () => checked('Run the CI check'), 60_000);
+    await poll('"See a breaking change while you type" was not checked once the schema showed one', () => checked('See a breaking change while you type'), 60_000);
     await shot('walkthrough');
   });
 });
