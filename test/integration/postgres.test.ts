@@ -184,7 +184,7 @@ async function shadowDatabases(): Promise<string[]> {
  * time create and drop their own for a moment, so a newcomer counts as leaked only if it stays.
  */
 async function assertNoNewShadows(before: readonly string[], message: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000;
   let left = (await shadowDatabases()).filter((name) => !before.includes(name));
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -6,7 +6,7 @@ import Mocha from 'mocha';
 import { tagged } from './shared';
 
 export async function runMochaFiles(dir: string): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 30_000 });
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: true, timeout: 300_000 });
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, file));
   // The reporters print through Base.consoleLog (the extension host does not let console.log be replaced).
   const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };

@@ -42,7 +42,7 @@ export function contributedCommands(ext: vscode.Extension<unknown>): string[] {
 }
 
 /** Polls `fn` until truthy or throws `message` at the deadline (no fixed sleeps). */
-export async function waitFor<T>(message: string | (() => string), fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(message: string | (() => string), fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

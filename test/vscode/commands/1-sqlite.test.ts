@@ -13,7 +13,7 @@ const AUTHOR = 'model Author {\n  id    Int     @id @default(autoincrement())\n 
 const POST = '\nmodel Post {\n  id    Int    @id @default(autoincrement())\n  title String\n}\n';
 
 describe('a SQLite project: the Migrations view and the commands', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   const session = commandSession(APP);
   const { prompts, run } = session;
   let api: ExtensionApi;
@@ -359,7 +359,7 @@ describe('a SQLite project: the Migrations view and the commands', function () {
           const found = vscode.languages.getDiagnostics(schema).filter((d) => d.code === 'drift');
           return found.length > 0 ? found : undefined;
         },
-        30_000,
+        120_000,
       );
       assert.equal(drift.range.start.line, 0, 'the datasource block opens the file');
       assert.match(drift.message, /differs from its migration history: .*Sneaky/);

@@ -10,7 +10,7 @@ const APP = 'pg-app';
 const PROD_URL = 'postgresql://admin:s3cret-pw@db.prod.example.invalid:5432/app';
 
 describe('a PostgreSQL project: URL from .env, commands on the server, secrets and the dev-host guard', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   const session = commandSession(APP);
   const { prompts, run } = session;
   let api: ExtensionApi;

@@ -17,7 +17,7 @@ const script = (i: number) => `-- CreateTable\nCREATE TABLE "T${i}" ("id" INTEGE
  * to measure how long the view takes to list them after a refresh, and how long drift takes after that.
  */
 describe(`a project with ${COUNT.toLocaleString('en')} applied migrations`, function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let api: ExtensionApi;
   const root = () => path.join(workspaceRoot(), APP);
 

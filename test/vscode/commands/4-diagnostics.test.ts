@@ -7,7 +7,7 @@ import { waitFor } from '../shared';
 import { sqlite, workspaceRoot } from './helpers';
 
 describe('the language server in the editor', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   const dir = () => path.join(workspaceRoot(), 'pg-app', 'prisma', 'migrations', '29990101000000_lint');
 
   after(async () => {
@@ -56,7 +56,7 @@ describe('the language server in the editor', function () {
         const found = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => codeOf(d) === 'probable-rename' && /Dev database:/.test(d.message));
         return found.length > 0 ? found : undefined;
       },
-      30_000,
+      120_000,
     );
     // Adding the required `fullName` to a table with rows cannot even run: the dev database makes it an error.
     assert.equal(rename.severity, vscode.DiagnosticSeverity.Error);
@@ -74,7 +74,7 @@ describe('the language server in the editor', function () {
     assert.ok(actions.some((a) => a.command?.command === 'prismaMigrations.createMigration'));
     await vscode.workspace.applyEdit(mapFix.edit);
     assert.match(editor.document.lineAt(line).text, /fullName\s+String @map\("name"\)$/);
-    await waitFor('the diagnostics stayed after the quick fix', () => vscode.languages.getDiagnostics(editor.document.uri).length === 0, 30_000);
+    await waitFor('the diagnostics stayed after the quick fix', () => vscode.languages.getDiagnostics(editor.document.uri).length === 0, 120_000);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

@@ -14,7 +14,7 @@ const DATASOURCE = 'datasource db {\n  provider = "sqlite"\n}\n';
 // An application whose database came first: tables made with plain SQL, a schema with only a datasource,
 // no migrations. Pull, initialize, baseline, from the view's buttons.
 describe('adopting an existing SQLite database: Pull Schema, Initialize Migrations, baseline', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   const session = commandSession(APP);
   const { prompts, run } = session;
   let api: ExtensionApi;

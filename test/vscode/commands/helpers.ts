@@ -196,7 +196,7 @@ export async function sqlite<T>(file: string, fn: (client: LibsqlClient) => Prom
         client.close();
       }
     },
-    20_000,
+    120_000,
   );
   return result.value;
 }
