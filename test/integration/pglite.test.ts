@@ -281,6 +281,21 @@ describe('the shadow PGlite starts from a template folder', () => {
     assert.equal(templateId(cacheDir), id, 'the template itself is never opened');
   });
 
+  test('an in-memory shadow starts from the template\'s dump, reused and wiped, with nothing on disk', async () => {
+    const shadow = pgliteShadow(['pgcrypto'], { cacheDir, inMemory: true });
+    try {
+      const first = await shadow.connect();
+      assert.deepEqual(shadowCopies(cacheDir), []);
+      await first.executeScript(`CREATE EXTENSION pgcrypto; CREATE TABLE "T" (h text DEFAULT encode(digest('a', 'sha256'), 'hex'));`);
+      const second = await shadow.connect();
+      const tables = await second.queryRaw({ sql: `SELECT to_regclass('"T"')::text`, args: [], argTypes: [] });
+      assert.deepEqual(tables.rows, [[null]], 'wiped before each use');
+    } finally {
+      await shadow.close();
+    }
+    assert.deepEqual(readdirSync(cacheDir), [path.basename(template())]);
+  });
+
   test('a template missing a file, or one that does not open, is rebuilt', async () => {
     for (const damage of [
       () => rmSync(path.join(template(), 'data', 'PG_VERSION')),

@@ -38,6 +38,8 @@ export interface ShadowPglite {
 export interface ShadowPgliteOptions {
   /** Where the template and the copies live. Default: `defaultCacheDir()`. */
   cacheDir?: string;
+  /** The shadow in memory (see `openMemoryPglite`) rather than on a copy of the template. */
+  inMemory?: boolean;
 }
 
 const MANIFEST = 'template.json';
@@ -66,6 +68,17 @@ export async function openShadowPglite(extensions: Record<string, Extension>, op
   const opened = await withTemplate(options, (cacheDir, template) => openCopy(cacheDir, template, extensions));
   if (opened) return opened;
   const db = await pgliteModule().PGlite.create(undefined, { extensions });
+  return { db, dataDir: undefined, close: () => db.close() };
+}
+
+/**
+ * A PGlite in memory, started from `seed` (a `dumpDataDir` tarball) or else from the template's dump
+ * (see `templateDump`); initdb in memory (4–9 s) only when the cache cannot be used. In memory, a history
+ * replays several times faster than on a data folder (200 migrations: ~1 s against ~7 s).
+ */
+export async function openMemoryPglite(extensions: Record<string, Extension>, options: ShadowPgliteOptions & { seed?: Buffer } = {}): Promise<ShadowPglite> {
+  const dump = options.seed ?? (await templateDump(options));
+  const db = await pgliteModule().PGlite.create({ ...(dump && { loadDataDir: new Blob([dump]) }), extensions });
   return { db, dataDir: undefined, close: () => db.close() };
 }
 

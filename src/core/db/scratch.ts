@@ -5,9 +5,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import { pgliteExtensions } from './extensions';
 import { ManagedAdapterFactory } from './managedFactory';
 import { type PgliteServer, servePglite } from './pgliteServer';
-import { pgliteModule } from './pgliteModules';
 import { pgliteShadow } from './pgliteShadow';
-import { type ShadowPgliteOptions, templateDump } from './pgliteTemplate';
+import { openMemoryPglite } from './pgliteTemplate';
 import { PG_ADAPTER_NAME } from './postgresAdapter';
 import { openSqlite } from './sqlite';
 import type { EngineDatabase } from './target';
@@ -18,7 +17,9 @@ export interface ScratchDatabase extends EngineDatabase {
   snapshot(): Promise<Buffer>;
 }
 
-export interface ScratchOptions extends ShadowPgliteOptions {
+export interface ScratchOptions {
+  /** Where the PGlite template lives (see `ShadowPgliteOptions`). */
+  cacheDir?: string;
   /** What a `snapshot()` of an earlier scratch database of the same provider returned: the database starts as it was. */
   seed?: Buffer;
 }
@@ -27,7 +28,8 @@ export interface ScratchOptions extends ShadowPgliteOptions {
  * A database of nobody's: a temporary SQLite file, or a PGlite in memory, for work that must not touch
  * the user's databases (replaying the history to learn the schema it leaves). PGlite runs a history
  * several times faster in memory than on a data folder, and starts in memory from a tarball (the
- * template's fresh cluster, see `templateDump`, or a seed) without initdb. Disposing deletes it.
+ * template's fresh cluster, see `templateDump`, or a seed) without initdb; so does its shadow database,
+ * which replays whole histories for diffs. Disposing deletes it.
  */
 export function openScratchDatabase(provider: EngineDatabase['provider'], extensions: readonly string[] = [], options: ScratchOptions = {}): ScratchDatabase {
   if (provider === 'sqlite') {
@@ -52,9 +54,8 @@ export function openScratchDatabase(provider: EngineDatabase['provider'], extens
   }
   let main: Promise<{ db: PGlite; server: PgliteServer }> | undefined;
   const start = async () => {
-    const seed = options.seed ?? (await templateDump(options));
-    const db = await pgliteModule().PGlite.create({ ...(seed && { loadDataDir: new Blob([seed]) }), extensions: await pgliteExtensions(extensions) });
-    return { db, server: await servePglite(db, () => db.close()) };
+    const { db, close } = await openMemoryPglite(await pgliteExtensions(extensions), options);
+    return { db, server: await servePglite(db, close) };
   };
   const started = () => {
     main ??= start().catch((error: unknown) => {
@@ -63,7 +64,7 @@ export function openScratchDatabase(provider: EngineDatabase['provider'], extens
     });
     return main;
   };
-  const shadow = pgliteShadow(extensions, options);
+  const shadow = pgliteShadow(extensions, { cacheDir: options.cacheDir, inMemory: true });
   const factory = new ManagedAdapterFactory(
     'postgres',
     PG_ADAPTER_NAME,
