@@ -15,7 +15,9 @@ import type { EngineDatabase } from '../../src/core/db/target';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
 import { errorMessage } from '../../src/core/errors';
 import { readMigrationsFolder, type MigrationsFolder } from '../../src/core/migrations/folder';
+import { replayedHistory } from '../../src/core/operations/historyStates';
 import { readStatus } from '../../src/core/operations/status';
+import { discoverProject } from '../../src/core/project/discover';
 import type { SchemaFile } from '../../src/core/types';
 import { MIGRATION_COUNT, MODEL_COUNT, writeLargeProject, type LargeProject, type LargeProvider } from '../helpers/largeHistory';
 import { cliRuns, timeCliRun } from './cliStart';
@@ -281,6 +283,34 @@ async function keystrokeBenchmarks(project: LargeProject): Promise<void> {
   add('keystroke → diagnostics published over LSP', samples.lsp, `dist/server.js; the ${DEBOUNCE_MS} ms debounce after the last keystroke is not counted`);
 }
 
+/**
+ * The scratch replay a check, the editor's analysis and down scripts start with: the whole history
+ * (an empty replay cache; the run stores its state), then restored from the cache.
+ */
+async function replayCacheBenchmarks(large: LargeProject, provider: LargeProvider): Promise<void> {
+  progress(`replay cache (${provider === 'sqlite' ? 'SQLite' : 'PGlite'})`);
+  const project = await discoverProject({ cwd: large.root, trusted: true });
+  const folder = readMigrationsFolder(project.migrationsDir);
+  const cacheDir = tempDir(`pm-bench-replays-${provider}-`);
+  const replay = async () => {
+    let dispose = async () => {};
+    const ms = await timed(async () => {
+      const { engine } = await replayedHistory(project, folder, 'Benchmarks', { cacheDir });
+      dispose = () => engine.dispose();
+    });
+    await dispose();
+    return ms;
+  };
+  const what = `replay ${MIGRATION_COUNT} migrations into a scratch ${provider === 'sqlite' ? 'SQLite file' : 'PGlite'}`;
+  // The PGlite template lives in the same folder: built once, outside the measurements.
+  await replay();
+  await measure(`${what}, cold replay cache`, () => {
+    rmSync(path.join(cacheDir, 'replays'), { recursive: true, force: true });
+    return replay();
+  }, 'the state is stored as part of the run');
+  await measure(`${what}, warm replay cache`, replay);
+}
+
 async function postgresBenchmarks(project: LargeProject, psql: string | null): Promise<void> {
   progress(`PostgreSQL (${SERVER.replace(/\/\/[^@/]*@/, '//')})`);
   const unreachable = await serverReachable();
@@ -406,6 +436,7 @@ async function main(): Promise<void> {
   await sqliteBenchmarks(projects.sqlite, tools.sqlite3);
   await keystrokeBenchmarks(projects.sqlite);
   await postgresBenchmarks(projects.postgresql, tools.psql);
+  for (const provider of ['sqlite', 'postgresql'] as const) await replayCacheBenchmarks(projects[provider], provider);
 
   report(`generated projects: ${generationNotes.join('; ')}`);
 }

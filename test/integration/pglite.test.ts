@@ -10,7 +10,8 @@ import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' wi
 import { PGLITE_EXTENSIONS, pgliteExtensions, requiredExtensions } from '../../src/core/db/extensions';
 import { openPglite } from '../../src/core/db/pglite';
 import { pgliteShadow } from '../../src/core/db/pgliteShadow';
-import { buildTemplate, defaultCacheDir, pgliteVersion, SEEDING_MARKER, seedDataDir, templateDir } from '../../src/core/db/pgliteTemplate';
+import { defaultCacheDir } from '../../src/core/db/cacheDir';
+import { buildTemplate, pgliteVersion, SEEDING_MARKER, seedDataDir, templateDir } from '../../src/core/db/pgliteTemplate';
 import type { EngineDatabase } from '../../src/core/db/target';
 import { newSchemaEngine } from '../../src/core/engine/wasm';
 import { lockfileContent, readMigrationsFolder, toEngineMigrationList } from '../../src/core/migrations/folder';
@@ -248,7 +249,7 @@ describe('the shadow PGlite starts from a template folder', () => {
 
   test('the template is named by the PGlite version; two racing builds leave one, and nothing else', async (t) => {
     assert.match(path.basename(template()), /^pglite-template-\d+\.\d+\.\d+/);
-    assert.equal(path.basename(template()), `pglite-template-${pgliteVersion()}`);
+    assert.equal(path.basename(template()), `pglite-template-${pgliteVersion()}-f2`);
     const { result: built, ms } = await timed(() => Promise.all([buildTemplate(cacheDir), buildTemplate(cacheDir)]));
     t.diagnostic(`two concurrent template builds (initdb each): ${ms.toFixed(0)} ms`);
     assert.equal(built[0].manifest.id, built[1].manifest.id, 'the loser adopts the winner');
@@ -278,6 +279,21 @@ describe('the shadow PGlite starts from a template folder', () => {
     assert.deepEqual(shadowCopies(cacheDir), [], 'the copy is deleted on close');
     assert.deepEqual(readdirSync(cacheDir), [path.basename(template())]);
     assert.equal(templateId(cacheDir), id, 'the template itself is never opened');
+  });
+
+  test('an in-memory shadow starts from the template\'s dump, reused and wiped, with nothing on disk', async () => {
+    const shadow = pgliteShadow(['pgcrypto'], { cacheDir, inMemory: true });
+    try {
+      const first = await shadow.connect();
+      assert.deepEqual(shadowCopies(cacheDir), []);
+      await first.executeScript(`CREATE EXTENSION pgcrypto; CREATE TABLE "T" (h text DEFAULT encode(digest('a', 'sha256'), 'hex'));`);
+      const second = await shadow.connect();
+      const tables = await second.queryRaw({ sql: `SELECT to_regclass('"T"')::text`, args: [], argTypes: [] });
+      assert.deepEqual(tables.rows, [[null]], 'wiped before each use');
+    } finally {
+      await shadow.close();
+    }
+    assert.deepEqual(readdirSync(cacheDir), [path.basename(template())]);
   });
 
   test('a template missing a file, or one that does not open, is rebuilt', async () => {

@@ -2,7 +2,7 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { pgliteExtensions } from './extensions';
 import { delegate } from './managedFactory';
 import { type PgliteServer, servePglite } from './pgliteServer';
-import { openShadowPglite, type ShadowPgliteOptions } from './pgliteTemplate';
+import { openMemoryPglite, openShadowPglite, type ShadowPgliteOptions } from './pgliteTemplate';
 import { type ShadowSource, wipeSchemas } from './postgresAdapter';
 
 /**
@@ -11,12 +11,14 @@ import { type ShadowSource, wipeSchemas } from './postgresAdapter';
  * on a private copy of a once-built template (see `openShadowPglite`: ~1 s instead of initdb's 4–9 s)
  * and reused, its connection kept open for the same reason, and wiped before each use (the engine
  * never empties an adapter-provided shadow database itself). `close()` stops it and deletes the copy.
+ * `inMemory`: started in memory from the template's dump instead, for histories replayed whole.
  */
 export function pgliteShadow(extensions: readonly string[], options: ShadowPgliteOptions = {}): ShadowSource {
   let started: Promise<{ server: PgliteServer; adapter: SqlDriverAdapter }> | undefined;
 
   const start = async () => {
-    const shadow = await openShadowPglite(await pgliteExtensions(extensions), options);
+    const loaded = await pgliteExtensions(extensions);
+    const shadow = options.inMemory ? await openMemoryPglite(loaded, options) : await openShadowPglite(loaded, options);
     const server = await servePglite(shadow.db, () => shadow.close());
     try {
       return { server, adapter: await server.connect() };

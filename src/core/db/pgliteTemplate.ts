@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import type { Extension, PGlite } from '@electric-sql/pglite';
-import { isRunning } from '../fileLock';
+import { defaultCacheDir, sweepStaleEntries, usableCacheDir } from './cacheDir';
 import { pgliteModule } from './pgliteModules';
 
 /**
@@ -16,7 +15,8 @@ import { pgliteModule } from './pgliteModules';
  * migrations run `CREATE EXTENSION` in the copy.
  *
  * Cache layout (`cacheDir`, one per user: `<tmpdir>/prisma-migrations-<uid>`):
- * - `pglite-template-<version>/`: `data/` (the initdb'd folder, never opened itself) and `template.json`
+ * - `pglite-template-<version>-f<format>/`: `data/` (the initdb'd folder, never opened itself), `dump.tar` (the same
+ *   cluster as a `dumpDataDir` tarball, see `templateDump`) and `template.json`
  *   (every file and folder with its size, and an id). Built in `build-<pid>-…` and renamed into place,
  *   so it is complete or absent; when two processes race, the first rename wins and the other adopts it.
  * - `shadow-<pid>-…`: the copies in use. Removed on close, at process exit, and, for a process that
@@ -38,16 +38,22 @@ export interface ShadowPglite {
 export interface ShadowPgliteOptions {
   /** Where the template and the copies live. Default: `defaultCacheDir()`. */
   cacheDir?: string;
+  /** The shadow in memory (see `openMemoryPglite`) rather than on a copy of the template. */
+  inMemory?: boolean;
 }
 
 const MANIFEST = 'template.json';
-const FORMAT = 1;
-const TEMP_ENTRY = /^(shadow|build|trash)-(\d+)-/;
+const FORMAT = 2;
+/** The fresh cluster as `dumpDataDir` writes it, beside `data/`: what in-memory instances start from. */
+const DUMP = 'dump.tar';
+const TEMP_ENTRY = /^(?:shadow|build|trash)-(\d+)-/;
 
 interface Manifest {
   format: number;
   pglite: string;
   id: string;
+  /** The size of `dump.tar`. */
+  dump: number;
   /** Relative path (with `/`) → size in bytes, or -1 for a folder; folders before their contents. */
   entries: Record<string, number>;
 }
@@ -57,31 +63,62 @@ interface Template {
   manifest: Manifest;
 }
 
-export function defaultCacheDir(): string {
-  const user = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
-  return path.join(os.tmpdir(), `prisma-migrations${user}`);
-}
-
 /** Opens a shadow PGlite on a copy of the template (see above), or in memory when that cannot be done. */
 export async function openShadowPglite(extensions: Record<string, Extension>, options: ShadowPgliteOptions = {}): Promise<ShadowPglite> {
-  const version = pgliteVersion();
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
-  if (version !== undefined && usableCacheDir(cacheDir)) {
-    sweepStaleEntries(cacheDir);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let template: Template;
-      try {
-        template = await ensureTemplate(cacheDir, version);
-      } catch {
-        break;
-      }
-      const opened = await openCopy(cacheDir, template, extensions);
-      if (opened) return opened;
-      discardTemplate(template);
-    }
-  }
+  const opened = await withTemplate(options, (cacheDir, template) => openCopy(cacheDir, template, extensions));
+  if (opened) return opened;
   const db = await pgliteModule().PGlite.create(undefined, { extensions });
   return { db, dataDir: undefined, close: () => db.close() };
+}
+
+/**
+ * A PGlite in memory, started from `seed` (a `dumpDataDir` tarball) or else from the template's dump
+ * (see `templateDump`); initdb in memory (4–9 s) only when the cache cannot be used. In memory, a history
+ * replays several times faster than on a data folder (200 migrations: ~1 s against ~7 s).
+ */
+export async function openMemoryPglite(extensions: Record<string, Extension>, options: ShadowPgliteOptions & { seed?: Buffer } = {}): Promise<ShadowPglite> {
+  const dump = options.seed ?? (await templateDump(options));
+  const db = await pgliteModule().PGlite.create({ ...(dump && { loadDataDir: new Blob([dump]) }), extensions });
+  return { db, dataDir: undefined, close: () => db.close() };
+}
+
+/**
+ * The template's cluster as a `dumpDataDir` tarball, for `PGlite.create({ loadDataDir })`: an instance in
+ * memory, which runs migrations several times faster than one on a data folder, without initdb's 4–9 s.
+ * Undefined when the cache cannot be used.
+ */
+export function templateDump(options: ShadowPgliteOptions = {}): Promise<Buffer | undefined> {
+  return withTemplate(options, (_cacheDir, template) => {
+    try {
+      const dump = readFileSync(path.join(template.dir, DUMP));
+      return Promise.resolve(dump.length === template.manifest.dump ? dump : undefined);
+    } catch {
+      return Promise.resolve(undefined);
+    }
+  });
+}
+
+/**
+ * `use`'s result on the template, built if needed; a template `use` finds broken (undefined) is rebuilt
+ * once. Undefined when the cache cannot be used or the template stays unusable.
+ */
+async function withTemplate<T>(options: ShadowPgliteOptions, use: (cacheDir: string, template: Template) => Promise<T | undefined>): Promise<T | undefined> {
+  const version = pgliteVersion();
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  if (version === undefined || !usableCacheDir(cacheDir)) return undefined;
+  sweepStaleEntries(cacheDir, TEMP_ENTRY);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let template: Template;
+    try {
+      template = await ensureTemplate(cacheDir, version);
+    } catch {
+      return undefined;
+    }
+    const result = await use(cacheDir, template);
+    if (result !== undefined) return result;
+    discardTemplate(template);
+  }
+  return undefined;
 }
 
 /** Written into a dev data folder while it is being filled from the template; gone once it is complete. */
@@ -172,8 +209,9 @@ function ensureTemplate(cacheDir: string, version: string): Promise<Template> {
   return pending;
 }
 
+/** Named by the format too: builds of this code with another layout, installed side by side, each keep their own. */
 export function templateDir(cacheDir: string, version = pgliteVersion() ?? 'unknown'): string {
-  return path.join(cacheDir, `pglite-template-${version.replace(/[^\w.-]/g, '_')}`);
+  return path.join(cacheDir, `pglite-template-${version.replace(/[^\w.-]/g, '_')}-f${FORMAT}`);
 }
 
 /**
@@ -186,8 +224,14 @@ export async function buildTemplate(cacheDir: string, version = pgliteVersion() 
   const build = track(mkdtempSync(path.join(cacheDir, `build-${process.pid}-`)));
   try {
     const db = await pgliteModule().PGlite.create(path.join(build, 'data'));
-    await db.close();
-    const manifest: Manifest = { format: FORMAT, pglite: version, id: randomUUID(), entries: listEntries(path.join(build, 'data')) };
+    let dump: Buffer;
+    try {
+      dump = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+    } finally {
+      await db.close();
+    }
+    writeFileSync(path.join(build, DUMP), dump);
+    const manifest: Manifest = { format: FORMAT, pglite: version, id: randomUUID(), dump: dump.length, entries: listEntries(path.join(build, 'data')) };
     writeFileSync(path.join(build, MANIFEST), JSON.stringify(manifest));
     for (let attempt = 0; ; attempt++) {
       try {
@@ -211,7 +255,7 @@ export async function buildTemplate(cacheDir: string, version = pgliteVersion() 
 function readTemplate(dir: string, version: string): Template | undefined {
   try {
     const manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
-    if (manifest.format !== FORMAT || manifest.pglite !== version || typeof manifest.id !== 'string' || typeof manifest.entries !== 'object') return undefined;
+    if (manifest.format !== FORMAT || manifest.pglite !== version || typeof manifest.id !== 'string' || typeof manifest.dump !== 'number' || typeof manifest.entries !== 'object') return undefined;
     return { dir, manifest };
   } catch {
     return undefined;
@@ -288,41 +332,6 @@ async function copyEntries(from: string, to: string, entries: Record<string, num
   const results = await Promise.allSettled(Array.from({ length: 8 }, worker));
   const failed = results.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
-}
-
-/**
- * Creates the cache folder if needed; usable only if it is a real folder of ours that no one else may
- * write to (in a shared temp folder another user could otherwise plant a template).
- */
-function usableCacheDir(cacheDir: string): boolean {
-  try {
-    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-    const stat = lstatSync(cacheDir);
-    if (!stat.isDirectory()) return false;
-    if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) return false;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Deletes copies, builds and trash left by processes that are gone (killed, crashed). */
-function sweepStaleEntries(cacheDir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(cacheDir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(TEMP_ENTRY.exec(name)?.[2]);
-    if (!pid || pid === process.pid || isRunning(pid)) continue;
-    try {
-      rmSync(path.join(cacheDir, name), { recursive: true, force: true });
-    } catch {
-      // Best effort: the next sweep tries again.
-    }
-  }
 }
 
 /** Folders to delete if the process exits without closing them (e.g. `process.exit()` in the CLI). */

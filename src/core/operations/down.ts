@@ -4,7 +4,7 @@ import { withSchemaFiles } from '../project/discover';
 import { SchemaChangeAnalyser, type SchemaFinding } from '../schemaChanges/analyser';
 import { migratedSchema } from '../schemaChanges/migratedSchema';
 import type { PrismaProject } from '../types';
-import { historyPrefix, historySource, positionOf, scratchEngine } from './historyStates';
+import { historyPrefix, historySource, positionOf, replayedHistory, scratchEngine } from './historyStates';
 
 /** What undoing one migration takes: its SQL, and what that SQL destroys. */
 export interface DownScript {
@@ -108,9 +108,8 @@ export function downScriptText(down: DownScript, verification?: Verification): s
  */
 export async function verifyDownScript(project: PrismaProject, folder: MigrationsFolder, down: DownScript): Promise<Verification> {
   const { upTo, before } = prefixes(folder, down.migration);
-  const engine = scratchEngine(project, upTo, 'Down scripts');
+  const { engine } = await replayedHistory(project, upTo, 'Down scripts');
   try {
-    await engine.applyPending(upTo);
     if (down.script) await engine.execute(down.script);
     const left = await engine.diff(historySource(before), { kind: 'database' }, { script: false });
     // The bookkeeping table is the engine's, not part of either state.

@@ -1,5 +1,6 @@
 import { requiredExtensions } from '../db/extensions';
-import { openScratchDatabase } from '../db/scratch';
+import { discard, lookUp, type ReplayCacheOptions, replayKeys, replaysDir, store } from '../db/replayCache';
+import { openScratchDatabase, type ScratchDatabase } from '../db/scratch';
 import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import { MigrateError } from '../errors';
 import type { MigrationsFolder } from '../migrations/folder';
@@ -26,12 +27,73 @@ export function historySource(folder: MigrationsFolder): DiffSource {
 
 /** An engine on a scratch database for replaying histories; `what` names the feature in the refusal for other providers. */
 export function scratchEngine(project: PrismaProject, folder: MigrationsFolder, what: string): MigrationEngine {
+  return engineOn(project, openScratchDatabase(scratchProvider(project, what), scriptExtensions(folder)));
+}
+
+function scratchProvider(project: PrismaProject, what: string): 'sqlite' | 'postgresql' {
   const provider = project.provider;
   if (provider !== 'sqlite' && provider !== 'postgresql') {
     throw new MigrateError('unsupported', `${what} need Prisma's schema engine, which this build cannot run for ${provider}.`);
   }
-  const extensions = requiredExtensions(folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script])));
-  return new MigrationEngine({ database: openScratchDatabase(provider, extensions), schemaFiles: project.engineSchemaFiles, configDir: project.root });
+  return provider;
+}
+
+const scriptExtensions = (folder: MigrationsFolder) => requiredExtensions(folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script])));
+
+const engineOn = (project: PrismaProject, database: ScratchDatabase) =>
+  new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
+
+/** A scratch engine holding a replayed history, and how it got there. */
+export interface ReplayedHistory {
+  engine: MigrationEngine;
+  /** How many of the first migrations' state came from the replay cache. */
+  restored: number;
+  /** How many were applied on top of it. */
+  applied: number;
+}
+
+/**
+ * A scratch engine (see `scratchEngine`) whose database holds the whole history replayed, as
+ * `replayHistory` leaves it, through the replay cache (`replayCache.ts`): the longest prefix of the
+ * history replayed before is restored, the rest applied, and the whole stored for next time. An entry
+ * the database refuses is deleted and the history replayed from the start. A history that fails to
+ * replay stores nothing. The caller disposes the engine.
+ */
+export async function replayedHistory(project: PrismaProject, folder: MigrationsFolder, what: string, cache: ReplayCacheOptions = {}): Promise<ReplayedHistory> {
+  const provider = scratchProvider(project, what);
+  const extensions = scriptExtensions(folder);
+  const missing = folder.migrations.findIndex((m) => m.script === null);
+  const replayable = missing === -1 ? folder.migrations : folder.migrations.slice(0, missing);
+  const keys = replayKeys(provider, replayable.map((m) => ({ name: m.name, script: m.script ?? '' })));
+  const dir = replaysDir(cache);
+  const open = (seed?: Buffer) => {
+    const database = openScratchDatabase(provider, extensions, { cacheDir: cache.cacheDir, seed });
+    return { database, engine: engineOn(project, database) };
+  };
+
+  let cached = dir === undefined ? undefined : lookUp(dir, keys);
+  let { database, engine } = open(cached?.bytes);
+  if (dir !== undefined && cached !== undefined) {
+    try {
+      await database.factory.mainConnection();
+    } catch {
+      await engine.dispose();
+      discard(dir, cached.key);
+      cached = undefined;
+      ({ database, engine } = open());
+    }
+  }
+  try {
+    const applied = await replayHistory(engine, folder);
+    if (dir !== undefined && applied.length > 0) {
+      const snapshot = await database.snapshot().catch(() => undefined);
+      if (snapshot) await store(dir, keys[keys.length - 1]!, snapshot, cache);
+    }
+    return { engine, restored: cached?.count ?? 0, applied: applied.length };
+  } catch (error) {
+    await engine.dispose();
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Finding } from '../check/findings';
 import type { DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import type { MigrationsFolder } from '../migrations/folder';
-import { replayHistory, scratchEngine } from '../operations/historyStates';
+import type { ReplayCacheOptions } from '../db/replayCache';
+import { replayedHistory } from '../operations/historyStates';
 import { datasourceLocation } from '../project/datasource';
 import { type Datamodel, readDatamodel } from '../schema/datamodel';
 import { DatamodelCache } from '../schema/datamodelCache';
@@ -51,13 +52,13 @@ export class SchemaChangeAnalyser {
   /**
    * `asYouType`: the editor's analyser, diffed on every pause in typing, may diff from the introspected copy
    * where it stands for the database (see `historySide`); a one-off check always diffs from the database.
+   * The replay goes through the replay cache (see `replayedHistory`).
    */
-  static async replay(project: PrismaProject, folder: MigrationsFolder, use: 'once' | 'asYouType' = 'once'): Promise<SchemaChangeAnalyser> {
-    const engine = scratchEngine(project, folder, 'Schema comparisons');
+  static async replay(project: PrismaProject, folder: MigrationsFolder, use: 'once' | 'asYouType' = 'once', cache: ReplayCacheOptions = {}): Promise<SchemaChangeAnalyser> {
+    const { engine } = await replayedHistory(project, folder, 'Schema comparisons', cache);
     try {
-      const applied = await replayHistory(engine, folder);
       const catalog = await readCatalog(engine);
-      if (applied.length === 0) return new SchemaChangeAnalyser(engine, catalog, { models: [], enums: [] }, { kind: 'empty' });
+      if (folder.migrations.length === 0) return new SchemaChangeAnalyser(engine, catalog, { models: [], enums: [] }, { kind: 'empty' });
       const copy = await introspectedCopy(engine);
       const side = use === 'asYouType' && copy ? await historySide(engine, copy.files, project.engineSchemaFiles) : null;
       return new SchemaChangeAnalyser(engine, catalog, copy?.datamodel ?? null, side);

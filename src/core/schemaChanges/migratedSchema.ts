@@ -1,5 +1,5 @@
 import type { MigrationsFolder } from '../migrations/folder';
-import { replayHistory, scratchEngine } from '../operations/historyStates';
+import { replayedHistory } from '../operations/historyStates';
 import type { PrismaProject, SchemaFile } from '../types';
 
 /** The schema a migration history leaves behind, as Prisma schema text (down scripts diff towards it). */
@@ -8,12 +8,11 @@ export interface MigratedSchema {
   files: SchemaFile[];
 }
 
-/** Replays the history into a scratch database and introspects it. The dev database is never opened. */
+/** Replays the history into a scratch database (through the replay cache) and introspects it. The dev database is never opened. */
 export async function migratedSchema(project: PrismaProject, folder: MigrationsFolder): Promise<MigratedSchema> {
-  const engine = scratchEngine(project, folder, 'Schema comparisons');
+  const { engine } = await replayedHistory(project, folder, 'Schema comparisons');
   try {
-    const applied = await replayHistory(engine, folder);
-    const files = applied.length === 0 ? [] : await engine.introspect().catch((error: unknown) => (isEmptyIntrospection(error) ? [] : Promise.reject(error)));
+    const files = folder.migrations.length === 0 ? [] : await engine.introspect().catch((error: unknown) => (isEmptyIntrospection(error) ? [] : Promise.reject(error)));
     return { provider: engine.provider, files: files.map((f, i) => ({ path: `${project.schemaPath}#migrated-${i}`, content: f.content })) };
   } finally {
     await engine.dispose();

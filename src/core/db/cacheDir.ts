@@ -1,0 +1,48 @@
+import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isRunning } from '../fileLock';
+
+/** The per-user cache folder: the PGlite template and the replayed histories. */
+export function defaultCacheDir(): string {
+  const user = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
+  return path.join(os.tmpdir(), `prisma-migrations${user}`);
+}
+
+/**
+ * Creates the folder if needed; usable only if it is a real folder of ours that no one else may write
+ * to (in a shared temp folder another user could otherwise plant a template or a replayed database).
+ */
+export function usableCacheDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    if (!stat.isDirectory()) return false;
+    if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Deletes the entries of `dir` that `temporary` names as another process's work in progress (its first
+ * group is the pid) when that process is gone (killed, crashed): nothing else would ever remove them.
+ */
+export function sweepStaleEntries(dir: string, temporary: RegExp): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(temporary.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    try {
+      rmSync(path.join(dir, name), { recursive: true, force: true });
+    } catch {
+      // Best effort: the next sweep tries again.
+    }
+  }
+}
