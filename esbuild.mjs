@@ -18,6 +18,8 @@ const entries = [
   { in: 'src/features/projects/coreModule.ts', out: 'core', lazy: true },
   { in: 'src/features/languageClient/clientModule.ts', out: 'language-client', lazy: true },
   { in: 'src/server/server.ts', out: 'server' },
+  // libsql (native) for SQLite where Node has no node:sqlite: the CLI on Node 20. The extension never loads it.
+  { in: 'src/core/db/libsqlDriver.ts', out: 'sqlite-libsql', lazy: true },
 ];
 
 /** The entries other bundles require lazily, by source file without extension: each stays a bundle of its own. */
