@@ -20,7 +20,8 @@ declare module 'node:sqlite' {
   }
 
   class StatementSync {
-    all(...parameters: SQLInputValue[]): SQLOutputValue[][];
+    /** Rows as objects, or as arrays after `setReturnArrays(true)`. */
+    all(...parameters: SQLInputValue[]): unknown[];
     run(...parameters: SQLInputValue[]): { changes: number | bigint; lastInsertRowid: number | bigint };
     columns(): StatementColumnMetadata[];
     setReadBigInts(enabled: boolean): void;

@@ -47,6 +47,10 @@ async function causeOf(promise: Promise<unknown>): Promise<Record<string, unknow
   assert.fail('expected a DriverAdapterError');
 }
 
+/** A failed COMMIT: libsql's adapter passes its client's error on as it is, node:sqlite's maps it (ForeignKeyConstraintViolation). */
+const foreignKeyFailure = (error: unknown) =>
+  /FOREIGN KEY constraint failed/.test((error as { cause?: { originalMessage?: string } }).cause?.originalMessage ?? String(error));
+
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 it('selects node:sqlite on this runtime', () => {
@@ -181,37 +185,6 @@ for (const driver of drivers) {
       }
     });
 
-    if (driver.name === 'node:sqlite') {
-      it('opens a file read-only for real (libsql can only be made query-only)', async () => {
-        const reader = await driver.factory(file, { readOnly: true }).connect();
-        try {
-          assert.deepEqual((await reader.queryRaw(sql('PRAGMA query_only'))).rows, [[0]]);
-          assert.deepEqual(await causeOf(reader.executeScript('DELETE FROM "Parent"')), {
-            kind: 'sqlite',
-            extendedCode: 8,
-            message: 'SQLITE_READONLY: attempt to write a readonly database',
-            originalCode: '8',
-            originalMessage: 'SQLITE_READONLY: attempt to write a readonly database',
-          });
-        } finally {
-          await reader.dispose();
-        }
-      });
-
-      // libsql closes its connection only when the handle is garbage-collected: until then the file stays held.
-      it('gives a held file back on dispose', async () => {
-        const holder = await open();
-        const other = await open();
-        try {
-          await holder.executeScript('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;');
-          await holder.dispose();
-          await other.executeScript('CREATE TABLE "AfterDispose" ("x" INTEGER); DROP TABLE "AfterDispose";');
-        } finally {
-          await other.dispose();
-        }
-      });
-    }
-
     it('commits and rolls back transactions (savepoints too); the adapter waits while one is open', async () => {
       const count = async () => (await db.queryRaw(sql('SELECT count(*) AS n FROM "Parent"'))).rows[0][0];
       const rolledBack = await db.startTransaction();
@@ -252,6 +225,54 @@ for (const driver of drivers) {
         await shadow.dispose();
       }
     });
+
+    // Last: libsql's failed transaction keeps its connection, and the file's write lock, until garbage-collected.
+    it('reports a COMMIT that fails (a deferred foreign key) and leaves the adapter outside any transaction', async () => {
+      await db.executeScript(`CREATE TABLE "DeferredChild" ("id" INTEGER PRIMARY KEY, "parentId" INTEGER REFERENCES "Parent" ("id") DEFERRABLE INITIALLY DEFERRED);`);
+      const transaction = await db.startTransaction();
+      await transaction.executeRaw(sql('INSERT INTO "DeferredChild" ("parentId") VALUES (99)'));
+      await assert.rejects(transaction.commit(), foreignKeyFailure);
+      await transaction.rollback();
+      assert.deepEqual((await db.queryRaw(sql('SELECT count(*) FROM "DeferredChild"'))).rows, [[0]]);
+    });
+
+    if (driver.name === 'node:sqlite') {
+      it('opens a file read-only for real (libsql can only be made query-only)', async () => {
+        const reader = await driver.factory(file, { readOnly: true }).connect();
+        try {
+          assert.deepEqual((await reader.queryRaw(sql('PRAGMA query_only'))).rows, [[0]]);
+          assert.deepEqual(await causeOf(reader.executeScript('DELETE FROM "Parent"')), {
+            kind: 'sqlite',
+            extendedCode: 8,
+            message: 'SQLITE_READONLY: attempt to write a readonly database',
+            originalCode: '8',
+            originalMessage: 'SQLITE_READONLY: attempt to write a readonly database',
+          });
+        } finally {
+          await reader.dispose();
+        }
+      });
+
+      it('writes again after a COMMIT that failed (libsql leaves the failed transaction on a connection of its own)', async () => {
+        const transaction = await db.startTransaction();
+        await transaction.executeRaw(sql('INSERT INTO "DeferredChild" ("parentId") VALUES (98)'));
+        await assert.rejects(transaction.commit(), foreignKeyFailure);
+        assert.equal(await db.executeRaw(sql('INSERT INTO "DeferredChild" ("parentId") VALUES (NULL)')), 1);
+      });
+
+      // libsql closes its connection only when the handle is garbage-collected: until then the file stays held.
+      it('gives a held file back on dispose', async () => {
+        const holder = await open();
+        const other = await open();
+        try {
+          await holder.executeScript('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;');
+          await holder.dispose();
+          await other.executeScript('CREATE TABLE "AfterDispose" ("x" INTEGER); DROP TABLE "AfterDispose";');
+        } finally {
+          await other.dispose();
+        }
+      });
+    }
   });
 
   describe(`the project's SQLite connections on ${driver.name}`, () => {

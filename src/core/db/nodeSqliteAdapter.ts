@@ -93,7 +93,7 @@ abstract class NodeSqliteQueryable implements SqlQueryable {
       statement.setReturnArrays(true);
       const args = query.args.map((arg, i) => sqlArg(arg, query.argTypes[i]));
       const columns = statement.columns();
-      if (columns.length > 0) return { columns, rows: statement.all(...args).map((row) => row.map(narrowInteger)), changes: 0 };
+      if (columns.length > 0) return { columns, rows: (statement.all(...args) as Row[]).map((row) => row.map(narrowInteger)), changes: 0 };
       return { columns, rows: [], changes: Number(statement.run(...args).changes) };
     } catch (error) {
       throw driverError(error);
@@ -167,6 +167,8 @@ class NodeSqliteTransaction extends NodeSqliteQueryable implements Transaction {
     } catch (error) {
       throw driverError(error);
     } finally {
+      // A COMMIT that fails (a busy file) leaves the transaction open: the adapter gets its connection back without it.
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       this.end();
     }
   }
