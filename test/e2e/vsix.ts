@@ -1,14 +1,18 @@
-// Packages the built extension (dist/) as a platform-specific .vsix with exactly the node_modules it needs
-// at run time: the packages esbuild leaves external (native N-API modules such as libsql's, packages that
-// load their own files such as PGlite, @prisma/config with c12/jiti) and everything they depend on. The
-// bundles themselves say which packages those are: every `require("…")` / `import("…")` of a package
-// that survived bundling. `vsce package --no-dependencies` would ship none of them; `vsce package` with
-// the plain allow-list would ship every production dependency, bundled ones included.
+// Packages the built extension as one .vsix for every platform (no native binary: SQLite is Node's own
+// node:sqlite in the extension host) with the bundles the extension loads and exactly the node_modules they
+// need at run time: the packages esbuild leaves external (packages that load their own files such as
+// PGlite and its extensions, @prisma/config with c12/jiti) and everything they depend on. The bundles
+// themselves say which packages those are: every `require("…")` / `import("…")` of a package that
+// survived bundling. `vsce package --no-dependencies` would ship none of them; `vsce package` with the
+// plain allow-list would ship every production dependency, bundled ones included.
+//
+//   npm run package    writes prisma-migrations.vsix at the repository root and prints its path and size
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 
 export const repoRoot = path.resolve(__dirname, '../..');
 
@@ -33,18 +37,69 @@ function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/** Package names the bundles still load at run time (node built-ins and `vscode` left out). */
-export function externalPackages(bundles: string[]): string[] {
-  const names = new Set<string>();
+export interface ExternalLoad {
+  specifier: string;
+  /** `require` loads a package's CommonJS build, `import` its ES module build. */
+  how: 'require' | 'import';
+}
+
+/** What the bundles still load from packages at run time (node built-ins, `vscode` and the bundles' own files left out). */
+export function externalLoads(bundles: string[]): ExternalLoad[] {
+  const loads = new Map<string, ExternalLoad>();
   for (const file of bundles) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/\b(?:require|import)\(\s*["']((?:@[\w.-]+\/)?[\w.-]+(?:\/[^"']*)?)["']\s*\)/g)) {
-      const specifier = match[1];
-      if (specifier === 'vscode' || isBuiltin(specifier)) continue;
-      names.add(packageName(specifier));
+    for (const match of text.matchAll(/\b(require|import)\(\s*["']((?:@[\w.-]+\/)?[\w.-]+(?:\/[^"']*)?)["']\s*\)/g)) {
+      const [, how, specifier] = match as unknown as [string, ExternalLoad['how'], string];
+      if (specifier === 'vscode' || specifier.startsWith('.') || isBuiltin(specifier)) continue;
+      loads.set(`${how} ${specifier}`, { specifier, how });
     }
   }
-  return [...names].sort();
+  return [...loads.values()].sort((a, b) => a.specifier.localeCompare(b.specifier) || a.how.localeCompare(b.how));
+}
+
+/** Package names the bundles still load at run time. */
+export function externalPackages(bundles: string[]): string[] {
+  return [...new Set(externalLoads(bundles).map((load) => packageName(load.specifier)))].sort();
+}
+
+/**
+ * Code of the runtime closure the extension never loads, by package folder: per package, whether a file
+ * (its path inside the package, `/`-separated) is such code. Found by tracing the files the extension's
+ * bundles open (strace) while loading a prisma.config.ts, reading SQLite, and running an embedded PGlite
+ * with contrib and packaged extensions:
+ * - effect's ES module build, and fast-check's and pure-rand's under it: @prisma/config (CommonJS)
+ *   requires effect — also when jiti runs the project's config — and effect's CommonJS build requires them;
+ * - PGlite's code but its CommonJS main (required) and the contrib modules (`import()`ed) with the chunks
+ *   they import: its ES module main, file systems, workers, live queries, node-postgres.
+ * The vsix test checks that each rule still matches files, and loads every external from the package.
+ */
+export function neverLoaded(root: string): Map<string, (file: string) => boolean> {
+  const pglite = path.join(root, 'node_modules', '@electric-sql', 'pglite', 'dist');
+  const contrib = readdirSync(path.join(pglite, 'contrib')).filter((name) => name.endsWith('.js')).map((name) => `contrib/${name}`);
+  const imported = new Set<string>();
+  for (const queue = [...contrib]; queue.length > 0; ) {
+    const file = queue.pop()!;
+    for (const [, relative] of readFileSync(path.join(pglite, file), 'utf8').matchAll(/\bfrom\s*"(\.\.?\/[^"]+)"/g)) {
+      const target = path.posix.join(path.posix.dirname(file), relative);
+      if (!imported.has(target)) queue.push(target);
+      imported.add(target);
+    }
+  }
+  const pgliteLoads = new Set(['dist/index.cjs', ...[...contrib, ...imported].map((file) => `dist/${file}`)]);
+  return new Map([
+    ['node_modules/effect', (file) => file.startsWith('dist/esm/')],
+    ['node_modules/fast-check', (file) => file.startsWith('lib/esm/')],
+    ['node_modules/pure-rand', (file) => file.startsWith('lib/esm/')],
+    ['node_modules/@electric-sql/pglite', (file) => /\.c?js$/.test(file) && !pgliteLoads.has(file)],
+  ]);
+}
+
+/** Whether a file of the closure ships: never TypeScript, declarations, source maps, documentation, or code never loaded. */
+function ships(never: Map<string, (file: string) => boolean>, dir: string, relative: string): boolean {
+  const file = relative.split(path.sep).join('/');
+  if (/\.(?:[cm]?ts|map)$/.test(file)) return false;
+  if (/\.md$/i.test(file) && !/^licen[cs]e/i.test(path.posix.basename(file))) return false;
+  return !never.get(dir)?.(file);
 }
 
 /** Node's lookup: `from/node_modules/name`, then each parent folder's, up to `root`. */
@@ -66,8 +121,8 @@ export interface RuntimeClosure {
 }
 
 /**
- * The installed folders of `roots` and of all their dependencies (optional and peer ones when installed,
- * e.g. `@libsql/linux-x64-gnu`). Throws when a declared dependency is not installed.
+ * The installed folders of `roots` and of all their dependencies (optional and peer ones when installed).
+ * Throws when a declared dependency is not installed.
  */
 export function runtimeClosure(root: string, bundles: string[]): RuntimeClosure {
   const declared = readManifest(root).dependencies ?? {};
@@ -103,21 +158,30 @@ export interface PackagedExtension {
   /** `publisher.name`, as VS Code spells the id. */
   id: string;
   version: string;
-  target: string;
   closure: RuntimeClosure;
   /** Entries in the .vsix (paths below `extension/`). */
   files: string[];
+  bytes: number;
   /** The .vsix from an earlier run with the same inputs. */
   reused: boolean;
   ms: number;
 }
 
+/** The bundles the extension loads: the `!dist/….js` lines of .vscodeignore, which ships exactly those. */
+export function extensionBundles(root: string): string[] {
+  const bundles = readFileSync(path.join(root, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .flatMap((line) => /^!(dist\/[\w.-]+\.js)$/.exec(line.trim())?.[1] ?? []);
+  if (bundles.length === 0) throw new Error('.vscodeignore names no bundle (`!dist/<name>.js`) to ship.');
+  return bundles.map((bundle) => path.join(root, bundle));
+}
+
 /**
- * `vsce package --target <this platform>` of the built extension, run in a staging folder holding what
- * the project's .vscodeignore allow-list names plus only the runtime closure under node_modules (vsce's
- * own dependency walk over the whole production tree took 70 s; this takes a few). The staged
- * package.json lists the closure's roots as its dependencies, so `npm list` (which vsce runs) finds
- * exactly those.
+ * `vsce package` of the built extension (no `--target`: one .vsix for every platform), run in a staging
+ * folder holding what the project's .vscodeignore allow-list names plus only the runtime closure under
+ * node_modules (vsce's own dependency walk over the whole production tree took 70 s; this takes a few).
+ * The staged package.json lists the closure's roots as its dependencies, so `npm list` (which vsce runs)
+ * finds exactly those.
  */
 export async function packageExtension(options: {
   outDir: string;
@@ -128,33 +192,28 @@ export async function packageExtension(options: {
   const started = performance.now();
   const root = options.root ?? repoRoot;
   const manifest = readManifest(root);
-  const main = path.join(root, manifest.main ?? 'dist/extension.js');
-  if (!existsSync(main)) throw new Error(`${path.relative(root, main)} is missing: run npm run build first.`);
-  // Every bundle that ships (the extension, the language server, the CLI share their externals).
-  const bundles = readdirSync(path.dirname(main))
-    .filter((name) => name.endsWith('.js'))
-    .map((name) => path.join(path.dirname(main), name));
+  const bundles = extensionBundles(root);
+  for (const bundle of bundles) if (!existsSync(bundle)) throw new Error(`${path.relative(root, bundle)} is missing: run npm run build first.`);
   const closure = runtimeClosure(root, bundles);
 
-  const target = `${process.platform}-${process.arch}`;
-  const vsix = path.join(options.outDir, `${manifest.name}-${manifest.version}-${target}.vsix`);
+  const vsix = path.join(options.outDir, `${manifest.name}.vsix`);
   const id = `${manifest.publisher}.${manifest.name}`;
   // The same inputs (bundles, manifest, allow-listed files, lockfile) make the same .vsix: reuse it.
   const key = inputsKey(root, closure) + (options.scanSecrets ? ':scanned' : '');
   const keyFile = `${vsix}.inputs`;
   if (existsSync(vsix) && existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key) {
     const files = vsixFiles(vsix);
-    return { vsix, id, version: manifest.version, target, closure, files, reused: true, ms: performance.now() - started };
+    return { vsix, id, version: manifest.version, closure, files, bytes: statSync(vsix).size, reused: true, ms: performance.now() - started };
   }
   const stage = path.join(options.outDir, `stage-${process.pid}`);
   const partial = `${vsix}.${process.pid}.partial`;
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   try {
-    const files = stageAndPackage({ root, manifest, closure, stage, partial, target, scanSecrets: options.scanSecrets ?? false });
+    const files = stageAndPackage({ root, manifest, closure, stage, partial, scanSecrets: options.scanSecrets ?? false });
     renameSync(partial, vsix);
     writeFileSync(keyFile, key);
-    return { vsix, id, version: manifest.version, target, closure, files, reused: false, ms: performance.now() - started };
+    return { vsix, id, version: manifest.version, closure, files, bytes: statSync(vsix).size, reused: false, ms: performance.now() - started };
   } finally {
     rmSync(stage, { recursive: true, force: true });
     rmSync(partial, { force: true });
@@ -167,7 +226,6 @@ interface StageOptions {
   closure: RuntimeClosure;
   stage: string;
   partial: string;
-  target: string;
   scanSecrets: boolean;
 }
 
@@ -182,18 +240,21 @@ function shippedTopLevel(root: string): string[] {
 }
 
 /** Copies the shipped files into `stage`, runs `vsce package` there into `partial`; returns its files. */
-function stageAndPackage({ root, manifest, closure, stage, partial, target, scanSecrets }: StageOptions): string[] {
+function stageAndPackage({ root, manifest, closure, stage, partial, scanSecrets }: StageOptions): string[] {
   for (const name of shippedTopLevel(root)) {
     cpSync(path.join(root, name), path.join(stage, name), { recursive: true, filter: (file) => !file.endsWith('.map') });
   }
+  const never = neverLoaded(root);
   for (const dir of closure.dirs) {
     const from = path.join(root, dir);
     cpSync(from, path.join(stage, dir), {
       recursive: true,
       // A package's nested node_modules holds its private versions: those in the closure are entries of their
-      // own. TypeScript sources, declarations and source maps are never loaded at run time: 2,800 of 4,800
-      // files, 36 MB.
-      filter: (file) => !path.relative(from, file).split(path.sep).includes('node_modules') && !/\.(?:[cm]?ts|map)$/.test(file),
+      // own. TypeScript sources, declarations and source maps alone were 2,800 of 4,800 files, 36 MB.
+      filter: (file) => {
+        const relative = path.relative(from, file);
+        return !relative.split(path.sep).includes('node_modules') && (statSync(file).isDirectory() || ships(never, dir, relative));
+      },
     });
   }
   const staged: Record<string, unknown> = { ...manifest };
@@ -207,8 +268,6 @@ function stageAndPackage({ root, manifest, closure, stage, partial, target, scan
   const args = [
     packageFile('@vscode/vsce/vsce'),
     'package',
-    '--target',
-    target,
     '--out',
     partial,
     '--dependencies',
@@ -230,7 +289,7 @@ function stageAndPackage({ root, manifest, closure, stage, partial, target, scan
   return files;
 }
 
-/** A hash of what goes into the package: top-level allow-listed files, dist/, the lockfile and the closure. */
+/** A hash of what goes into the package: top-level allow-listed files, dist/, the lockfile, the closure and how it is copied. */
 function inputsKey(root: string, closure: RuntimeClosure): string {
   const hash = createHash('sha256');
   const add = (file: string) => {
@@ -242,7 +301,8 @@ function inputsKey(root: string, closure: RuntimeClosure): string {
     }
   };
   for (const name of [...shippedTopLevel(root), 'package-lock.json']) if (existsSync(path.join(root, name))) add(path.join(root, name));
-  hash.update(closure.dirs.join('\n')).update(readFileSync(packageFile('@vscode/vsce/package.json')));
+  // This file too: its rules say which files of the closure ship.
+  hash.update(closure.dirs.join('\n')).update(readFileSync(packageFile('@vscode/vsce/package.json'))).update(readFileSync(__filename));
   return hash.digest('hex');
 }
 
@@ -254,28 +314,63 @@ function vsixFiles(vsix: string): string[] {
     .sort();
 }
 
-/** Names in a zip file's central directory. */
-export function zipEntries(file: string): string[] {
+interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  compressedSize: number;
+  /** Where the entry's local header starts. */
+  offset: number;
+}
+
+/** The entries of a zip file's central directory. */
+function readZip(file: string): { zip: Buffer; entries: ZipEntry[] } {
   const zip = readFileSync(file);
   let end = zip.length - 22; // the end-of-central-directory record, before an optional comment
   while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end -= 1;
   if (end < 0) throw new Error(`${file} is not a zip file.`);
   const count = zip.readUInt16LE(end + 10);
-  const names: string[] = [];
+  const entries: ZipEntry[] = [];
   for (let offset = zip.readUInt32LE(end + 16), i = 0; i < count; i += 1) {
     if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${i}.`);
     const nameLength = zip.readUInt16LE(offset + 28);
-    names.push(zip.toString('utf8', offset + 46, offset + 46 + nameLength));
+    entries.push({
+      name: zip.toString('utf8', offset + 46, offset + 46 + nameLength),
+      method: zip.readUInt16LE(offset + 10),
+      compressedSize: zip.readUInt32LE(offset + 20),
+      offset: zip.readUInt32LE(offset + 42),
+    });
     offset += 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
   }
-  return names;
+  return { zip, entries };
+}
+
+/** Names in a zip file's central directory. */
+export function zipEntries(file: string): string[] {
+  return readZip(file).entries.map((entry) => entry.name);
+}
+
+/** Writes every file of a zip file (a .vsix: stored or deflated entries) below `dir`. */
+export function extractZip(file: string, dir: string): void {
+  const { zip, entries } = readZip(file);
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) continue;
+    const target = path.resolve(dir, entry.name);
+    if (!target.startsWith(path.resolve(dir) + path.sep)) throw new Error(`${file}: ${entry.name} points outside the folder.`);
+    const start = entry.offset + 30 + zip.readUInt16LE(entry.offset + 26) + zip.readUInt16LE(entry.offset + 28);
+    const data = zip.subarray(start, start + entry.compressedSize);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, entry.method === 8 ? inflateRawSync(data) : data);
+  }
 }
 
 if (require.main === module) {
   packageExtension({ outDir: path.join(repoRoot, '.cache', 'vsix'), scanSecrets: process.argv.includes('--scan-secrets') })
     .then((result) => {
+      const vsix = path.join(repoRoot, path.basename(result.vsix));
+      copyFileSync(result.vsix, vsix);
       const modules = result.files.filter((file) => file.startsWith('node_modules/'));
-      console.log(`${path.relative(process.cwd(), result.vsix)}${result.reused ? ' (unchanged inputs, reused)' : ''}: ${result.files.length} files (${modules.length} under node_modules), ${result.closure.dirs.length} packages for ${result.closure.roots.join(', ')}; ${(result.ms / 1000).toFixed(1)} s`);
+      console.log(`${vsix}: ${(result.bytes / 1e6).toFixed(1)} MB${result.reused ? ' (unchanged inputs, reused)' : ''}, ${result.files.length} files (${modules.length} under node_modules), ${result.closure.dirs.length} packages for ${result.closure.roots.join(', ')}; ${(result.ms / 1000).toFixed(1)} s`);
       if (result.closure.skipped.length > 0) console.log(`Not installed, loaded optionally by the bundle: ${result.closure.skipped.join(', ')}`);
     })
     .catch((error: unknown) => {

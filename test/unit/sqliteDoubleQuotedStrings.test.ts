@@ -62,7 +62,7 @@ describe('SQLite scripts with double-quoted strings, as the sqlite3 CLI runs the
       (error: Error) => {
         assert.equal(
           error.message,
-          `SQLITE_ERROR: no such column: done (the trigger job_done writes "done": SQLite's default build reads a double-quoted name that no column has as a string, libsql only as a name; write 'done')`,
+          `SQLITE_ERROR: no such column: done (the trigger job_done writes "done": SQLite's default build reads a double-quoted name that no column has as a string, libsql and node:sqlite only as a name; write 'done')`,
         );
         return true;
       },

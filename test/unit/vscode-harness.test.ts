@@ -2,14 +2,14 @@
 // fast, no code-server or browser needed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { buildToolsProblem, chromiumPath, vscodeEnvPaths } from '../../scripts/vscode-env';
 import { createRunFolder, startCodeServer } from '../e2e/codeServer';
 import { groupMembers, runCleanups, spawnGroup } from '../e2e/processes';
-import { runtimeClosure, zipEntries } from '../e2e/vsix';
+import { externalLoads, extractZip, neverLoaded, packageExtension, type PackagedExtension } from '../e2e/vsix';
 import { launchChromium } from '../e2e/workbench';
 
 const root = path.resolve(__dirname, '../..');
@@ -115,26 +115,76 @@ async function pollMembers(pgid: number, ok: (count: number) => boolean): Promis
   }
 }
 
-describe('the .vsix runtime closure', () => {
-  const bundle = path.join(root, 'dist', 'extension.js');
-  // The extension's start-up bundle requires the core's on first use (esbuild.mjs): the externals are the core's.
-  const bundles = [bundle, path.join(root, 'dist', 'core.js')];
+describe('the packaged .vsix', () => {
+  const built = existsSync(path.join(root, 'dist', 'extension.js'));
+  let packaged: PackagedExtension;
+  let extensionDir: string;
 
-  it("holds the bundles' external packages and libsql's prebuilt binary for this platform", { skip: !existsSync(bundle) && 'run npm run build first' }, () => {
-    const closure = runtimeClosure(root, bundles);
-    for (const name of ['@libsql/client', '@prisma/config', '@electric-sql/pglite']) assert.ok(closure.roots.includes(name), `${name} in ${closure.roots.join(', ')}`);
-    for (const dir of ['node_modules/libsql', 'node_modules/@libsql/linux-x64-gnu', 'node_modules/jiti', 'node_modules/c12']) {
-      assert.ok(closure.dirs.includes(dir), `${dir} in the closure`);
-    }
-    // Bundled packages stay out.
-    for (const dir of ['node_modules/@prisma/internals', 'node_modules/@prisma/migrate', 'node_modules/typescript']) assert.ok(!closure.dirs.includes(dir), dir);
+  before(async () => {
+    if (!built) return;
+    packaged = await packageExtension({ outDir: path.join(root, '.cache', 'vsix') });
+    const unpacked = mkdtempSync(path.join(tmpdir(), 'pmv-vsix-'));
+    extractZip(packaged.vsix, unpacked);
+    extensionDir = path.join(unpacked, 'extension');
+  });
+  after(() => extensionDir && rmSync(path.dirname(extensionDir), { recursive: true, force: true }));
+
+  const skip = !built && 'run npm run build first';
+
+  it('is one package for every platform, at most 15 MB, with no native binary and no libsql', { skip }, (t) => {
+    t.diagnostic(`${packaged.vsix}: ${(packaged.bytes / 1e6).toFixed(2)} MB, ${packaged.files.length} files`);
+    assert.ok(packaged.bytes <= 15_000_000, `${(packaged.bytes / 1e6).toFixed(2)} MB`);
+    assert.doesNotMatch(readFileSync(path.join(path.dirname(extensionDir), 'extension.vsixmanifest'), 'utf8'), /TargetPlatform/);
+    const unwanted = packaged.files.filter((file) => /\.node$|\.map$|\.[cm]?ts$|(?:^|\/)node_modules\/(?:libsql|@libsql)\//.test(file));
+    assert.deepEqual(unwanted, []);
+    assert.ok(!packaged.closure.dirs.some((dir) => /libsql/.test(dir)), packaged.closure.dirs.join(', '));
   });
 
-  it('reads the entries of a zip file', () => {
-    const vsix = path.join(root, '.cache', 'vsix', 'prisma-migrations-0.1.0-linux-x64.vsix');
-    if (!existsSync(vsix)) return;
-    const entries = zipEntries(vsix);
-    assert.ok(entries.includes('extension/package.json'));
-    assert.ok(entries.includes('extension/node_modules/@libsql/linux-x64-gnu/index.node'));
+  it("ships the bundles the extension loads and nothing else of dist/ (not the CLI's)", { skip }, () => {
+    const dist = packaged.files.filter((file) => file.startsWith('dist/'));
+    assert.deepEqual(dist, ['dist/core.js', 'dist/extension.js', 'dist/language-client.js', 'dist/prisma_schema_build_bg.wasm', 'dist/schema_engine_bg.wasm', 'dist/server.js']);
+  });
+
+  it('leaves out only code that each never-loaded rule still finds in its package', { skip }, () => {
+    for (const [dir, never] of neverLoaded(root)) {
+      const files = (readdirSync(path.join(root, dir), { recursive: true }) as string[]).map((file) => file.split(path.sep).join('/'));
+      assert.ok(files.some(never), `the rule for ${dir} matches no file any more: drop it`);
+      const shipped = packaged.files.filter((file) => file.startsWith(`${dir}/`)).map((file) => file.slice(dir.length + 1));
+      assert.deepEqual(shipped.filter(never), [], dir);
+    }
+  });
+
+  it("loads every package its bundles load from its own node_modules, reads a prisma.config.ts and runs PGlite with a contrib extension", { skip }, () => {
+    const bundles = packaged.files.filter((file) => /^dist\/[^/]+\.js$/.test(file)).map((file) => path.join(extensionDir, file));
+    const loads = externalLoads(bundles).filter((load) => !packaged.closure.skipped.includes(load.specifier));
+    const project = mkdtempSync(path.join(tmpdir(), 'pmv-config-'));
+    mkdirSync(path.join(project, 'db', 'history'), { recursive: true });
+    writeFileSync(path.join(project, 'db', 'schema.prisma'), 'datasource db {\n  provider = "sqlite"\n}\n');
+    writeFileSync(path.join(project, 'prisma.config.ts'), "import { defineConfig } from 'prisma/config';\nexport default defineConfig({ schema: 'db/schema.prisma', migrations: { path: 'db/history' } });\n");
+    const check = path.join(extensionDir, 'load-check.mjs');
+    writeFileSync(
+      check,
+      [
+        "import { createRequire } from 'node:module';",
+        'const require = createRequire(import.meta.url);',
+        `for (const { specifier, how } of ${JSON.stringify(loads)}) how === 'require' ? require(specifier) : await import(specifier);`,
+        "const core = require('./dist/core.js');",
+        `const project = await core.discoverProject({ cwd: ${JSON.stringify(project)}, trusted: true });`,
+        'console.log(project.migrationsDir);',
+        "const { PGlite } = require('@electric-sql/pglite');",
+        "const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');",
+        'const db = await PGlite.create({ extensions: { pgcrypto } });',
+        "await db.exec('CREATE EXTENSION pgcrypto');",
+        "console.log((await db.query(\"SELECT encode(digest('x', 'sha1'), 'hex') AS h\")).rows[0].h);",
+        'await db.close();',
+      ].join('\n'),
+    );
+    try {
+      const result = spawnSync(process.execPath, [check], { cwd: extensionDir, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(result.stdout.trim().split('\n'), [path.join(project, 'db', 'history'), '11f6ad8ec52a2984abaafd7c3b516503785c2072']);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });

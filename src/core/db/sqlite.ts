@@ -1,11 +1,11 @@
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PrismaLibSql } from '@prisma/adapter-libsql';
-import { DriverAdapterError, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import { DriverAdapterError, isDriverAdapterError, type SqlDriverAdapter, type SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { MigrateError } from '../errors';
 import { delegate, ManagedAdapterFactory } from './managedFactory';
 import { executeSqliteScript } from './sqliteDoubleQuotedStrings';
+import { type SqliteDriver, sqliteDriver } from './sqliteDriver';
 import type { EngineDatabase } from './target';
 
 /** `file:./dev.db` → absolute path, relative paths resolved against `baseDir` (Prisma resolves them next to the schema or config). */
@@ -48,9 +48,9 @@ function notSqlite(filePath: string, why: string): MigrateError {
   return new MigrateError('config', `${filePath} is not a SQLite database (${why}): nothing was touched. Check the file: URL.`);
 }
 
-/** A libsql connection whose scripts run as SQLite's default build runs them (see `executeSqliteScript`). */
-async function connectLibsql(libsql: PrismaLibSql): Promise<SqlDriverAdapter> {
-  const adapter = await libsql.connect();
+/** A connection whose scripts run as SQLite's default build runs them (see `executeSqliteScript`). */
+async function connect(file: SqlDriverAdapterFactory): Promise<SqlDriverAdapter> {
+  const adapter = await file.connect();
   return delegate(adapter, {
     queryRaw: (query) => adapter.queryRaw(query).catch(missingTableError),
     executeScript: (script) => executeSqliteScript(adapter, script),
@@ -58,8 +58,8 @@ async function connectLibsql(libsql: PrismaLibSql): Promise<SqlDriverAdapter> {
 }
 
 /**
- * The engine replays shadow migrations statement by statement through `executeRaw`, which libsql runs
- * as a single statement (silently dropping the rest of a multi-statement migration). Argument-less
+ * The engine replays shadow migrations statement by statement through `executeRaw`, which both drivers
+ * run as a single statement (silently dropping the rest of a multi-statement migration). Argument-less
  * calls are whole scripts: run them as scripts.
  */
 function shadowConnection(adapter: SqlDriverAdapter): SqlDriverAdapter {
@@ -74,13 +74,13 @@ function shadowConnection(adapter: SqlDriverAdapter): SqlDriverAdapter {
 
 /**
  * An empty, throw-away database file, removed with its connection: the shadow database, and what a read
- * sees in place of a database that does not exist. A file, not libsql's `:memory:`: the libsql client
- * hands its connection to each transaction and opens a new one afterwards, and a new `:memory:`
- * connection is a new, empty database — the shadow replay then intermittently loses the tables it just created.
+ * sees in place of a database that does not exist. A file, not `:memory:`: the libsql client hands its
+ * connection to each transaction and opens a new one afterwards, and a new `:memory:` connection is a
+ * new, empty database — the shadow replay then intermittently loses the tables it just created.
  */
-async function openTemporaryFile(): Promise<SqlDriverAdapter> {
+async function openTemporaryFile(driver: SqliteDriver): Promise<SqlDriverAdapter> {
   const dir = mkdtempSync(path.join(tmpdir(), 'prisma-migrations-shadow-'));
-  const adapter = await connectLibsql(new PrismaLibSql({ url: `file:${path.join(dir, 'shadow.db')}` }));
+  const adapter = await connect(driver.factory(path.join(dir, 'shadow.db'), { readOnly: false }));
   // A throw-away file: durability only costs a disk sync per replayed statement.
   await adapter.executeScript('PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;');
   return delegate(adapter, {
@@ -92,9 +92,10 @@ async function openTemporaryFile(): Promise<SqlDriverAdapter> {
 }
 
 /**
- * A connection that cannot change its database: SQLite's `query_only` refuses every write (the libsql
- * client takes no `mode=ro`). The client hands its connection to each transaction and opens a new one
- * afterwards: that one is made query-only too, before anything else runs on it.
+ * A connection that cannot change its database: SQLite's `query_only` refuses every write, on top of
+ * node:sqlite's read-only open (the libsql client takes no `mode=ro`). The libsql client hands its
+ * connection to each transaction and opens a new one afterwards: that one is made query-only too, before
+ * anything else runs on it.
  */
 async function readOnly(adapter: SqlDriverAdapter): Promise<SqlDriverAdapter> {
   const refuseWrites = () => adapter.executeScript('PRAGMA query_only = ON;');
@@ -114,26 +115,27 @@ async function readOnly(adapter: SqlDriverAdapter): Promise<SqlDriverAdapter> {
 /** How the dev database file is opened: to change it, to read it, or — to read it — when it does not exist. */
 type SqliteAccess = 'write' | 'read' | 'readMissing';
 
-function sqliteFactory(filePath: string, access: SqliteAccess): ManagedAdapterFactory {
-  const libsql = new PrismaLibSql({ url: `file:${filePath}` });
+function sqliteFactory(filePath: string, access: SqliteAccess, driver: SqliteDriver): ManagedAdapterFactory {
+  const file = driver.factory(filePath, { readOnly: access === 'read' });
   const openMain = async () => {
-    if (access === 'readMissing') return readOnly(await openTemporaryFile());
-    if (access === 'read') return readOnly(await connectLibsql(libsql));
+    if (access === 'readMissing') return readOnly(await openTemporaryFile(driver));
+    if (access === 'read') return readOnly(await connect(file));
     mkdirSync(path.dirname(filePath), { recursive: true });
-    return connectLibsql(libsql);
+    return connect(file);
   };
-  return new ManagedAdapterFactory('sqlite', libsql.adapterName, openMain, async () => shadowConnection(await openTemporaryFile()));
+  return new ManagedAdapterFactory('sqlite', file.adapterName, openMain, async () => shadowConnection(await openTemporaryFile(driver)));
 }
 
 /**
  * A SQLite file; the shadow database is a temporary file, so nothing of the user's but this file is
  * touched. Refuses a file that is not a SQLite database before anything opens it. Read-only, the file is
- * never written, nor created: a read of a file that does not exist reads an empty database.
+ * never written, nor created: a read of a file that does not exist reads an empty database. The driver is
+ * the runtime's (see `sqliteDriver`) unless given.
  */
-export function openSqlite(filePath: string, options: { readOnly?: boolean } = {}): EngineDatabase {
+export function openSqlite(filePath: string, options: { readOnly?: boolean; driver?: SqliteDriver } = {}): EngineDatabase {
   const exists = requireSqliteFile(filePath);
   const access: SqliteAccess = !options.readOnly ? 'write' : exists ? 'read' : 'readMissing';
-  const factory = sqliteFactory(filePath, access);
+  const factory = sqliteFactory(filePath, access, options.driver ?? sqliteDriver());
   const database: EngineDatabase = {
     provider: 'sqlite',
     label: access === 'readMissing' ? `${filePath} (does not exist)` : filePath,
@@ -159,11 +161,13 @@ export function openSqlite(filePath: string, options: { readOnly?: boolean } = {
 
 /**
  * `@prisma/adapter-libsql` 7.10 recognises a missing table only by a message starting "no such table",
- * but libsql prefixes its messages with the result code ("SQLITE_ERROR: no such table: …"), so the
- * engine never learns that `_prisma_migrations` is absent and fails where it would read an empty history.
+ * but libsql prefixes its messages with the result code ("SQLITE_ERROR: no such table: …"), as the
+ * node:sqlite adapter does too, so the engine never learns that `_prisma_migrations` is absent and fails
+ * where it would read an empty history.
  */
 function missingTableError(error: unknown): never {
-  if (error instanceof DriverAdapterError && error.cause.kind === 'sqlite') {
+  // By shape: the CLI's libsql driver is a bundle of its own, with its own copy of DriverAdapterError.
+  if (isDriverAdapterError(error) && error.cause.kind === 'sqlite') {
     const table = /^SQLITE_ERROR: no such table: (.+)$/.exec(error.cause.message)?.[1];
     if (table !== undefined) throw new DriverAdapterError({ kind: 'TableDoesNotExist', table });
   }

@@ -7,7 +7,8 @@ import { type SqlStatement, splitStatements } from '../lint/sqlStatements';
  * SQLite's default build (the sqlite3 CLI, Prisma's native engine) reads a double-quoted token that
  * resolves to no column as a string literal, and real histories rely on it
  * (`UPDATE config SET category = "internal"`). libsql is compiled with `SQLITE_DQS=0` and offers no
- * `sqlite3_db_config(SQLITE_DBCONFIG_DQS_DML)`, so a statement failing with `no such column: X` is run
+ * `sqlite3_db_config(SQLITE_DBCONFIG_DQS_DML)`; node:sqlite could turn the fallback on, but would then run
+ * triggers and views libsql refuses, so both keep it off and a statement failing with `no such column: X` is run
  * again with the occurrences of `"X"` that SQLite's fallback would have turned into strings written as
  * `'X'`. Which ones those are, SQLite itself says (see `unresolved`); an occurrence that names a column,
  * table or anything else stays as written, and a statement no such rewrite fixes fails with its own error.
@@ -20,7 +21,7 @@ export async function executeSqliteScript(connection: SqlDriverAdapter, script: 
       await executeStatement(connection, statements[i]);
       continue;
     }
-    // libsql rolls back a transaction a call leaves open: BEGIN … COMMIT must reach it in one call.
+    // Both drivers roll back a transaction a call leaves open: BEGIN … COMMIT must reach them in one call.
     await connection.executeScript(statements.slice(i, end + 1).map((s) => `${s.text};`).join('\n'));
     i = end;
   }
@@ -85,7 +86,7 @@ async function withStoredCause(connection: SqlDriverAdapter, failure: unknown, c
   const literal = `'${column.replaceAll("'", "''")}'`;
   return new DriverAdapterError({
     ...failure.cause,
-    message: `${failure.cause.message} (the ${String(found[0])} ${String(found[1])} writes ${quoted}: SQLite's default build reads a double-quoted name that no column has as a string, libsql only as a name; write ${literal})`,
+    message: `${failure.cause.message} (the ${String(found[0])} ${String(found[1])} writes ${quoted}: SQLite's default build reads a double-quoted name that no column has as a string, libsql and node:sqlite only as a name; write ${literal})`,
   });
 }
 
@@ -101,10 +102,14 @@ function withStrings(statement: SqlStatement, asStrings: ReadonlySet<number>): s
   return text + statement.text.slice(from);
 }
 
-/** The column SQLite could not resolve, for its `no such column: X` error. */
+/**
+ * The column SQLite could not resolve, for its `no such column: X` error. Newer SQLite (node:sqlite's 3.5x,
+ * not libsql's 3.45) quotes a double-quoted one and asks `"X" - should this be a string literal in single-quotes?`.
+ */
 function missingColumn(error: unknown): string | undefined {
   if (!isDriverAdapterError(error) || error.cause.kind !== 'sqlite') return undefined;
-  return /^(?:SQLITE_ERROR: )?no such column: (.*)$/s.exec(error.cause.message ?? '')?.[1];
+  const match = /^(?:SQLITE_ERROR: )?no such column: (?:"(.*)" - should this be a string literal in single-quotes\?|(.*))$/s.exec(error.cause.message ?? '');
+  return match?.[1] ?? match?.[2];
 }
 
 async function failureOf(run: Promise<unknown>): Promise<unknown> {

@@ -1,7 +1,6 @@
 // What the command tests share: the extension's API, scripted prompts, the tree's nodes, direct
 // database access for arranging data (through the extension's own drivers).
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import * as vscode from 'vscode';
@@ -168,24 +167,26 @@ export function migrationNode(api: ExtensionApi, folder: string, name: RegExp): 
   return node;
 }
 
-interface LibsqlClient {
+interface SqliteClient {
   execute(sql: string): Promise<{ rows: Array<Record<string, unknown>> }>;
   executeMultiple(sql: string): Promise<void>;
-  close(): void;
 }
 
 /**
- * Runs SQL on a SQLite file with the extension's own libsql. The engine holds the file exclusively while
- * connected (a refresh may be reading): busy is retried until a deadline.
+ * Runs SQL on a SQLite file with the extension host's node:sqlite, as the extension reads it. The engine
+ * holds the file exclusively while connected (a refresh may be reading): busy is retried until a deadline.
  */
-export async function sqlite<T>(file: string, fn: (client: LibsqlClient) => Promise<T>): Promise<T> {
-  const load = createRequire(path.join(extension().extensionPath, 'package.json'));
-  const { createClient } = load('@libsql/client') as { createClient(config: { url: string }): LibsqlClient };
+export async function sqlite<T>(file: string, fn: (client: SqliteClient) => Promise<T>): Promise<T> {
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
   let lastError: unknown;
   const result = await waitFor(
     () => `the SQLite file stayed locked (${String(lastError)})`,
     async () => {
-      const client = createClient({ url: `file:${file}` });
+      const db = new DatabaseSync(file);
+      const client: SqliteClient = {
+        execute: async (sql) => ({ rows: db.prepare(sql).all() as Array<Record<string, unknown>> }),
+        executeMultiple: async (sql) => db.exec(sql),
+      };
       try {
         return { value: await fn(client) };
       } catch (error) {
@@ -193,7 +194,7 @@ export async function sqlite<T>(file: string, fn: (client: LibsqlClient) => Prom
         lastError = error;
         return undefined;
       } finally {
-        client.close();
+        db.close();
       }
     },
     120_000,
