@@ -21,7 +21,17 @@ export type NodeSqlite = typeof import('node:sqlite');
  * 22.16: VS Code ≥ 1.103's extension host), else undefined (Node 20).
  */
 export function loadNodeSqlite(): NodeSqlite | undefined {
-  const sqlite = process.getBuiltinModule('node:sqlite') as NodeSqlite | undefined;
+  // Node 22 warns, once, that SQLite is experimental as it loads: nothing the users of the CLI can act on.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
+    if (!String(warning).startsWith('SQLite is an experimental feature')) Reflect.apply(emitWarning, process, [warning, ...rest]);
+  };
+  let sqlite: NodeSqlite | undefined;
+  try {
+    sqlite = process.getBuiltinModule('node:sqlite') as NodeSqlite | undefined;
+  } finally {
+    process.emitWarning = emitWarning;
+  }
   const statement = sqlite?.StatementSync.prototype;
   return typeof statement?.columns === 'function' && typeof statement.setReturnArrays === 'function' ? sqlite : undefined;
 }
