@@ -11,6 +11,7 @@ type Provider = SqlMigrationAwareDriverAdapterFactory['provider'];
 export class ManagedAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   private main: Promise<SqlDriverAdapter> | undefined;
   private readonly shadows = new Set<SqlDriverAdapter>();
+  private nextShadowSeed: Buffer | undefined;
 
   constructor(
     readonly provider: Provider,
@@ -18,7 +19,31 @@ export class ManagedAdapterFactory implements SqlMigrationAwareDriverAdapterFact
     private readonly openMain: () => Promise<SqlDriverAdapter>,
     private readonly openShadow: () => Promise<SqlDriverAdapter>,
     private readonly onDispose: () => Promise<void> = async () => {},
+    /**
+     * A shadow database that starts as a replayed state (a scratch database's `snapshot()` of the same kind),
+     * where the shadow can (a SQLite file, a PGlite): see `withShadowSeed`.
+     */
+    private readonly openSeededShadow?: (seed: Buffer) => Promise<SqlDriverAdapter>,
   ) {}
+
+  /** Whether `withShadowSeed` can start a shadow database from a replayed state. */
+  get seedsShadows(): boolean {
+    return this.openSeededShadow !== undefined;
+  }
+
+  /**
+   * Runs `operation` with the next shadow database the engine asks for starting as `seed`. The engine
+   * replays migrations into a shadow database it is given without emptying it first, so a shadow that
+   * already holds a history's first migrations needs only the rest (the caller passes only those).
+   */
+  async withShadowSeed<T>(seed: Buffer, operation: () => Promise<T>): Promise<T> {
+    this.nextShadowSeed = seed;
+    try {
+      return await operation();
+    } finally {
+      this.nextShadowSeed = undefined;
+    }
+  }
 
   /** The engine may call this several times and dispose what it gets: it always gets the same, undisposable connection. */
   connect(): Promise<SqlDriverAdapter> {
@@ -34,7 +59,9 @@ export class ManagedAdapterFactory implements SqlMigrationAwareDriverAdapterFact
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    const shadow = await this.openShadow();
+    const seed = this.nextShadowSeed;
+    this.nextShadowSeed = undefined;
+    const shadow = seed && this.openSeededShadow ? await this.openSeededShadow(seed) : await this.openShadow();
     const tracked = delegate(shadow, {
       dispose: async () => {
         if (!this.shadows.delete(tracked)) return;

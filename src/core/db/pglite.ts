@@ -57,6 +57,7 @@ export async function openPglite(dataDir: string, options: { extensions?: string
       await server.close();
       unlock();
     },
+    (seed) => shadow.connectFrom(seed),
   );
   return {
     provider: 'postgresql',

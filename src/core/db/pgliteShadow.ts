@@ -13,7 +13,7 @@ import { type ShadowSource, wipeSchemas } from './postgresAdapter';
  * never empties an adapter-provided shadow database itself). `close()` stops it and deletes the copy.
  * `inMemory`: started in memory from the template's dump instead, for histories replayed whole.
  */
-export function pgliteShadow(extensions: readonly string[], options: ShadowPgliteOptions = {}): ShadowSource {
+export function pgliteShadow(extensions: readonly string[], options: ShadowPgliteOptions = {}): ShadowSource & { connectFrom(seed: Buffer): Promise<SqlDriverAdapter> } {
   let started: Promise<{ server: PgliteServer; adapter: SqlDriverAdapter }> | undefined;
 
   const start = async () => {
@@ -37,6 +37,26 @@ export function pgliteShadow(extensions: readonly string[], options: ShadowPglit
       const { adapter } = await started;
       await wipeSchemas(adapter);
       return delegate(adapter, { dispose: async () => {} });
+    },
+    /** A shadow of its own, in memory, starting as `seed` (a scratch PGlite's snapshot); disposing it stops it. */
+    async connectFrom(seed: Buffer) {
+      const shadow = await openMemoryPglite(await pgliteExtensions(extensions), { ...options, seed });
+      const server = await servePglite(shadow.db, () => shadow.close());
+      try {
+        const adapter = await server.connect();
+        return delegate(adapter, {
+          dispose: async () => {
+            try {
+              await adapter.dispose();
+            } finally {
+              await server.close();
+            }
+          },
+        });
+      } catch (error) {
+        await server.close();
+        throw error;
+      }
     },
     async close() {
       const running = await started?.catch(() => undefined);

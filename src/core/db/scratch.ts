@@ -75,6 +75,7 @@ export function openScratchDatabase(provider: EngineDatabase['provider'], extens
       main = undefined;
       await Promise.all([running?.server.close(), shadow.close()]);
     },
+    (seed) => shadow.connectFrom(seed),
   );
   return {
     provider,

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DriverAdapterError, isDriverAdapterError, type SqlDriverAdapter, type SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -78,8 +78,9 @@ function shadowConnection(adapter: SqlDriverAdapter): SqlDriverAdapter {
  * connection to each transaction and opens a new one afterwards, and a new `:memory:` connection is a
  * new, empty database — the shadow replay then intermittently loses the tables it just created.
  */
-async function openTemporaryFile(driver: SqliteDriver): Promise<SqlDriverAdapter> {
+async function openTemporaryFile(driver: SqliteDriver, seed?: Buffer): Promise<SqlDriverAdapter> {
   const dir = mkdtempSync(path.join(tmpdir(), 'prisma-migrations-shadow-'));
+  if (seed) writeFileSync(path.join(dir, 'shadow.db'), seed);
   const adapter = await connect(driver.factory(path.join(dir, 'shadow.db'), { readOnly: false }));
   // A throw-away file: durability only costs a disk sync per replayed statement.
   await adapter.executeScript('PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;');
@@ -123,7 +124,14 @@ function sqliteFactory(filePath: string, access: SqliteAccess, driver: SqliteDri
     mkdirSync(path.dirname(filePath), { recursive: true });
     return connect(file);
   };
-  return new ManagedAdapterFactory('sqlite', file.adapterName, openMain, async () => shadowConnection(await openTemporaryFile(driver)));
+  return new ManagedAdapterFactory(
+    'sqlite',
+    file.adapterName,
+    openMain,
+    async () => shadowConnection(await openTemporaryFile(driver)),
+    undefined,
+    async (seed) => shadowConnection(await openTemporaryFile(driver, seed)),
+  );
 }
 
 /**

@@ -40,8 +40,8 @@ function scratchProvider(project: PrismaProject, what: string): 'sqlite' | 'post
 
 const scriptExtensions = (folder: MigrationsFolder) => requiredExtensions(folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script])));
 
-const engineOn = (project: PrismaProject, database: ScratchDatabase) =>
-  new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root });
+const engineOn = (project: PrismaProject, database: ScratchDatabase, replayCache: ReplayCacheOptions = {}) =>
+  new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root, replayCache });
 
 /** A scratch engine holding a replayed history, and how it got there. */
 export interface ReplayedHistory {
@@ -68,7 +68,7 @@ export async function replayedHistory(project: PrismaProject, folder: Migrations
   const dir = replaysDir(cache);
   const open = (seed?: Buffer) => {
     const database = openScratchDatabase(provider, extensions, { cacheDir: cache.cacheDir, seed });
-    return { database, engine: engineOn(project, database) };
+    return { database, engine: engineOn(project, database, cache) };
   };
 
   let cached = dir === undefined ? undefined : lookUp(dir, keys);
