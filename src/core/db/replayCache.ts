@@ -161,7 +161,9 @@ function touch(file: string): void {
 async function pauseForTest(temp: string): Promise<void> {
   const marker = process.env.PRISMA_MIGRATIONS_CACHE_TEST_PAUSE;
   if (!marker) return;
-  writeFileSync(marker, temp);
+  // Renamed into place: a test woken by the marker's appearance must never read it still empty.
+  writeFileSync(`${marker}.partial`, temp);
+  renameSync(`${marker}.partial`, marker);
   await new Promise(() => setInterval(() => {}, 1 << 30));
 }
 
