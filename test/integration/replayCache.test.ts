@@ -4,10 +4,9 @@
 // processes share the cache, and the size limit evicts the least recently used entry.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, watch } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, truncateSync, utimesSync, watch } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { lookUp, replayKeys, replaysDir, store } from '../../src/core/db/replayCache';
 import { type MigrationsFolder, readMigrationsFolder } from '../../src/core/migrations/folder';
 import { historyPrefix, replayedHistory, replayHistory, scratchEngine } from '../../src/core/operations/historyStates';
@@ -16,17 +15,11 @@ import { SchemaChangeAnalyser } from '../../src/core/schemaChanges/analyser';
 import type { PrismaProject } from '../../src/core/types';
 import { type LargeProvider, MIGRATION_COUNT, writeLargeProject } from '../helpers/largeHistory';
 import { replayedCatalog } from '../helpers/replayedCatalog';
+import { tempDirs } from '../helpers/tempDirs';
 
 const CHILD = path.join(__dirname, '../helpers/replayChild.ts');
-const temps: string[] = [];
-const tempDir = (what: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), `pm-replay-${what}-`));
-  temps.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+const temps = tempDirs('pm-replay');
+const tempDir = temps.make;
 
 const entries = (cacheDir: string) => readdirSync(path.join(cacheDir, 'replays'));
 

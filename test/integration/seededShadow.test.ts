@@ -2,30 +2,21 @@
 // that history and replay only the rest (MigrationEngine.cachedHistory): the diff and the drift must be
 // those of a whole replay, and the seed must really be what the engine replays onto.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { openPglite } from '../../src/core/db/pglite';
-import { replayKeys, replaysDir, store } from '../../src/core/db/replayCache';
+import { type ReplayCacheOptions, replayKeys, replaysDir, store } from '../../src/core/db/replayCache';
 import { openSqlite } from '../../src/core/db/sqlite';
 import type { EngineDatabase } from '../../src/core/db/target';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
-import type { ReplayCacheOptions } from '../../src/core/db/replayCache';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
 import { historyPrefix, replayedHistory } from '../../src/core/operations/historyStates';
 import { discoverProject } from '../../src/core/project/discover';
 import { tempProject } from '../helpers/tempProject';
+import { tempDirs } from '../helpers/tempDirs';
 
-const temps: string[] = [];
-const tempDir = (what: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), `pm-seeded-${what}-`));
-  temps.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+const temps = tempDirs('pm-seeded');
+const tempDir = temps.make;
 
 const MODELS = 'model User {\n  id    Int    @id\n  email String @unique\n  name  String?\n}\n\nmodel Post {\n  id Int @id\n}\n';
 const HISTORY: Array<[string, string]> = [
@@ -44,7 +35,7 @@ for (const [label, provider, open] of databases) {
   describe(`a history diff with a seeded shadow database (${label})`, () => {
     it('gives the diff and the drift of a whole replay, and replays onto the cached state', async () => {
       const project = tempProject(provider, MODELS);
-      temps.push(project.root);
+      temps.keep(project.root);
       for (const [name, sql] of HISTORY) project.addMigration(name, sql);
       const prismaProject = await discoverProject({ cwd: project.root, trusted: true });
       const folder = readMigrationsFolder(project.migrationsDir);
