@@ -138,12 +138,14 @@ describe('replay cache across processes (SQLite)', () => {
       proc.once('exit', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`the child exited with ${code}`))));
     });
 
-  it('a process killed while writing an entry leaves nothing trusted; the next run replays right and sweeps', async () => {
+  it('a process killed while writing an entry leaves nothing trusted; the next run replays right and sweeps', async (t) => {
     const cacheDir = tempDir('cache');
     const markers = tempDir('marker');
     const marker = path.join(markers, 'paused');
     const proc = child(cacheDir, { PRISMA_MIGRATIONS_CACHE_TEST_PAUSE: marker });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.once('exit', (_code, signal) => resolve(signal)));
+    // The child waits for good once paused: whatever fails below, it must not outlive the test.
+    t.after(() => void proc.kill('SIGKILL'));
     await new Promise<void>((resolve, reject) => {
       const watcher = watch(markers, () => {
         if (!existsSync(marker)) return;
