@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -43,6 +43,23 @@ describe('the bundled prisma-migrations bin on the example project', () => {
     const result = run('status', '--bogus');
     assert.equal(result.status, 2);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
+  // The SQLite driver may be a bundle of its own (libsql's, under Node 20) with its own copy of the driver
+  // adapter's error class: its errors must still be told apart as the migration's own.
+  it('records a failing migration as Prisma does, whichever bundle the SQLite driver came from', () => {
+    const broken = path.join(dir, 'prisma', 'migrations', '29990101000000_broken');
+    mkdirSync(broken);
+    writeFileSync(path.join(broken, 'migration.sql'), 'INSERT INTO "Nope" ("id") VALUES (1);\n');
+    try {
+      const apply = run('apply');
+      assert.equal(apply.status, 2, apply.stderr);
+      assert.match(apply.stderr, /^Error: Migration 29990101000000_broken failed: .*no such table: Nope/m);
+      const status = run('status', '--verbose');
+      assert.match(status.stdout, /Migration name: 29990101000000_broken\n\s*\n\s*Database error code: \w+/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 });
 

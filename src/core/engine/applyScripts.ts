@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DriverAdapterError, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { MigrateError } from '../errors';
 import { migrationChecksum } from '../migrations/checksum';
 import { MIGRATION_FILE } from '../migrations/folder';
 import type { LocalMigration } from '../types';
 import type { ApplyProgress } from './backend';
+import { isAdapterError } from './migrationsTable';
 
 /*
  * Applying migrations exactly as Prisma's schema engine does (schema-engine/commands/src/commands/
@@ -146,7 +147,7 @@ const CONNECTION_KINDS = new Set(['ConnectionClosed', 'SocketTimeout', 'Database
 const CONNECTION_SQLSTATE = /^(08|57)/;
 
 function adapterCause(error: unknown): AdapterCause | undefined {
-  return error instanceof DriverAdapterError ? (error.cause as AdapterCause) : undefined;
+  return isAdapterError(error) ? (error.cause as AdapterCause) : undefined;
 }
 
 /**

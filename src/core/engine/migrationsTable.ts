@@ -1,6 +1,7 @@
 import {
   ColumnTypeEnum,
   DriverAdapterError,
+  isDriverAdapterError,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
   type SqlResultSet,
@@ -70,8 +71,13 @@ export function absentHistoryReadsEmpty(factory: SqlMigrationAwareDriverAdapterF
   };
 }
 
+/** A driver adapter's error, told by shape: the CLI's libsql driver is a bundle of its own, with its own copy of the class. */
+export function isAdapterError(error: unknown): error is DriverAdapterError {
+  return typeof error === 'object' && error !== null && isDriverAdapterError(error);
+}
+
 function isMissingHistory(error: unknown): boolean {
-  if (!(error instanceof DriverAdapterError) || error.cause.kind !== 'TableDoesNotExist') return false;
+  if (!isAdapterError(error) || error.cause.kind !== 'TableDoesNotExist') return false;
   return error.cause.table?.split('.').pop() === TABLE;
 }
 
