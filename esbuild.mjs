@@ -72,6 +72,18 @@ const wasmFiles = [
   path.join(path.dirname(require.resolve('@prisma/prisma-schema-wasm')), 'prisma_schema_build_bg.wasm'),
 ];
 
+/**
+ * The build's identity for cached results (src/core/codeVersion.ts), hashed by that module's own code.
+ * A `--watch` build has none: its bundles hash the source tree as it is when they run.
+ */
+async function buildId() {
+  const { outputFiles } = await build({ entryPoints: ['src/core/codeVersion.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'warning' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', '__dirname', outputFiles[0].text)(module, module.exports, require, path.resolve('src/core'));
+  return module.exports.hashTree(process.cwd());
+}
+const define = watch ? {} : { PRISMA_MIGRATIONS_BUILD: JSON.stringify(await buildId()) };
+
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 for (const file of wasmFiles) copyFileSync(file, path.join('dist', path.basename(file)));
@@ -88,6 +100,7 @@ await Promise.all(
       sourcemap: true,
       minify: !watch,
       keepNames: true,
+      define,
       external,
       plugins: [lazyBundles(entry.out), internalsSubset],
       banner: entry.banner ? { js: entry.banner } : undefined,

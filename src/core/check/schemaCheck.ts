@@ -6,22 +6,25 @@ import { evaluateOnDevDatabase } from '../schemaChanges/devDatabase';
 import { uniqueChecks } from '../schemaChanges/duplicates';
 import { validateSchema } from '../project/validate';
 import type { PrismaProject } from '../types';
+import { cachedHistoryResult } from '../operations/historyStates';
 
 /**
  * The breaking changes of the next migration, as the editor shows them: the schema compared with what the
- * local history leaves, then, with a dev database, the engine's counts of what each change would cost it.
+ * local history leaves (a result kept in the result cache), then, with a dev database, the engine's
+ * counts of what each change would cost it.
  */
 export async function checkSchema(project: PrismaProject, folder: MigrationsFolder, devEngine: MigrationEngine | null): Promise<SchemaAnalysis> {
   // Judged on the user's text first, before seconds of replaying a history for a schema that cannot be diffed.
   const invalid = validateSchema(project);
   if (invalid) throw invalid;
-  const analyser = await SchemaChangeAnalyser.replay(project, folder);
-  let analysis: SchemaAnalysis;
-  try {
-    analysis = await analyser.analyse(project);
-  } finally {
-    await analyser.dispose();
-  }
+  const analysis = await cachedHistoryResult('schemaCheck', project, folder, [], async () => {
+    const analyser = await SchemaChangeAnalyser.replay(project, folder);
+    try {
+      return await analyser.analyse(project);
+    } finally {
+      await analyser.dispose();
+    }
+  });
   if (!devEngine || analysis.findings.length === 0) return analysis;
   const loss = await evaluateOnDevDatabase(devEngine, folder, uniqueChecks(analysis.findings));
   return { ...analysis, findings: withDataLoss(analysis.findings, loss, project) };

@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isRunning } from '../fileLock';
+import { TEMP_ENTRY } from './cacheEntries';
 
 /** The per-user cache folder: the PGlite template and the replayed histories. */
 export function defaultCacheDir(): string {
@@ -45,4 +46,16 @@ export function sweepStaleEntries(dir: string, temporary: RegExp): void {
       // Best effort: the next sweep tries again.
     }
   }
+}
+
+/**
+ * The folder `name` of the cache (default: `defaultCacheDir()`), its entries in progress of dead
+ * processes swept; undefined when it cannot be used safely (then nothing is cached).
+ */
+export function cacheFolder(cacheDir: string | undefined, name: string): string | undefined {
+  const root = cacheDir ?? defaultCacheDir();
+  const dir = path.join(root, name);
+  if (!usableCacheDir(root) || !usableCacheDir(dir)) return undefined;
+  sweepStaleEntries(dir, TEMP_ENTRY);
+  return dir;
 }

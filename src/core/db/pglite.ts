@@ -61,6 +61,7 @@ export async function openPglite(dataDir: string, options: { extensions?: string
   );
   return {
     provider: 'postgresql',
+    shadow: 'embedded',
     label: `embedded PGlite (${dataDir})${standIn ? ' (does not exist)' : ''}`,
     databaseName: path.basename(dataDir),
     factory,

@@ -36,6 +36,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   );
   return {
     provider: 'postgresql',
+    shadow: options.shadowDatabaseUrl === undefined ? 'server' : 'configured',
     label: target.display,
     databaseName: target.database,
     factory,

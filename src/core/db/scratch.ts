@@ -79,6 +79,7 @@ export function openScratchDatabase(provider: EngineDatabase['provider'], extens
   );
   return {
     provider,
+    shadow: 'embedded',
     label: 'a scratch PGlite database',
     databaseName: 'scratch',
     factory,

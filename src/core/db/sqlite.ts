@@ -146,6 +146,7 @@ export function openSqlite(filePath: string, options: { readOnly?: boolean; driv
   const factory = sqliteFactory(filePath, access, options.driver ?? sqliteDriver());
   const database: EngineDatabase = {
     provider: 'sqlite',
+    shadow: 'embedded',
     label: access === 'readMissing' ? `${filePath} (does not exist)` : filePath,
     databaseName: path.basename(filePath),
     factory,

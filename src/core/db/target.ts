@@ -9,6 +9,12 @@ export interface EngineDatabase {
   readonly databaseName: string;
   readonly factory: ManagedAdapterFactory;
   /**
+   * Where the engine's shadow databases live: `embedded` (a SQLite file or a PGlite of this process),
+   * `server` (temporary databases on the same server), `configured` (the user's shadow database URL, a
+   * server whose version nothing here reads: its results are never cached).
+   */
+  readonly shadow: 'embedded' | 'server' | 'configured';
+  /**
    * Removes the database's content when the engine's own `reset` would not do it right (SQLite: the
    * engine only deletes rows). Absent when the engine's `reset` is correct for this database.
    */

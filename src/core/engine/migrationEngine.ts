@@ -18,7 +18,9 @@ import { isPanic, toMigrateError } from './engineErrors';
 import { comparesExtensions, HISTORY_EXTENSIONS_QUERY, withoutPresentExtensions } from './historyExtensions';
 import { interruptedMigrationError, isConnectionLoss } from './interruptedMigration';
 import { takeMigrationLock } from './migrationLock';
+import { databaseFingerprint } from '../db/databaseFingerprint';
 import { lookUp, type ReplayCacheOptions, replayKeys, replaysDir } from '../db/replayCache';
+import { cachedResult, resultKey } from '../db/resultCache';
 import { absentHistoryReadsEmpty, createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
@@ -55,7 +57,7 @@ export interface EngineOptions {
   configDir: string;
   /** Receives the engine's JSON log lines. */
   log?: (line: string) => void;
-  /** Where replayed histories are looked up for shadow databases (see `cachedHistory`); false: never. */
+  /** Where replayed histories are looked up for shadow databases (see `cachedHistory`) and diffs for their results (see `diff`); false: never. */
   replayCache?: ReplayCacheOptions | false;
 }
 
@@ -121,8 +123,64 @@ export class MigrationEngine implements HistoryBackend {
     });
   }
 
-  diff(from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<DiffResult> {
-    return this.withEngine(({ raw }) => this.engineDiff(raw, from, to, options));
+  /** The engine's diff; a diff computed before from the same inputs comes from the result cache (see `diffKey`) without loading the engine. */
+  async diff(from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<DiffResult> {
+    const compute = () => this.withEngine(({ raw }) => this.engineDiff(raw, from, to, options));
+    const key = this.options.replayCache === false ? undefined : await this.diffKey(from, to, options);
+    return key === undefined ? compute() : cachedResult(this.options.replayCache ?? {}, key, compute);
+  }
+
+  /**
+   * Everything a diff's result depends on: each side (a history by its replay key, a schema by its text,
+   * the database by its fingerprint), the engine's schema, the shadow database's kind and, for a shadow
+   * on the server or a SQLite of this runtime, what decides its version. Undefined where a result cannot
+   * be keyed: a migration without its script (the engine reports it), a shadow on a configured server.
+   */
+  private async diffKey(from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<string | undefined> {
+    const sides: unknown[] = [];
+    for (const side of [from, to]) {
+      const key = await this.sideKey(side);
+      if (key === undefined) return undefined;
+      sides.push(key);
+    }
+    const replays = from.kind === 'migrations' || to.kind === 'migrations';
+    if (replays && this.options.database.shadow === 'configured') return undefined;
+    const shadow =
+      this.provider === 'sqlite'
+        ? [process.version, process.versions.sqlite ?? null]
+        : replays && this.options.database.shadow === 'server'
+          ? await this.fingerprint()
+          : null;
+    return resultKey('diff', [this.provider, this.options.database.shadow, shadow, this.options.schemaFiles, options.script, ...sides]);
+  }
+
+  private async sideKey(side: DiffSource): Promise<unknown> {
+    switch (side.kind) {
+      case 'empty':
+        return ['empty'];
+      case 'schema':
+        return ['schema', side.files];
+      case 'database':
+        return ['database', side.files ?? null, await this.fingerprint()];
+      case 'migrations': {
+        assertLockfileUsable(side.folder, this.provider);
+        const migrations = side.folder.migrations.filter((m) => !side.only || side.only.has(m.name));
+        if (migrations.some((m) => m.script === null)) return undefined;
+        const keys = replayKeys(this.provider === 'sqlite' ? 'sqlite' : 'postgresql', migrations.map((m) => ({ name: m.name, script: m.script! })));
+        return ['migrations', keys[keys.length - 1], side.folder.lockfile];
+      }
+    }
+  }
+
+  /** The database's schema fingerprint (databaseFingerprint.ts), read on the main connection. */
+  private fingerprint(): Promise<string> {
+    return this.serialised(async () => {
+      try {
+        return await databaseFingerprint(await this.options.database.factory.mainConnection());
+      } catch (error) {
+        throw toMigrateError(error, undefined);
+      }
+    });
   }
 
   private async engineDiff(raw: SchemaEngine, from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<DiffResult> {

@@ -4,7 +4,7 @@ import { withSchemaFiles } from '../project/discover';
 import { SchemaChangeAnalyser, type SchemaFinding } from '../schemaChanges/analyser';
 import { migratedSchema } from '../schemaChanges/migratedSchema';
 import type { PrismaProject } from '../types';
-import { historyPrefix, historySource, positionOf, replayedHistory, scratchEngine } from './historyStates';
+import { cachedHistoryResult, historyPrefix, historySource, positionOf, replayedHistory, scratchEngine } from './historyStates';
 
 /** What undoing one migration takes: its SQL, and what that SQL destroys. */
 export interface DownScript {
@@ -35,8 +35,12 @@ function prefixes(folder: MigrationsFolder, name: string): { upTo: MigrationsFol
  * The down script of a migration (Prisma has no down migrations): the engine's diff from the history up to
  * it to the history before it, each replayed on a scratch database. The user's databases are not touched.
  */
-export async function downScript(project: PrismaProject, folder: MigrationsFolder, name: string): Promise<DownScript> {
+export function downScript(project: PrismaProject, folder: MigrationsFolder, name: string): Promise<DownScript> {
   const { upTo, before } = prefixes(folder, name);
+  return cachedHistoryResult('downScript', project, upTo, [name], () => computeDownScript(project, upTo, before, name));
+}
+
+async function computeDownScript(project: PrismaProject, upTo: MigrationsFolder, before: MigrationsFolder, name: string): Promise<DownScript> {
   const engine = scratchEngine(project, upTo, 'Down scripts');
   let script: string;
   try {
@@ -106,8 +110,12 @@ export function downScriptText(down: DownScript, verification?: Verification): s
  * Checks a down script on a scratch database: applies the history up to the migration, runs the script,
  * and compares what is left with the history before the migration.
  */
-export async function verifyDownScript(project: PrismaProject, folder: MigrationsFolder, down: DownScript): Promise<Verification> {
+export function verifyDownScript(project: PrismaProject, folder: MigrationsFolder, down: DownScript): Promise<Verification> {
   const { upTo, before } = prefixes(folder, down.migration);
+  return cachedHistoryResult('downVerification', project, upTo, [down.script], () => computeVerification(project, upTo, before, down));
+}
+
+async function computeVerification(project: PrismaProject, upTo: MigrationsFolder, before: MigrationsFolder, down: DownScript): Promise<Verification> {
   const { engine } = await replayedHistory(project, upTo, 'Down scripts');
   try {
     if (down.script) await engine.execute(down.script);

@@ -1,5 +1,6 @@
 import { requiredExtensions } from '../db/extensions';
 import { discard, lookUp, type ReplayCacheOptions, replayKeys, replaysDir, store } from '../db/replayCache';
+import { cachedResult, resultKey } from '../db/resultCache';
 import { openScratchDatabase, type ScratchDatabase } from '../db/scratch';
 import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import { MigrateError } from '../errors';
@@ -42,6 +43,25 @@ const scriptExtensions = (folder: MigrationsFolder) => requiredExtensions(folder
 
 const engineOn = (project: PrismaProject, database: ScratchDatabase, replayCache: ReplayCacheOptions = {}) =>
   new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root, replayCache });
+
+/**
+ * A result computed from the project and a history on scratch databases only (a schema check, a down
+ * script, its verification), through the result cache (resultCache.ts): keyed by `kind`, the project
+ * as read (its URLs aside: nothing here connects to them), the history's migrations and lockfile, and
+ * `inputs`.
+ */
+export function cachedHistoryResult<T>(
+  kind: string,
+  project: PrismaProject,
+  folder: MigrationsFolder,
+  inputs: readonly unknown[],
+  compute: () => Promise<T>,
+  cache: ReplayCacheOptions = {},
+): Promise<T> {
+  const history = folder.migrations.map((m) => [m.name, m.script]);
+  const key = resultKey(kind, [{ ...project, url: undefined, shadowDatabaseUrl: undefined }, history, folder.lockfile, ...inputs]);
+  return cachedResult(cache, key, compute);
+}
 
 /** A scratch engine holding a replayed history, and how it got there. */
 export interface ReplayedHistory {
