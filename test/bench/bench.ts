@@ -21,7 +21,7 @@ import { discoverProject } from '../../src/core/project/discover';
 import type { SchemaFile } from '../../src/core/types';
 import { MIGRATION_COUNT, MODEL_COUNT, writeLargeProject, type LargeProject, type LargeProvider } from '../helpers/largeHistory';
 import { cliRuns, timeCliRun } from './cliStart';
-import { psqlApply, psqlValue, sqlite3Apply, sqlite3Value, which } from './floor';
+import { psqlApply, psqlTime, psqlValue, sqlite3Apply, sqlite3Value, which } from './floor';
 import { DEBOUNCE_MS, keystrokeSamples } from './keystroke';
 
 const SERVER = process.env.PG_BENCH_URL ?? process.env.PG_TEST_URL ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -33,6 +33,18 @@ interface Measurement {
   samples: number[];
   note?: string;
 }
+
+/** A figure issue 16 sets, printed with the measured median, its floor and the ratio. */
+interface Target {
+  name: string;
+  /** The measurement's name. */
+  ours: string;
+  targetMs: number;
+  /** The floor measurement's name prefix. */
+  floor: string;
+}
+
+const targets: Target[] = [];
 
 interface Ratio {
   name: string;
@@ -361,6 +373,62 @@ async function postgresBenchmarks(project: LargeProject, psql: string | null): P
   );
 }
 
+/** A PGlite data folder read by PGlite alone, in a new process: the floor of anything that reads it. */
+const BARE_PGLITE = `const { PGlite } = require('@electric-sql/pglite');
+(async () => { const db = await PGlite.create(process.argv[1]); await db.query('SELECT count(*) FROM _prisma_migrations'); await db.close(); })();`;
+
+/**
+ * The targets of issue 16, as CI and the editor pay them: whole CLI processes on the PostgreSQL project,
+ * against the server and the embedded PGlite. Cold: no replayed history and no result cached (the PGlite
+ * template, built once per user, kept); warm: the same command run before.
+ */
+async function targetBenchmarks(project: LargeProject, psql: string | null): Promise<void> {
+  progress('Targets: status with drift, check --ci --url, down --verify (whole processes)');
+  const unreachable = await serverReachable();
+  if (unreachable) {
+    skipped.push(`PostgreSQL at ${SERVER.replace(/\/\/[^@/]*@/, '//')} is not reachable (${unreachable}): the target rows are skipped.`);
+    return;
+  }
+  const name = `pm_bench_${randomBytes(6).toString('hex')}`;
+  const url = `${SERVER}/${name}`;
+  await createDatabase(url);
+  cleanups.push(() => dropDatabase(name));
+  const cacheDir = tempDir('pm-bench-cache-');
+  const env = { ...process.env, PRISMA_MIGRATIONS_CACHE_DIR: cacheDir };
+  const run = (args: string[]) => {
+    const started = performance.now();
+    execFileSync(process.execPath, [CLI, ...args], { cwd: project.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return performance.now() - started;
+  };
+  run(['apply', '--url', url]);
+  rmSync(path.join(project.root, 'prisma', '.pglite'), { recursive: true, force: true });
+  run(['apply']);
+  const emptyCaches = () => ['replays', 'results'].forEach((dir) => rmSync(path.join(cacheDir, dir), { recursive: true, force: true }));
+  const downMigration = readMigrationsFolder(project.migrationsDir).migrations[149]!.name;
+  const commands: Array<{ name: string; args: string[]; target: { cold?: number; warm: number }; floor: string }> = [
+    { name: 'status with drift, PostgreSQL server', args: ['status', '--url', url], target: { warm: 1000 }, floor: 'psql: read _prisma_migrations' },
+    { name: 'status with drift, embedded PGlite', args: ['status'], target: { warm: 1500 }, floor: 'bare PGlite: open the data folder' },
+    { name: 'check --ci --url (server)', args: ['check', '--ci', '--url', url], target: { cold: 3000, warm: 1000 }, floor: 'psql: read _prisma_migrations' },
+    { name: `down --verify (migration 150 of ${MIGRATION_COUNT})`, args: ['down', downMigration, '--verify'], target: { cold: 5000, warm: 5000 }, floor: 'engine load, new process' },
+  ];
+  for (const command of commands) {
+    await measure(`${command.name}: cold cache`, async () => {
+      emptyCaches();
+      return run(command.args);
+    }, undefined, Math.min(RUNS, 3));
+    if (command.target.cold !== undefined) targets.push({ name: `${command.name}, cold`, ours: `${command.name}: cold cache`, targetMs: command.target.cold, floor: command.floor });
+    await measure(`${command.name}: warm cache`, async () => run(command.args));
+    targets.push({ name: `${command.name}, warm`, ours: `${command.name}: warm cache`, targetMs: command.target.warm, floor: command.floor });
+  }
+  if (psql) await measure('psql: read _prisma_migrations (floor)', () => psqlTime(psql, url, 'SELECT count(*) FROM _prisma_migrations'));
+  else skipped.push('psql is not on PATH: the server rows have no floor.');
+  await measure('bare PGlite: open the data folder, read _prisma_migrations, close (floor)', async () => {
+    const started = performance.now();
+    execFileSync(process.execPath, ['-e', BARE_PGLITE, path.join(project.root, 'prisma', '.pglite')], { cwd: path.resolve(__dirname, '../..'), stdio: 'ignore' });
+    return performance.now() - started;
+  });
+}
+
 /** Whole CLI processes, interleaved run by run so that a burst of load on the machine hits all of them alike. */
 async function cliBenchmarks(): Promise<void> {
   progress('CLI start-up (the example: 3 migrations, SQLite)');
@@ -392,6 +460,16 @@ function ratios(): Ratio[] {
   });
 }
 
+function targetResults(): Array<Target & { medianMs: number; floorMs?: number; met: boolean }> {
+  return targets.flatMap((target) => {
+    const ours = measurements.find((m) => m.name === target.ours);
+    if (!ours) return [];
+    const floor = measurements.find((m) => m.name.startsWith(target.floor));
+    const medianMs = median(ours.samples);
+    return [{ ...target, medianMs, ...(floor && { floorMs: median(floor.samples) }), met: medianMs <= target.targetMs }];
+  });
+}
+
 const ms = (value: number) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US'));
 
 function printTable(generation: string): void {
@@ -411,6 +489,15 @@ function printTable(generation: string): void {
     console.log('');
     const nameWidth = Math.max(...found.map((r) => r.name.length));
     for (const r of found) console.log(`${r.name.padEnd(nameWidth)}  ${r.ratio.toFixed(2)}× (ours / floor, medians)`);
+  }
+  const met = targetResults();
+  if (met.length) {
+    console.log('\nTargets (issue 16): median against the target, and against its floor');
+    const nameWidth = Math.max(...met.map((t) => t.name.length));
+    for (const t of met) {
+      const floor = t.floorMs === undefined ? 'no floor measured' : `floor ${ms(t.floorMs)} ms (${t.floor}), ${(t.medianMs / t.floorMs).toFixed(1)}×`;
+      console.log(`${t.name.padEnd(nameWidth)}  ${ms(t.medianMs).padStart(6)} ms  target ${ms(t.targetMs)} ms  ${t.met ? 'met   ' : 'MISSED'}  ${floor}`);
+    }
   }
   const notes = measurements.filter((m) => m.note).map((m) => `${m.name}: ${m.note}`);
   if (found.some((r) => r.name.startsWith('apply'))) notes.push('floors: each statement in autocommit, no bookkeeping; ours: apply only (engine loaded and connected before)');
@@ -436,6 +523,7 @@ async function main(): Promise<void> {
   await sqliteBenchmarks(projects.sqlite, tools.sqlite3);
   await keystrokeBenchmarks(projects.sqlite);
   await postgresBenchmarks(projects.postgresql, tools.psql);
+  await targetBenchmarks(projects.postgresql, tools.psql);
   for (const provider of ['sqlite', 'postgresql'] as const) await replayCacheBenchmarks(projects[provider], provider);
 
   report(`generated projects: ${generationNotes.join('; ')}`);
@@ -462,6 +550,7 @@ function report(generation: string): void {
       loadAverage: { start: Number(LOAD_AT_START), end: os.loadavg()[0] },
       measurements: summary,
       ratios: ratios(),
+      targets: targetResults(),
       generation,
       skipped,
     };

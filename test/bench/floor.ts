@@ -52,3 +52,8 @@ export async function sqlite3Value(sqlite3: string, dbFile: string, sql: string)
 export async function psqlValue(psql: string, url: string, sql: string): Promise<string> {
   return (await run(psql, ['-X', '-A', '-t', '-c', sql, url], null)).stdout.trim();
 }
+
+/** A whole `psql -c` process reading one query's result: what any command that reads the database pays at least. */
+export async function psqlTime(psql: string, url: string, sql: string): Promise<number> {
+  return (await run(psql, ['-X', '-A', '-t', '-c', sql, url], null)).ms;
+}

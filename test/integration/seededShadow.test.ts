@@ -1,4 +1,5 @@
 // Diffs from a migration history start their shadow database from the replay cache's longest prefix of
+import { rmSync } from 'node:fs';
 // that history and replay only the rest (MigrationEngine.cachedHistory): the diff and the drift must be
 // those of a whole replay, and the seed must really be what the engine replays onto.
 import assert from 'node:assert/strict';
@@ -69,6 +70,8 @@ for (const [label, provider, open] of databases) {
         await poisoned.engine.dispose();
         const keys = replayKeys(provider, folder.migrations.map((m) => ({ name: m.name, script: m.script! })));
         await store(replaysDir(cache)!, keys[2]!, bytes, cache);
+        // The diff's result is cached (resultCache.ts): without it, the engine computes it again.
+        rmSync(path.join(cache.cacheDir!, 'results'), { recursive: true, force: true });
         assert.match((await seeded.diff(history, schema, { script: true })).output, /DROP TABLE "Poison"/);
       } finally {
         await Promise.all([seeded.dispose(), whole.dispose()]);

@@ -25,26 +25,35 @@ const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
  * every migration would count as unapplied and any table changed twice in the history would "conflict".
  */
 export async function ciGate(project: PrismaProject, folder: MigrationsFolder, target: HistoryBackend | null, base: BaseBranch | null): Promise<Finding[]> {
-  const findings: Finding[] = [];
   const where = datasourceLocation(project);
-  if (ENGINE_PROVIDERS.has(project.provider)) {
-    const analysis = await checkSchema(project, folder, null);
-    findings.push(...analysis.findings);
-    if (analysis.script) {
-      findings.push({ rule: 'schema-not-migrated', severity: 'error', message: 'The schema has changes no migration contains: create a migration before deploying.', ...where });
-    }
-  }
-  const statuses = target ? await targetStatuses(folder, target) : migrationStatuses(folder.migrations, []);
-  findings.push(...historyIntegrity(folder, statuses, project.provider), ...(await uncommittedMigrations(folder)));
+  // The schema check replays on a scratch database, the target's drift on its own shadow: at once.
+  const [schemaFindings, targetState] = await Promise.all([
+    schemaNotMigrated(project, folder),
+    target ? targetStatuses(folder, target).then(async (statuses) => ({ statuses, drift: await targetDrift(project, folder, target, statuses) })) : null,
+  ]);
+  const statuses = targetState?.statuses ?? migrationStatuses(folder.migrations, []);
+  const findings = [...schemaFindings, ...historyIntegrity(folder, statuses, project.provider), ...(await uncommittedMigrations(folder))];
   if (base) findings.push(...branchConflicts(folder, base));
   else if (target) findings.push(...unappliedConflicts(folder, statuses));
-  if (!target) return findings;
+  if (!targetState) return findings;
   findings.push(...lintPendingMigrations(folder, statuses, project.provider));
   for (const name of pendingMigrations(statuses)) {
     findings.push({ rule: 'pending-migration', severity: 'info', message: `${name} is not applied on the target yet: deploy applies it.`, ...where });
   }
-  findings.push(...(await targetDrift(project, folder, target, statuses)));
+  findings.push(...targetState.drift);
   return findings;
+}
+
+/** The schema's breaking changes, and an error when it has changes no migration contains (engine providers only). */
+async function schemaNotMigrated(project: PrismaProject, folder: MigrationsFolder): Promise<Finding[]> {
+  if (!ENGINE_PROVIDERS.has(project.provider)) return [];
+  const analysis = await checkSchema(project, folder, null);
+  if (!analysis.script) return analysis.findings;
+  const where = datasourceLocation(project);
+  return [
+    ...analysis.findings,
+    { rule: 'schema-not-migrated', severity: 'error', message: 'The schema has changes no migration contains: create a migration before deploying.', ...where },
+  ];
 }
 
 const NOT_COMMITTED = {

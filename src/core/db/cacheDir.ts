@@ -4,8 +4,10 @@ import path from 'node:path';
 import { isRunning } from '../fileLock';
 import { TEMP_ENTRY } from './cacheEntries';
 
-/** The per-user cache folder: the PGlite template and the replayed histories. */
+/** The per-user cache folder: the PGlite template, the replayed histories, the computed results. `PRISMA_MIGRATIONS_CACHE_DIR` chooses another. */
 export function defaultCacheDir(): string {
+  const chosen = process.env.PRISMA_MIGRATIONS_CACHE_DIR;
+  if (chosen) return path.resolve(chosen);
   const user = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
   return path.join(os.tmpdir(), `prisma-migrations${user}`);
 }
