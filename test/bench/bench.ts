@@ -1,7 +1,7 @@
 // `npm run bench`: medians (min, max) of the engine's main operations on a generated real-size project
 // (100 models, 200 migrations), and applying the history compared with running the same files through
 // `sqlite3` / `psql` directly; the CLI's start-up against `node -e 0`. `--runs N` (default 5), `--json`
-// for machine output, `--only cli` for the start-up rows alone.
+// for machine output, `--only cli` for the start-up rows alone, `--only targets` for issue 16's targets alone.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,11 +63,12 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   process.exit(2);
 }
 const JSON_OUTPUT = values.json ?? false;
-if (values.only !== undefined && values.only !== 'cli') {
-  console.error('--only takes cli');
+if (values.only !== undefined && values.only !== 'cli' && values.only !== 'targets') {
+  console.error('--only takes cli or targets');
   process.exit(2);
 }
 const CLI_ONLY = values.only === 'cli';
+const TARGETS_ONLY = values.only === 'targets';
 /** Other work on the machine shows in the spread (min–max); the load average says how much there was. */
 const LOAD_AT_START = os.loadavg()[0].toFixed(1);
 
@@ -202,16 +203,7 @@ async function sqliteBenchmarks(project: LargeProject, sqlite3: string | null): 
   const files: SchemaFile[] = [{ path: project.schemaPath, content: project.schemaText }];
   const plus: SchemaFile[] = [{ path: project.schemaPath, content: withOneField(project.schemaText) }];
 
-  await measure(
-    'engine load, new process (import + WASM compile)',
-    async (run) => {
-      const runDir = path.join(dir, `cold-${run}`);
-      mkdirSync(runDir);
-      const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'coldLoad.ts'), runDir], { encoding: 'utf8' });
-      return (JSON.parse(output) as { ms: number }).ms;
-    },
-    'module loading through tsx included',
-  );
+  await measureEngineLoad(dir);
 
   // The first engine in this process compiles the WebAssembly module: not part of the warm measurement.
   await withEngine(openSqlite(path.join(dir, 'load-first.db')), files, project.root, (engine) => engine.warmUp());
@@ -283,6 +275,20 @@ async function sqliteBenchmarks(project: LargeProject, sqlite3: string | null): 
     if (tables !== String(MODEL_COUNT)) throw new Error(`sqlite3 left ${tables} tables`);
     return ms;
   });
+}
+
+/** Loading the engine in a new process: the floor of anything that runs it. */
+async function measureEngineLoad(dir: string): Promise<void> {
+  await measure(
+    'engine load, new process (import + WASM compile)',
+    async (run) => {
+      const runDir = path.join(dir, `cold-${run}`);
+      mkdirSync(runDir);
+      const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'coldLoad.ts'), runDir], { encoding: 'utf8' });
+      return (JSON.parse(output) as { ms: number }).ms;
+    },
+    'module loading through tsx included',
+  );
 }
 
 /** Typing into schema.prisma: enough keystrokes for a p95. */
@@ -422,6 +428,7 @@ async function targetBenchmarks(project: LargeProject, psql: string | null): Pro
   }
   if (psql) await measure('psql: read _prisma_migrations (floor)', () => psqlTime(psql, url, 'SELECT count(*) FROM _prisma_migrations'));
   else skipped.push('psql is not on PATH: the server rows have no floor.');
+  if (!measurements.some((m) => m.name.startsWith('engine load, new process'))) await measureEngineLoad(tempDir('pm-bench-engine-'));
   await measure('bare PGlite: open the data folder, read _prisma_migrations, close (floor)', async () => {
     const started = performance.now();
     execFileSync(process.execPath, ['-e', BARE_PGLITE, path.join(project.root, 'prisma', '.pglite')], { cwd: path.resolve(__dirname, '../..'), stdio: 'ignore' });
@@ -506,8 +513,13 @@ function printTable(generation: string): void {
 }
 
 async function main(): Promise<void> {
-  await cliBenchmarks();
+  if (!TARGETS_ONLY) await cliBenchmarks();
   if (CLI_ONLY) return report('generated projects: none (--only cli)');
+  if (TARGETS_ONLY) {
+    const result = await writeLargeProject('postgresql', tempDir('pm-bench-project-postgresql-'));
+    await targetBenchmarks(result, which('psql'));
+    return report('generated projects: postgresql (--only targets)');
+  }
   const tools = { sqlite3: which('sqlite3'), psql: which('psql') };
   const projects = {} as Record<LargeProvider, LargeProject>;
   const generationNotes: string[] = [];

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openPglite } from '../../src/core/db/pglite';
-import { type ReplayCacheOptions, replayKeys, replaysDir, store } from '../../src/core/db/replayCache';
+import { discard, type ReplayCacheOptions, replayKeys, replaysDir, store } from '../../src/core/db/replayCache';
 import { openSqlite } from '../../src/core/db/sqlite';
 import type { EngineDatabase } from '../../src/core/db/target';
 import { MigrationEngine } from '../../src/core/engine/migrationEngine';
 import { readMigrationsFolder } from '../../src/core/migrations/folder';
-import { historyPrefix, replayedHistory } from '../../src/core/operations/historyStates';
+import { historyPrefix, historySource, replayedHistory } from '../../src/core/operations/historyStates';
 import { discoverProject } from '../../src/core/project/discover';
 import { tempProject } from '../helpers/tempProject';
 import { tempDirs } from '../helpers/tempDirs';
@@ -62,6 +62,14 @@ for (const [label, provider, open] of databases) {
         assert.equal(await whole.drift(folder, applied), null);
         assert.equal(await seeded.drift(folder, applied), null);
 
+        // A history on both sides: each shadow database starts from its own cached state, `from`'s first.
+        const whole2 = await replayedHistory(prismaProject, folder, 'Tests', cache);
+        await whole2.engine.dispose();
+        const short = historySource(historyPrefix(folder, 2));
+        for (const [a, b] of [[history, short], [short, history]] as const) {
+          assert.deepEqual(await seeded.diff(a, b, { script: true }), await whole.diff(a, b, { script: true }));
+        }
+
         // A state that differs from what its key says (a table the history never made) shows in the diff:
         // the engine replayed onto the seed, not from nothing.
         const poisoned = await replayedHistory(prismaProject, historyPrefix(folder, 2), 'Tests', { cacheDir: tempDir('other') });
@@ -70,6 +78,7 @@ for (const [label, provider, open] of databases) {
         await poisoned.engine.dispose();
         const keys = replayKeys(provider, folder.migrations.map((m) => ({ name: m.name, script: m.script! })));
         await store(replaysDir(cache)!, keys[2]!, bytes, cache);
+        discard(replaysDir(cache)!, keys[keys.length - 1]!);
         // The diff's result is cached (resultCache.ts): without it, the engine computes it again.
         rmSync(path.join(cache.cacheDir!, 'results'), { recursive: true, force: true });
         assert.match((await seeded.diff(history, schema, { script: true })).output, /DROP TABLE "Poison"/);

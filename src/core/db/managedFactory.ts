@@ -11,7 +11,7 @@ type Provider = SqlMigrationAwareDriverAdapterFactory['provider'];
 export class ManagedAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   private main: Promise<SqlDriverAdapter> | undefined;
   private readonly shadows = new Set<SqlDriverAdapter>();
-  private nextShadowSeed: Buffer | undefined;
+  private nextShadowSeeds: ReadonlyArray<Buffer | undefined> = [];
 
   constructor(
     readonly provider: Provider,
@@ -21,27 +21,28 @@ export class ManagedAdapterFactory implements SqlMigrationAwareDriverAdapterFact
     private readonly onDispose: () => Promise<void> = async () => {},
     /**
      * A shadow database that starts as a replayed state (a scratch database's `snapshot()` of the same kind),
-     * where the shadow can (a SQLite file, a PGlite): see `withShadowSeed`.
+     * where the shadow can (a SQLite file, a PGlite): see `withShadowSeeds`.
      */
     private readonly openSeededShadow?: (seed: Buffer) => Promise<SqlDriverAdapter>,
   ) {}
 
-  /** Whether `withShadowSeed` can start a shadow database from a replayed state. */
+  /** Whether `withShadowSeeds` can start a shadow database from a replayed state. */
   get seedsShadows(): boolean {
     return this.openSeededShadow !== undefined;
   }
 
   /**
-   * Runs `operation` with the next shadow database the engine asks for starting as `seed`. The engine
-   * replays migrations into a shadow database it is given without emptying it first, so a shadow that
-   * already holds a history's first migrations needs only the rest (the caller passes only those).
+   * Runs `operation` with the shadow databases the engine asks for starting as `seeds`, in the order it
+   * asks for them (undefined: an empty one). The engine replays migrations into a shadow database it is
+   * given without emptying it first, so a shadow that already holds a history's first migrations needs
+   * only the rest (the caller passes only those).
    */
-  async withShadowSeed<T>(seed: Buffer, operation: () => Promise<T>): Promise<T> {
-    this.nextShadowSeed = seed;
+  async withShadowSeeds<T>(seeds: ReadonlyArray<Buffer | undefined>, operation: () => Promise<T>): Promise<T> {
+    this.nextShadowSeeds = seeds;
     try {
       return await operation();
     } finally {
-      this.nextShadowSeed = undefined;
+      this.nextShadowSeeds = [];
     }
   }
 
@@ -59,8 +60,8 @@ export class ManagedAdapterFactory implements SqlMigrationAwareDriverAdapterFact
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    const seed = this.nextShadowSeed;
-    this.nextShadowSeed = undefined;
+    const [seed, ...rest] = this.nextShadowSeeds;
+    this.nextShadowSeeds = rest;
     const shadow = seed && this.openSeededShadow ? await this.openSeededShadow(seed) : await this.openShadow();
     const tracked = delegate(shadow, {
       dispose: async () => {

@@ -193,7 +193,7 @@ export class MigrationEngine implements HistoryBackend {
         exitCode: true,
         filters: NO_FILTER,
       });
-    const result = cached ? await this.options.database.factory.withShadowSeed(cached.seed, run) : await run();
+    const result = cached ? await this.options.database.factory.withShadowSeeds(cached.seeds, run) : await run();
     const diff = { hasChanges: result.exitCode === 2, output: (result.stdout ?? '').trim() };
     if (!diff.hasChanges) return diff;
     const present = from.kind === 'migrations' && this.mayMisreportExtensions(to) ? await this.historyExtensions(from) : undefined;
@@ -201,23 +201,28 @@ export class MigrationEngine implements HistoryBackend {
   }
 
   /**
-   * A diff with one history side, where the shadow database can start from a replayed state: the longest
-   * prefix of that history the replay cache holds (replayCache.ts) seeds the shadow, and the engine is
-   * given only the migrations after it. The engine replays into the shadow it is given without emptying
-   * it, so the diff is the one a whole replay gives (tested against it), for a fraction of the replay.
+   * A diff with history sides, where the shadow databases can start from replayed states: for each side,
+   * the longest prefix of that history the replay cache holds (replayCache.ts) seeds the shadow database
+   * the engine replays it in (it asks for one per side, `from` first), and the engine is given only the
+   * migrations after it. The engine replays into the shadow it is given without emptying it, so the diff
+   * is the one a whole replay gives (tested against it), for a fraction of the replay.
    */
-  private cachedHistory(from: DiffSource, to: DiffSource): { from: DiffSource; to: DiffSource; seed: Buffer } | undefined {
-    const sides = [from, to].filter((side): side is Extract<DiffSource, { kind: 'migrations' }> => side.kind === 'migrations');
-    if (sides.length !== 1 || this.options.replayCache === false || !this.options.database.factory.seedsShadows) return undefined;
-    const side = sides[0]!;
-    const migrations = side.folder.migrations.filter((m) => !side.only || side.only.has(m.name));
-    if (migrations.some((m) => m.script === null)) return undefined;
+  private cachedHistory(from: DiffSource, to: DiffSource): { from: DiffSource; to: DiffSource; seeds: Array<Buffer | undefined> } | undefined {
+    if (this.options.replayCache === false || !this.options.database.factory.seedsShadows) return undefined;
     const dir = replaysDir(this.options.replayCache ?? {});
+    if (!dir) return undefined;
     const provider = this.provider === 'sqlite' ? 'sqlite' : 'postgresql';
-    const found = dir && lookUp(dir, replayKeys(provider, migrations.map((m) => ({ name: m.name, script: m.script! }))));
-    if (!found) return undefined;
-    const rest: DiffSource = { ...side, only: new Set(migrations.slice(found.count).map((m) => m.name)) };
-    return { from: from === side ? rest : from, to: to === side ? rest : to, seed: found.bytes };
+    const seeded = (side: DiffSource): { side: DiffSource; seed?: Buffer } => {
+      if (side.kind !== 'migrations') return { side };
+      const migrations = side.folder.migrations.filter((m) => !side.only || side.only.has(m.name));
+      if (migrations.some((m) => m.script === null)) return { side };
+      const found = lookUp(dir, replayKeys(provider, migrations.map((m) => ({ name: m.name, script: m.script! }))));
+      return found ? { side: { ...side, only: new Set(migrations.slice(found.count).map((m) => m.name)) }, seed: found.bytes } : { side };
+    };
+    const [a, b] = [seeded(from), seeded(to)];
+    if (!a.seed && !b.seed) return undefined;
+    const seeds = [from, to].flatMap((side, i) => (side.kind === 'migrations' ? [[a, b][i]!.seed] : []));
+    return { from: a.side, to: b.side, seeds };
   }
 
   /**

@@ -2,7 +2,7 @@ import { lintMigrationSql } from '../lint/sqlLint';
 import type { MigrationsFolder } from '../migrations/folder';
 import { withSchemaFiles } from '../project/discover';
 import { SchemaChangeAnalyser, type SchemaFinding } from '../schemaChanges/analyser';
-import { migratedSchema } from '../schemaChanges/migratedSchema';
+import { type MigratedSchema, migratedSchema } from '../schemaChanges/migratedSchema';
 import type { PrismaProject } from '../types';
 import { cachedHistoryResult, historyPrefix, historySource, positionOf, replayedHistory, scratchEngine } from './historyStates';
 
@@ -41,34 +41,37 @@ export function downScript(project: PrismaProject, folder: MigrationsFolder, nam
 }
 
 async function computeDownScript(project: PrismaProject, upTo: MigrationsFolder, before: MigrationsFolder, name: string): Promise<DownScript> {
-  const engine = scratchEngine(project, upTo, 'Down scripts');
-  let script: string;
+  // The history before the migration is replayed first: the one up to it then restores that state and
+  // applies one migration, and the diff starts both of its shadow databases from the two cached states.
+  const previous = await migratedSchema(project, before);
+  const analyser = await SchemaChangeAnalyser.replay(project, upTo);
   try {
-    const diff = await engine.diff(historySource(upTo), historySource(before), { script: true });
-    script = diff.hasChanges ? `${diff.output}\n` : '';
-  } finally {
-    await engine.dispose();
-  }
-  return { migration: name, script, losses: script ? await lossesOf(project, upTo, before, script) : [] };
-}
-
-/** What going from one replayed state to the other destroys, by the schema analysis' own rules. */
-async function lossesOf(project: PrismaProject, upTo: MigrationsFolder, before: MigrationsFolder, script: string): Promise<DownLoss[]> {
-  const [analyser, previous] = await Promise.all([SchemaChangeAnalyser.replay(project, upTo), migratedSchema(project, before)]);
-  try {
-    const files = previous.files.length > 0 ? previous.files : [{ path: project.schemaPath, content: `datasource db {\n  provider = "${previous.provider}"\n}\n` }];
-    const { findings } = await analyser.analyse(withSchemaFiles(project, files));
-    const losses = findings.flatMap(describeLoss);
-    // Tables no model describes (implicit many-to-many relation tables) are dropped too: the script says so.
-    for (const { subject } of lintMigrationSql(script, project.provider === 'sqlite' ? 'sqlite' : 'postgresql')) {
-      if (subject && !subject.columns && !losses.some((l) => l.table === subject.table)) {
-        losses.push({ kind: 'dropsTable', description: `drops the table \`${subject.table}\` and its rows`, table: subject.table });
-      }
+    const engine = scratchEngine(project, upTo, 'Down scripts');
+    let script: string;
+    try {
+      const diff = await engine.diff(historySource(upTo), historySource(before), { script: true });
+      script = diff.hasChanges ? `${diff.output}\n` : '';
+    } finally {
+      await engine.dispose();
     }
-    return losses;
+    return { migration: name, script, losses: script ? await lossesOf(project, analyser, previous, script) : [] };
   } finally {
     await analyser.dispose();
   }
+}
+
+/** What going from one replayed state (the analyser's) to the other (`previous`) destroys, by the schema analysis' own rules. */
+async function lossesOf(project: PrismaProject, analyser: SchemaChangeAnalyser, previous: MigratedSchema, script: string): Promise<DownLoss[]> {
+  const files = previous.files.length > 0 ? previous.files : [{ path: project.schemaPath, content: `datasource db {\n  provider = "${previous.provider}"\n}\n` }];
+  const { findings } = await analyser.analyse(withSchemaFiles(project, files));
+  const losses = findings.flatMap(describeLoss);
+  // Tables no model describes (implicit many-to-many relation tables) are dropped too: the script says so.
+  for (const { subject } of lintMigrationSql(script, project.provider === 'sqlite' ? 'sqlite' : 'postgresql')) {
+    if (subject && !subject.columns && !losses.some((l) => l.table === subject.table)) {
+      losses.push({ kind: 'dropsTable', description: `drops the table \`${subject.table}\` and its rows`, table: subject.table });
+    }
+  }
+  return losses;
 }
 
 function describeLoss(finding: SchemaFinding): DownLoss[] {
