@@ -160,7 +160,7 @@ CREATE INDEX "by_title" ON "P"("title");`,
     temp.addMigration('20260101000000_init', `${partial.sql}\n`);
     const analyser = await SchemaChangeAnalyser.replay(await discoverProject({ cwd: temp.root, trusted: true }), readMigrationsFolder(temp.migrationsDir));
     try {
-      assert.equal(analyser.beforeModel, null, 'introspection renders this history as an invalid schema');
+      assert.equal(await analyser.historyModel(), null, 'introspection renders this history as an invalid schema');
     } finally {
       await analyser.dispose();
       temp.remove();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { HistoryBackend } from '../engine/backend';
+import { MigrationEngine } from '../engine/migrationEngine';
 import type { BaseBranch } from '../git/baseBranch';
 import { gitChanges, migrationStates } from '../git/migrationGit';
 import { MIGRATION_FILE, type MigrationsFolder } from '../migrations/folder';
@@ -26,9 +27,10 @@ const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
  */
 export async function ciGate(project: PrismaProject, folder: MigrationsFolder, target: HistoryBackend | null, base: BaseBranch | null): Promise<Finding[]> {
   const where = datasourceLocation(project);
-  // The schema check replays on a scratch database, the target's drift on its own shadow: at once.
+  // The schema check replays on a scratch database (on the target's server where it may create one), the
+  // target's drift on its own shadow database: at once.
   const [schemaFindings, targetState] = await Promise.all([
-    schemaNotMigrated(project, folder),
+    schemaNotMigrated(project, folder, target instanceof MigrationEngine ? target : null),
     target ? targetStatuses(folder, target).then(async (statuses) => ({ statuses, drift: await targetDrift(project, folder, target, statuses) })) : null,
   ]);
   const statuses = targetState?.statuses ?? migrationStatuses(folder.migrations, []);
@@ -45,9 +47,9 @@ export async function ciGate(project: PrismaProject, folder: MigrationsFolder, t
 }
 
 /** The schema's breaking changes, and an error when it has changes no migration contains (engine providers only). */
-async function schemaNotMigrated(project: PrismaProject, folder: MigrationsFolder): Promise<Finding[]> {
+async function schemaNotMigrated(project: PrismaProject, folder: MigrationsFolder, replayOn: MigrationEngine | null): Promise<Finding[]> {
   if (!ENGINE_PROVIDERS.has(project.provider)) return [];
-  const analysis = await checkSchema(project, folder, null);
+  const analysis = await checkSchema(project, folder, null, replayOn);
   if (!analysis.script) return analysis.findings;
   const where = datasourceLocation(project);
   return [

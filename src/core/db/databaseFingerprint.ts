@@ -20,9 +20,11 @@ const QUALIFIED = `quote_ident(n.nspname) || '.' || quote_ident(c.relname)`;
  * Every row is a JSON array, so that no two different rows read alike. Besides the schema: the server's version, the session's schema and user, and
  * whether that user may create databases (a shadow database falls back to PGlite when it may not).
  */
+const POSTGRES_IDENTITY = `json_build_array('server', current_setting('server_version_num'), version(), current_schema(), current_user,
+  (SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user))`;
+
 const POSTGRES_QUERY = `SELECT r::text FROM (
-SELECT json_build_array('server', current_setting('server_version_num'), version(), current_schema(), current_user,
-  (SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user))
+SELECT ${POSTGRES_IDENTITY}
 UNION ALL SELECT json_build_array('namespace', quote_ident(n.nspname)) FROM pg_namespace n WHERE ${USER_NAMESPACE}
 UNION ALL SELECT json_build_array('extension', e.extname, e.extversion, e.extnamespace::regnamespace::text, e.extrelocatable) FROM pg_extension e
 UNION ALL SELECT json_build_array('class', ${QUALIFIED}, c.relkind, c.relpersistence, array_to_string(c.reloptions, ','), c.relrowsecurity, c.relforcerowsecurity,
@@ -67,6 +69,13 @@ UNION ALL SELECT json_build_array('comment', d.classoid::regclass::text,
 /** Everything SQLite knows of a schema is its `sqlite_master` text; the library's version decides how it is read. */
 const SQLITE_QUERY = `SELECT json_array('sqlite', sqlite_version()) AS r
 UNION ALL SELECT json_array(type, name, tbl_name, sql) FROM sqlite_master`;
+
+/** What decides how a database runs a script, without its schema: the server's version, session and rights; SQLite's version. */
+export async function databaseIdentity(adapter: SqlDriverAdapter): Promise<string> {
+  const sql = adapter.provider === 'sqlite' ? `SELECT json_array('sqlite', sqlite_version())` : `SELECT ${POSTGRES_IDENTITY}::text`;
+  const result = await adapter.queryRaw({ sql, args: [], argTypes: [] });
+  return String(result.rows[0]?.[0] ?? '');
+}
 
 /** The hash of the database's schema as the engine could see it (see above), from its catalogs. */
 export async function databaseFingerprint(adapter: SqlDriverAdapter): Promise<string> {

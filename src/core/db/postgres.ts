@@ -34,7 +34,27 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     () => shadow.connect(),
     () => shadow.close(),
   );
+  const scratch = (): EngineDatabase => {
+    const source = temporaryShadow(target, options.extensions ?? []);
+    const shadows = temporaryShadow(target, options.extensions ?? []);
+    const scratchFactory = new ManagedAdapterFactory(
+      'postgres',
+      PG_ADAPTER_NAME,
+      () => source.connect(),
+      () => shadows.connect(),
+      () => Promise.all([source.close(), shadows.close()]).then(() => undefined),
+    );
+    return {
+      provider: 'postgresql',
+      shadow: 'server',
+      label: `a scratch database on ${target.address}`,
+      databaseName: 'scratch',
+      factory: scratchFactory,
+      dispose: () => scratchFactory.dispose(),
+    };
+  };
   return {
+    ...(options.shadowDatabaseUrl === undefined && { scratch }),
     provider: 'postgresql',
     shadow: options.shadowDatabaseUrl === undefined ? 'server' : 'configured',
     label: target.display,

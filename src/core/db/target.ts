@@ -19,5 +19,12 @@ export interface EngineDatabase {
    * engine only deletes rows). Absent when the engine's `reset` is correct for this database.
    */
   recreate?(): Promise<void>;
+  /**
+   * A database of nobody's on the same server, for replaying a history there instead of in an embedded
+   * PGlite (a server replays a long history several times faster): a temporary database dropped when
+   * disposed, or an in-memory PGlite where the user may not create databases. Absent where the server
+   * has no room for one (SQLite, PGlite, a configured shadow database).
+   */
+  scratch?(): EngineDatabase;
   dispose(): Promise<void>;
 }

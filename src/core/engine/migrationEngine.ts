@@ -18,7 +18,7 @@ import { isPanic, toMigrateError } from './engineErrors';
 import { comparesExtensions, HISTORY_EXTENSIONS_QUERY, withoutPresentExtensions } from './historyExtensions';
 import { interruptedMigrationError, isConnectionLoss } from './interruptedMigration';
 import { takeMigrationLock } from './migrationLock';
-import { databaseFingerprint } from '../db/databaseFingerprint';
+import { databaseFingerprint, databaseIdentity } from '../db/databaseFingerprint';
 import { lookUp, type ReplayCacheOptions, replayKeys, replaysDir } from '../db/replayCache';
 import { cachedResult, resultKey } from '../db/resultCache';
 import { absentHistoryReadsEmpty, createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
@@ -174,9 +174,18 @@ export class MigrationEngine implements HistoryBackend {
 
   /** The database's schema fingerprint (databaseFingerprint.ts), read on the main connection. */
   private fingerprint(): Promise<string> {
+    return this.onMainConnection(databaseFingerprint);
+  }
+
+  /** What decides how the database runs a script (its server's version and the session's rights): see `databaseIdentity`. */
+  identity(): Promise<string> {
+    return this.onMainConnection(databaseIdentity);
+  }
+
+  private onMainConnection<T>(read: (adapter: SqlDriverAdapter) => Promise<T>): Promise<T> {
     return this.serialised(async () => {
       try {
-        return await databaseFingerprint(await this.options.database.factory.mainConnection());
+        return await read(await this.options.database.factory.mainConnection());
       } catch (error) {
         throw toMigrateError(error, undefined);
       }

@@ -41,22 +41,19 @@ export function downScript(project: PrismaProject, folder: MigrationsFolder, nam
 }
 
 async function computeDownScript(project: PrismaProject, upTo: MigrationsFolder, before: MigrationsFolder, name: string): Promise<DownScript> {
-  // The history before the migration is replayed first: the one up to it then restores that state and
-  // applies one migration, and the diff starts both of its shadow databases from the two cached states.
-  const previous = await migratedSchema(project, before);
-  const analyser = await SchemaChangeAnalyser.replay(project, upTo);
+  // Refuses providers without the engine here, naming the feature; its scratch database opens on first use.
+  const engine = scratchEngine(project, upTo, 'Down scripts');
+  let analyser: SchemaChangeAnalyser | undefined;
   try {
-    const engine = scratchEngine(project, upTo, 'Down scripts');
-    let script: string;
-    try {
-      const diff = await engine.diff(historySource(upTo), historySource(before), { script: true });
-      script = diff.hasChanges ? `${diff.output}\n` : '';
-    } finally {
-      await engine.dispose();
-    }
+    // The history before the migration is replayed first: the one up to it then restores that state and
+    // applies one migration, and the diff starts both of its shadow databases from the two cached states.
+    const previous = await migratedSchema(project, before);
+    analyser = await SchemaChangeAnalyser.replay(project, upTo);
+    const diff = await engine.diff(historySource(upTo), historySource(before), { script: true });
+    const script = diff.hasChanges ? `${diff.output}\n` : '';
     return { migration: name, script, losses: script ? await lossesOf(project, analyser, previous, script) : [] };
   } finally {
-    await analyser.dispose();
+    await Promise.all([engine.dispose(), analyser?.dispose()]);
   }
 }
 

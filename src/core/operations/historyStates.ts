@@ -1,7 +1,8 @@
 import { requiredExtensions } from '../db/extensions';
 import { discard, lookUp, type ReplayCacheOptions, replayKeys, replaysDir, store } from '../db/replayCache';
 import { cachedResult, resultKey } from '../db/resultCache';
-import { openScratchDatabase, type ScratchDatabase } from '../db/scratch';
+import { openScratchDatabase } from '../db/scratch';
+import type { EngineDatabase } from '../db/target';
 import { type DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import { MigrateError } from '../errors';
 import type { MigrationsFolder } from '../migrations/folder';
@@ -41,7 +42,7 @@ function scratchProvider(project: PrismaProject, what: string): 'sqlite' | 'post
 
 const scriptExtensions = (folder: MigrationsFolder) => requiredExtensions(folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script])));
 
-const engineOn = (project: PrismaProject, database: ScratchDatabase, replayCache: ReplayCacheOptions = {}) =>
+const engineOn = (project: PrismaProject, database: EngineDatabase, replayCache: ReplayCacheOptions = {}) =>
   new MigrationEngine({ database, schemaFiles: project.engineSchemaFiles, configDir: project.root, replayCache });
 
 /**
@@ -77,10 +78,27 @@ export interface ReplayedHistory {
  * `replayHistory` leaves it, through the replay cache (`replayCache.ts`): the longest prefix of the
  * history replayed before is restored, the rest applied, and the whole stored for next time. An entry
  * the database refuses is deleted and the history replayed from the start. A history that fails to
- * replay stores nothing. The caller disposes the engine.
+ * replay stores nothing. With `server` (a PostgreSQL server's database that offers a `scratch`), the
+ * history is replayed in a scratch database on that server instead. The caller disposes the engine.
  */
-export async function replayedHistory(project: PrismaProject, folder: MigrationsFolder, what: string, cache: ReplayCacheOptions = {}): Promise<ReplayedHistory> {
+export async function replayedHistory(
+  project: PrismaProject,
+  folder: MigrationsFolder,
+  what: string,
+  cache: ReplayCacheOptions = {},
+  server?: EngineDatabase,
+): Promise<ReplayedHistory> {
   const provider = scratchProvider(project, what);
+  if (server?.scratch && provider === 'postgresql') {
+    // A server database is neither restored from the cache nor stored: its replay is the fast one.
+    const engine = engineOn(project, server.scratch(), cache);
+    try {
+      return { engine, restored: 0, applied: (await replayHistory(engine, folder)).length };
+    } catch (error) {
+      await engine.dispose();
+      throw error;
+    }
+  }
   const extensions = scriptExtensions(folder);
   const missing = folder.migrations.findIndex((m) => m.script === null);
   const replayable = missing === -1 ? folder.migrations : folder.migrations.slice(0, missing);

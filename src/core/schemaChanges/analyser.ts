@@ -2,6 +2,7 @@ import type { Finding } from '../check/findings';
 import type { DiffSource, MigrationEngine } from '../engine/migrationEngine';
 import type { MigrationsFolder } from '../migrations/folder';
 import type { ReplayCacheOptions } from '../db/replayCache';
+import type { EngineDatabase } from '../db/target';
 import { replayedHistory } from '../operations/historyStates';
 import { datasourceLocation } from '../project/datasource';
 import { type Datamodel, readDatamodel } from '../schema/datamodel';
@@ -37,14 +38,21 @@ export interface SchemaAnalysis {
  * engine's steps (renames, quick fixes) where it is a valid schema. Build a new one when the migrations
  * folder changes.
  */
+/** What explains the engine's steps: the replayed history's catalog, and its datamodel (see `introspectedCopy`). */
+interface Explanation {
+  catalog: Catalog;
+  /** Null when the introspected copy of the history is not a valid schema: the findings then come from the steps alone. */
+  beforeModel: Datamodel | null;
+}
+
 export class SchemaChangeAnalyser {
   private readonly datamodels = new DatamodelCache();
+  private explained: Promise<Explanation> | undefined;
 
   private constructor(
     private readonly engine: MigrationEngine,
-    private readonly catalog: Catalog,
-    /** Null when the introspected copy of the history is not a valid schema: the findings then come from the steps alone. */
-    readonly beforeModel: Datamodel | null,
+    /** Read on first need: a schema that matches the history needs no explanation (a check in CI, mostly). */
+    private readonly explain: () => Promise<Explanation>,
     /** The diff side that stands for the history (see `historySide`). */
     private readonly history: DiffSource | null,
   ) {}
@@ -52,16 +60,27 @@ export class SchemaChangeAnalyser {
   /**
    * `asYouType`: the editor's analyser, diffed on every pause in typing, may diff from the introspected copy
    * where it stands for the database (see `historySide`); a one-off check always diffs from the database.
-   * The replay goes through the replay cache (see `replayedHistory`).
+   * The replay goes through the replay cache, or runs on `server` (see `replayedHistory`).
    */
-  static async replay(project: PrismaProject, folder: MigrationsFolder, use: 'once' | 'asYouType' = 'once', cache: ReplayCacheOptions = {}): Promise<SchemaChangeAnalyser> {
-    const { engine } = await replayedHistory(project, folder, 'Schema comparisons', cache);
+  static async replay(
+    project: PrismaProject,
+    folder: MigrationsFolder,
+    use: 'once' | 'asYouType' = 'once',
+    cache: ReplayCacheOptions = {},
+    server?: EngineDatabase,
+  ): Promise<SchemaChangeAnalyser> {
+    const { engine } = await replayedHistory(project, folder, 'Schema comparisons', cache, server);
     try {
+      if (folder.migrations.length === 0) {
+        return new SchemaChangeAnalyser(engine, async () => ({ catalog: await readCatalog(engine), beforeModel: { models: [], enums: [] } }), { kind: 'empty' });
+      }
+      if (use === 'once') {
+        return new SchemaChangeAnalyser(engine, async () => ({ catalog: await readCatalog(engine), beforeModel: (await introspectedCopy(engine))?.datamodel ?? null }), null);
+      }
       const catalog = await readCatalog(engine);
-      if (folder.migrations.length === 0) return new SchemaChangeAnalyser(engine, catalog, { models: [], enums: [] }, { kind: 'empty' });
       const copy = await introspectedCopy(engine);
-      const side = use === 'asYouType' && copy ? await historySide(engine, copy.files, project.engineSchemaFiles) : null;
-      return new SchemaChangeAnalyser(engine, catalog, copy?.datamodel ?? null, side);
+      const side = copy ? await historySide(engine, copy.files, project.engineSchemaFiles) : null;
+      return new SchemaChangeAnalyser(engine, async () => ({ catalog, beforeModel: copy?.datamodel ?? null }), side);
     } catch (error) {
       await engine.dispose();
       throw error;
@@ -74,11 +93,12 @@ export class SchemaChangeAnalyser {
     // The engine judges the text first: an invalid schema throws here, before anything else reads it.
     const diff = await this.engine.diff(this.history ?? { kind: 'database', files }, { kind: 'schema', files }, { script: true });
     if (!diff.hasChanges) return { script: '', findings: [] };
+    const { catalog, beforeModel } = await this.explanation();
     const after = this.datamodels.read(files);
     const declarations = indexDeclarations(project.schemaFiles);
     const lines = new SchemaLines(project.schemaFiles);
-    const steps = migrationSteps(diff.output, this.catalog);
-    const findings = classifyChanges(this.beforeModel, after, steps, this.catalog).map((change) => {
+    const steps = migrationSteps(diff.output, catalog);
+    const findings = classifyChanges(beforeModel, after, steps, catalog).map((change) => {
       const range = rangeOf(change.anchor, project, declarations, lines);
       return {
         rule: change.rule,
@@ -91,6 +111,16 @@ export class SchemaChangeAnalyser {
       } satisfies SchemaFinding;
     });
     return { script: diff.output, findings };
+  }
+
+  /** The replayed history's datamodel: null when its introspected copy is not a valid schema. */
+  async historyModel(): Promise<Datamodel | null> {
+    return (await this.explanation()).beforeModel;
+  }
+
+  private explanation(): Promise<Explanation> {
+    this.explained ??= this.explain();
+    return this.explained;
   }
 
   dispose(): Promise<void> {
