@@ -22,14 +22,21 @@ export function resultKey(kind: string, inputs: readonly unknown[]): string {
 
 /**
  * `compute()`'s value for `key`: from the cache when it holds it, else computed and stored. A failure is
- * never stored (it may be the database's, not the inputs').
+ * never stored (it may be the database's, not the inputs'), nor a value `stillValid` rejects: inputs read
+ * before computing (a database's fingerprint) that changed meanwhile.
  */
-export async function cachedResult<T>(options: ReplayCacheOptions | false, key: string, compute: () => Promise<T>): Promise<T> {
+export async function cachedResult<T>(
+  options: ReplayCacheOptions | false,
+  key: string,
+  compute: () => Promise<T>,
+  stillValid: () => Promise<boolean> = async () => true,
+): Promise<T> {
   const dir = options === false ? undefined : cacheFolder(options.cacheDir, RESULTS);
   if (options === false || dir === undefined) return compute();
   const stored = readEntry(dir, key);
   if (stored) return (JSON.parse(stored.toString('utf8')) as { value: T }).value;
   const value = await compute();
+  if (!(await stillValid())) return value;
   await writeEntry(dir, key, Buffer.from(JSON.stringify({ value }), 'utf8'), options.maxBytes ?? maxBytesFromEnvironment(DEFAULT_MAX_MB));
   return value;
 }

@@ -126,42 +126,40 @@ export class MigrationEngine implements HistoryBackend {
   /** The engine's diff; a diff computed before from the same inputs comes from the result cache (see `diffKey`) without loading the engine. */
   async diff(from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<DiffResult> {
     const compute = () => this.withEngine(({ raw }) => this.engineDiff(raw, from, to, options));
-    const key = this.options.replayCache === false ? undefined : await this.diffKey(from, to, options);
-    return key === undefined ? compute() : cachedResult(this.options.replayCache ?? {}, key, compute);
+    if (this.options.replayCache === false) return compute();
+    const replays = from.kind === 'migrations' || to.kind === 'migrations';
+    const readsDatabase = from.kind === 'database' || to.kind === 'database' || (replays && this.options.database.shadow === 'server');
+    const fingerprint = readsDatabase ? await this.fingerprint() : undefined;
+    const key = this.diffKey(from, to, options, fingerprint);
+    if (key === undefined) return compute();
+    // A database that changed while the engine read it: its result belongs to neither fingerprint.
+    const unchanged = async () => fingerprint === undefined || (await this.fingerprint()) === fingerprint;
+    return cachedResult(this.options.replayCache ?? {}, key, compute, unchanged);
   }
 
   /**
    * Everything a diff's result depends on: each side (a history by its replay key, a schema by its text,
    * the database by its fingerprint), the engine's schema, the shadow database's kind and, for a shadow
-   * on the server or a SQLite of this runtime, what decides its version. Undefined where a result cannot
-   * be keyed: a migration without its script (the engine reports it), a shadow on a configured server.
+   * on the server or a SQLite of this runtime, what decides its version (the server's is in the
+   * fingerprint). Undefined where a result cannot be keyed: a migration without its script (the engine
+   * reports it), a shadow on a configured server.
    */
-  private async diffKey(from: DiffSource, to: DiffSource, options: { script: boolean }): Promise<string | undefined> {
-    const sides: unknown[] = [];
-    for (const side of [from, to]) {
-      const key = await this.sideKey(side);
-      if (key === undefined) return undefined;
-      sides.push(key);
-    }
-    const replays = from.kind === 'migrations' || to.kind === 'migrations';
-    if (replays && this.options.database.shadow === 'configured') return undefined;
-    const shadow =
-      this.provider === 'sqlite'
-        ? [process.version, process.versions.sqlite ?? null]
-        : replays && this.options.database.shadow === 'server'
-          ? await this.fingerprint()
-          : null;
-    return resultKey('diff', [this.provider, this.options.database.shadow, shadow, this.options.schemaFiles, options.script, ...sides]);
+  private diffKey(from: DiffSource, to: DiffSource, options: { script: boolean }, fingerprint: string | undefined): string | undefined {
+    const sides = [from, to].map((side) => this.sideKey(side, fingerprint));
+    if (sides.includes(undefined)) return undefined;
+    if ((from.kind === 'migrations' || to.kind === 'migrations') && this.options.database.shadow === 'configured') return undefined;
+    const runtime = this.provider === 'sqlite' ? [process.version, process.versions.sqlite ?? null] : null;
+    return resultKey('diff', [this.provider, this.options.database.shadow, runtime, fingerprint ?? null, this.options.schemaFiles, options.script, ...sides]);
   }
 
-  private async sideKey(side: DiffSource): Promise<unknown> {
+  private sideKey(side: DiffSource, fingerprint: string | undefined): unknown {
     switch (side.kind) {
       case 'empty':
         return ['empty'];
       case 'schema':
         return ['schema', side.files];
       case 'database':
-        return ['database', side.files ?? null, await this.fingerprint()];
+        return ['database', side.files ?? null, fingerprint];
       case 'migrations': {
         assertLockfileUsable(side.folder, this.provider);
         const migrations = side.folder.migrations.filter((m) => !side.only || side.only.has(m.name));
