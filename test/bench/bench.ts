@@ -4,7 +4,7 @@
 // for machine output, `--only cli` for the start-up rows alone, `--only targets` for issue 16's targets alone.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -365,8 +365,20 @@ async function postgresBenchmarks(project: LargeProject, psql: string | null): P
       rmSync(path.join(project.root, 'prisma', '.pglite'), { recursive: true, force: true });
       return cliApply(project.root, []);
     },
-    'target 2 s; no floor (no PGlite command-line client)',
+    'target 2 s',
   );
+  // Its floor: PGlite alone, in a new process, running the same scripts one by one into an empty data folder.
+  const scripts = path.join(dir, 'scripts.json');
+  writeFileSync(scripts, JSON.stringify(folder.migrations.map((m) => m.script)));
+  const empty = path.join(dir, 'empty-pglite');
+  execFileSync(process.execPath, ['-e', BARE_PGLITE_APPLY, empty, '[]'], { cwd: REPOSITORY, stdio: 'ignore' });
+  await measure(`bare PGlite: ${MIGRATION_COUNT} scripts into an empty data folder, new process (floor)`, async (run) => {
+    const copy = path.join(dir, `bare-pglite-${run}`);
+    cpSync(empty, copy, { recursive: true });
+    const started = performance.now();
+    execFileSync(process.execPath, ['-e', BARE_PGLITE_APPLY, copy, scripts], { cwd: REPOSITORY, stdio: 'ignore' });
+    return performance.now() - started;
+  });
 
   const script = concatenated(folder, dir);
   await measure(`psql: ${MIGRATION_COUNT} files in one session (floor)`, () =>
@@ -378,6 +390,13 @@ async function postgresBenchmarks(project: LargeProject, psql: string | null): P
     }),
   );
 }
+
+const REPOSITORY = path.resolve(__dirname, '../..');
+
+/** PGlite alone: opens (or initialises) the data folder, runs each script of a JSON list file (or `[]`) and closes. */
+const BARE_PGLITE_APPLY = `const { PGlite } = require('@electric-sql/pglite');
+const [dir, list] = process.argv.slice(1);
+(async () => { const db = await PGlite.create(dir); for (const sql of list === '[]' ? [] : JSON.parse(require('fs').readFileSync(list, 'utf8'))) await db.exec(sql); await db.close(); })();`;
 
 /** A PGlite data folder read by PGlite alone, in a new process: the floor of anything that reads it. */
 const BARE_PGLITE = `const { PGlite } = require('@electric-sql/pglite');
@@ -431,7 +450,7 @@ async function targetBenchmarks(project: LargeProject, psql: string | null): Pro
   if (!measurements.some((m) => m.name.startsWith('engine load, new process'))) await measureEngineLoad(tempDir('pm-bench-engine-'));
   await measure('bare PGlite: open the data folder, read _prisma_migrations, close (floor)', async () => {
     const started = performance.now();
-    execFileSync(process.execPath, ['-e', BARE_PGLITE, path.join(project.root, 'prisma', '.pglite')], { cwd: path.resolve(__dirname, '../..'), stdio: 'ignore' });
+    execFileSync(process.execPath, ['-e', BARE_PGLITE, path.join(project.root, 'prisma', '.pglite')], { cwd: REPOSITORY, stdio: 'ignore' });
     return performance.now() - started;
   });
 }
@@ -455,6 +474,7 @@ function ratios(): Ratio[] {
     ['apply on PostgreSQL vs psql', `apply ${MIGRATION_COUNT} migrations, new PostgreSQL`, 'psql:'],
     ['CLI apply on SQLite vs sqlite3, whole processes (goal 1.5×)', `prisma-migrations apply, whole process: ${MIGRATION_COUNT} migrations, new SQLite`, 'sqlite3:'],
     ['CLI apply on PostgreSQL vs psql, whole processes (goal 1.2×)', `prisma-migrations apply, whole process: ${MIGRATION_COUNT} migrations, new PostgreSQL`, 'psql:'],
+    ['CLI apply on PGlite vs bare PGlite, whole processes (target 2 s)', `prisma-migrations apply, whole process: ${MIGRATION_COUNT} migrations, new embedded PGlite`, `bare PGlite: ${MIGRATION_COUNT} scripts`],
     ['schema analysis vs bare engine diff', 'keystroke: schema analysis', 'keystroke: bare engine diff'],
     ['CLI --help vs node -e 0', 'prisma-migrations --help', 'node -e 0'],
     ['CLI status --no-drift vs node -e 0', 'prisma-migrations status --no-drift', 'node -e 0'],
