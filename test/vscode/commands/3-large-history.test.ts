@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'mocha';
 import { migrationChecksum } from '../../../src/core/migrations/checksum';
 import type { ExtensionApi } from '../../../src/extension';
 import { log, report, waitFor } from '../shared';
-import { extensionApi, projectNode, sqlite, workspaceRoot } from './helpers';
+import { extensionApi, projectNode, sqlite, stateOf, workspaceRoot } from './helpers';
 
 const APP = 'big-app';
 const COUNT = 1000;
@@ -73,12 +73,24 @@ describe(`a project with ${COUNT.toLocaleString('en')} applied migrations`, func
     log(`      ${COUNT} migrations listed ${Math.round(listedMs)} ms after Refresh (all 3 projects); drift checked after ${Math.round(driftMs)} ms`);
     report('measure:Migrations view, 1,000 applied migrations (SQLite)', `listed ${Math.round(listedMs)} ms after Refresh, drift checked after ${Math.round(driftMs)} ms`);
 
-    // Warm: the replayed history's drift is in the result cache, keyed by the database's fingerprint.
+    // Warm: the replayed history's drift is in the result cache, keyed by the database's fingerprint. A
+    // refresh replaces each project's state: this project's new one, read, is the listing; its drift known
+    // (checked, not checking), the drift.
+    const previous = stateOf(api, APP);
     const again = performance.now();
-    await api.projects.refresh();
-    const warmMs = performance.now() - again;
+    const refreshedAgain = api.projects.refresh();
+    const fresh = () => {
+      const state = stateOf(api, APP);
+      return state !== previous && !state.loading ? state : undefined;
+    };
+    await waitFor('the view did not list the migrations again', fresh, 120_000);
+    const warmListedMs = performance.now() - again;
+    await waitFor('the drift was not checked again', () => fresh() && !fresh()!.checkingDrift && fresh()!.report?.drift !== undefined, 120_000);
+    const warmDriftMs = performance.now() - again;
+    await refreshedAgain;
+    assert.equal(api.tree.getChildren(projectNode(api, APP)).filter((n) => n.kind === 'migration').length, COUNT);
     assert.equal(api.tree.getChildren(projectNode(api, APP)).some((n) => n.kind === 'drift'), false, 'still no drift');
-    log(`      warm: listed and drift checked ${Math.round(warmMs)} ms after Refresh`);
-    report('measure:Migrations view, 1,000 applied migrations (SQLite), warm', `listed and drift checked ${Math.round(warmMs)} ms after Refresh`);
+    log(`      warm: listed ${Math.round(warmListedMs)} ms after Refresh, drift checked after ${Math.round(warmDriftMs)} ms (all 3 projects: ${Math.round(performance.now() - again)} ms)`);
+    report('measure:Migrations view, 1,000 applied migrations (SQLite), warm', `listed ${Math.round(warmListedMs)} ms after Refresh, drift checked after ${Math.round(warmDriftMs)} ms`);
   });
 });
