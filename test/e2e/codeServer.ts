@@ -31,6 +31,9 @@ export const quietSettings = {
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
   'security.workspace.trust.enabled': false,
+  // Desktop VS Code's default. In a browser the workbench saves every edit after a second, so an edit
+  // (a quick fix) would reach the disk while a test still means to undo it.
+  'files.autoSave': 'off',
 };
 
 /**
