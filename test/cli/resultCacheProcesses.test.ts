@@ -4,10 +4,11 @@
 // on an empty cache folder, which computes everything.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, watch } from 'node:fs';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readEntry } from '../../src/core/db/cacheEntries';
+import { pausedWrite } from '../helpers/pausedWrite';
 import { tempDirs } from '../helpers/tempDirs';
 
 const bundle = path.resolve(__dirname, '../../dist/cli.js');
@@ -39,27 +40,9 @@ describe('the result cache across processes', () => {
 
   it('a process killed while writing a result leaves nothing trusted; the next run answers right and sweeps', async (t) => {
     const cacheDir = temps.make('cache');
-    const markers = temps.make('marker');
-    const marker = path.join(markers, 'paused');
-    const proc = spawnStatus(cacheDir, { PRISMA_MIGRATIONS_CACHE_TEST_PAUSE: marker });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.once('exit', (_code, signal) => resolve(signal)));
-    // The child waits for good once paused: whatever fails below, it must not outlive the test.
-    t.after(() => void proc.kill('SIGKILL'));
-    await new Promise<void>((resolve, reject) => {
-      const watcher = watch(markers, () => {
-        if (!existsSync(marker)) return;
-        watcher.close();
-        resolve();
-      });
-      void exited.then(() => {
-        watcher.close();
-        reject(new Error('the child ended before it started writing a result'));
-      });
-    });
-    const temp = readFileSync(marker, 'utf8');
+    const { temp, kill } = await pausedWrite(t, temps.make('marker'), (extra) => spawnStatus(cacheDir, extra));
     assert.equal(path.dirname(temp), path.join(cacheDir, 'results'), 'the paused write is a result');
-    proc.kill('SIGKILL');
-    assert.equal(await exited, 'SIGKILL');
+    assert.equal(await kill(), 'SIGKILL');
     assert.deepEqual(results(cacheDir), [path.basename(temp)], 'only the half-written temp file is there');
 
     assert.equal(status(cacheDir), uncached);

@@ -4,7 +4,7 @@
 // processes share the cache, and the size limit evicts the least recently used entry.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, truncateSync, utimesSync, watch } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, truncateSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { lookUp, replayKeys, replaysDir, store } from '../../src/core/db/replayCache';
@@ -15,6 +15,7 @@ import { SchemaChangeAnalyser } from '../../src/core/schemaChanges/analyser';
 import type { PrismaProject } from '../../src/core/types';
 import { type LargeProvider, MIGRATION_COUNT, writeLargeProject } from '../helpers/largeHistory';
 import { replayedCatalog } from '../helpers/replayedCatalog';
+import { pausedWrite } from '../helpers/pausedWrite';
 import { tempDirs } from '../helpers/tempDirs';
 
 const CHILD = path.join(__dirname, '../helpers/replayChild.ts');
@@ -140,27 +141,9 @@ describe('replay cache across processes (SQLite)', () => {
 
   it('a process killed while writing an entry leaves nothing trusted; the next run replays right and sweeps', async (t) => {
     const cacheDir = tempDir('cache');
-    const markers = tempDir('marker');
-    const marker = path.join(markers, 'paused');
-    const proc = child(cacheDir, { PRISMA_MIGRATIONS_CACHE_TEST_PAUSE: marker });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.once('exit', (_code, signal) => resolve(signal)));
-    // The child waits for good once paused: whatever fails below, it must not outlive the test.
-    t.after(() => void proc.kill('SIGKILL'));
-    await new Promise<void>((resolve, reject) => {
-      const watcher = watch(markers, () => {
-        if (!existsSync(marker)) return;
-        watcher.close();
-        resolve();
-      });
-      void exited.then(() => {
-        watcher.close();
-        reject(new Error('the child ended before it started writing the entry'));
-      });
-    });
-    const temp = readFileSync(marker, 'utf8');
+    const { temp, kill } = await pausedWrite(t, tempDir('marker'), (env) => child(cacheDir, env));
     assert.ok(existsSync(temp), 'the entry is half written');
-    proc.kill('SIGKILL');
-    assert.equal(await exited, 'SIGKILL');
+    assert.equal(await kill(), 'SIGKILL');
 
     assert.deepEqual(entries(cacheDir), [path.basename(temp)]);
     assert.equal(lookUp(path.join(cacheDir, 'replays'), replayKeys('sqlite', folder.migrations.map((m) => ({ name: m.name, script: m.script ?? '' })))), undefined);
