@@ -35,14 +35,14 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     () => shadow.close(),
   );
   const scratch = (): EngineDatabase => {
-    const source = temporaryShadow(target, options.extensions ?? []);
-    const shadows = temporaryShadow(target, options.extensions ?? []);
+    // Each connection is a temporary database of its own: the scratch database and its shadows alike.
+    const temporary = temporaryShadow(target, options.extensions ?? []);
     const scratchFactory = new ManagedAdapterFactory(
       'postgres',
       PG_ADAPTER_NAME,
-      () => source.connect(),
-      () => shadows.connect(),
-      () => Promise.all([source.close(), shadows.close()]).then(() => undefined),
+      () => temporary.connect(),
+      () => temporary.connect(),
+      () => temporary.close(),
     );
     return {
       provider: 'postgresql',

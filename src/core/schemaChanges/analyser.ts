@@ -31,13 +31,6 @@ export interface SchemaAnalysis {
   findings: SchemaFinding[];
 }
 
-/**
- * The breaking changes of the next migration, for one migration history: the history is replayed once into
- * a scratch database, which stays open; each text of the schema is then diffed against it by the engine,
- * exactly as `migrate diff --from-migrations` would. The datamodel introspected from the replay explains the
- * engine's steps (renames, quick fixes) where it is a valid schema. Build a new one when the migrations
- * folder changes.
- */
 /** What explains the engine's steps: the replayed history's catalog, and its datamodel (see `introspectedCopy`). */
 interface Explanation {
   catalog: Catalog;
@@ -45,6 +38,13 @@ interface Explanation {
   beforeModel: Datamodel | null;
 }
 
+/**
+ * The breaking changes of the next migration, for one migration history: the history is replayed once into
+ * a scratch database, which stays open; each text of the schema is then diffed against it by the engine,
+ * exactly as `migrate diff --from-migrations` would. The datamodel introspected from the replay explains the
+ * engine's steps (renames, quick fixes) where it is a valid schema. Build a new one when the migrations
+ * folder changes.
+ */
 export class SchemaChangeAnalyser {
   private readonly datamodels = new DatamodelCache();
   private explained: Promise<Explanation> | undefined;
