@@ -5,6 +5,7 @@ import { pgliteExtensions } from './extensions';
 import { ManagedAdapterFactory } from './managedFactory';
 import { LOCK_FILE, lockDataDir } from './pgliteLock';
 import { startPglite, type PgliteServer } from './pgliteServer';
+import { folderState, recordReadOnlySession } from './pgliteFolderState';
 import { SEEDING_MARKER, seedDataDir } from './pgliteTemplate';
 import { pgliteShadow } from './pgliteShadow';
 import { PG_ADAPTER_NAME } from './postgresAdapter';
@@ -18,7 +19,8 @@ export function pgliteDataDir(url: string, baseDir: string): string {
 /**
  * The embedded dev database for PostgreSQL projects without a URL: PGlite (PostgreSQL 17 in
  * WebAssembly) persisted in `dataDir`, a folder the user can see and delete, and an in-memory PGlite as
- * the shadow database. Starting PGlite takes seconds, so it starts here, once, and fails early.
+ * the shadow database. Starting PGlite takes seconds, so it starts here, once, and fails early; read-only, it
+ * starts on first use, and a result already computed from the folder's content needs none (pgliteFolderState.ts).
  *
  * Read-only, the session refuses writes, and a folder that does not exist is not created: the read sees
  * an empty in-memory database in its place.
@@ -34,28 +36,30 @@ export async function openPglite(dataDir: string, options: { extensions?: string
   const standIn = options.readOnly === true && !existsSync(dataDir);
   if (!standIn) mkdirSync(dataDir, { recursive: true });
   const unlock = standIn ? () => {} : await lockDataDir(dataDir);
-  let server: PgliteServer;
+  let server: LazyServer;
   try {
     if (!standIn && !existsSync(path.join(dataDir, 'PG_VERSION'))) await seedDataDir(dataDir, (name) => name.startsWith(LOCK_FILE));
-    server = await startPglite(standIn ? undefined : dataDir, loaded);
+    const start = () => startPglite(standIn ? undefined : dataDir, loaded).catch((error: unknown) => Promise.reject(startFailure(dataDir, error)));
+    // Read-only, PGlite starts on first use: a result already computed from this content needs none.
+    server = options.readOnly && !standIn ? lazyServer(start, await folderState(dataDir)) : lazyServer(start, undefined, await start());
   } catch (error) {
     unlock();
-    throw new MigrateError(
-      'state',
-      `The embedded PGlite database in ${dataDir} could not be started: ${errorMessage(error)}. Delete the folder to start over with an empty database.`,
-      { cause: error },
-    );
+    throw error;
   }
   const shadow = pgliteShadow(extensions);
   const factory = new ManagedAdapterFactory(
     'postgres',
     PG_ADAPTER_NAME,
-    () => server.connect({ readOnly: options.readOnly }),
+    async () => (await server.get()).connect({ readOnly: options.readOnly }),
     () => shadow.connect(),
     async () => {
-      await shadow.close();
-      await server.close();
-      unlock();
+      try {
+        await shadow.close();
+        await server.close();
+        if (server.contentState !== undefined && server.ran) await recordReadOnlySession(dataDir, server.contentState);
+      } finally {
+        unlock();
+      }
     },
     (seed) => shadow.connectFrom(seed),
   );
@@ -64,9 +68,47 @@ export async function openPglite(dataDir: string, options: { extensions?: string
     shadow: 'embedded',
     label: `embedded PGlite (${dataDir})${standIn ? ' (does not exist)' : ''}`,
     databaseName: path.basename(dataDir),
+    contentState: server.contentState,
     factory,
     dispose: () => factory.dispose(),
   };
+}
+
+interface LazyServer {
+  /** The folder's content state (pgliteFolderState.ts) where PGlite starts only when first used. */
+  readonly contentState: string | undefined;
+  /** Whether PGlite started (and so rewrote its bookkeeping files). */
+  readonly ran: boolean;
+  get(): Promise<PgliteServer>;
+  close(): Promise<void>;
+}
+
+function lazyServer(start: () => Promise<PgliteServer>, contentState: string | undefined, running?: PgliteServer): LazyServer {
+  let server = running && Promise.resolve(running);
+  let ran = running !== undefined;
+  return {
+    contentState,
+    get ran() {
+      return ran;
+    },
+    get: () =>
+      (server ??= start().then((started) => {
+        ran = true;
+        return started;
+      })),
+    async close() {
+      const started = await server?.catch(() => undefined);
+      await started?.close();
+    },
+  };
+}
+
+function startFailure(dataDir: string, error: unknown): MigrateError {
+  return new MigrateError(
+    'state',
+    `The embedded PGlite database in ${dataDir} could not be started: ${errorMessage(error)}. Delete the folder to start over with an empty database.`,
+    { cause: error },
+  );
 }
 
 /**

@@ -31,12 +31,27 @@ export async function cachedResult<T>(
   compute: () => Promise<T>,
   stillValid: () => Promise<boolean> = async () => true,
 ): Promise<T> {
-  const dir = options === false ? undefined : cacheFolder(options.cacheDir, RESULTS);
-  if (options === false || dir === undefined) return compute();
-  const stored = readEntry(dir, key);
-  if (stored) return (JSON.parse(stored.toString('utf8')) as { value: T }).value;
+  const stored = storedResult<T>(options, key);
+  if (stored) return stored.value;
   const value = await compute();
-  if (!(await stillValid())) return value;
-  await writeEntry(dir, key, Buffer.from(JSON.stringify({ value }), 'utf8'), options.maxBytes ?? maxBytesFromEnvironment(DEFAULT_MAX_MB));
+  if (await stillValid()) await storeResult(options, key, value);
   return value;
+}
+
+/** The value stored under `key`, if any (wrapped, so that a stored `null` is told from none). */
+export function storedResult<T>(options: ReplayCacheOptions | false, key: string): { value: T } | undefined {
+  const dir = resultsDir(options);
+  const stored = dir === undefined ? undefined : readEntry(dir, key);
+  return stored && (JSON.parse(stored.toString('utf8')) as { value: T });
+}
+
+/** Stores `value` under `key`; nothing happens when the cache is off or unusable. */
+export async function storeResult(options: ReplayCacheOptions | false, key: string, value: unknown): Promise<void> {
+  const dir = resultsDir(options);
+  if (dir === undefined || options === false) return;
+  await writeEntry(dir, key, Buffer.from(JSON.stringify({ value }), 'utf8'), options.maxBytes ?? maxBytesFromEnvironment(DEFAULT_MAX_MB));
+}
+
+function resultsDir(options: ReplayCacheOptions | false): string | undefined {
+  return options === false ? undefined : cacheFolder(options.cacheDir, RESULTS);
 }

@@ -15,6 +15,12 @@ export interface EngineDatabase {
    */
   readonly shadow: 'embedded' | 'server' | 'configured';
   /**
+   * The database's whole content, schema and rows, by a name known without connecting: a read-only PGlite
+   * folder's (pgliteFolderState.ts). It stands for the catalog fingerprint and keys the migration rows, so
+   * that a read computed before never starts the database.
+   */
+  readonly contentState?: string;
+  /**
    * Removes the database's content when the engine's own `reset` would not do it right (SQLite: the
    * engine only deletes rows). Absent when the engine's `reset` is correct for this database.
    */

@@ -21,7 +21,7 @@ import { takeMigrationLock } from './migrationLock';
 import { databaseFingerprint, databaseIdentity } from '../db/databaseFingerprint';
 import { lookUp, type ReplayCacheOptions, replayKeys, replaysDir } from '../db/replayCache';
 import { cachedResult, resultKey } from '../db/resultCache';
-import { absentHistoryReadsEmpty, createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack } from './migrationsTable';
+import { absentHistoryReadsEmpty, createMigrationsTable, deleteMigrationRows, readMigrationRows, recordRolledBack, revivedRows } from './migrationsTable';
 import { newSchemaEngine } from './wasm';
 
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
@@ -113,14 +113,12 @@ export class MigrationEngine implements HistoryBackend {
     return performance.now() - started;
   }
 
-  readMigrationRows(): Promise<MigrationRow[] | null> {
-    return this.serialised(async () => {
-      try {
-        return await readMigrationRows(await this.options.database.factory.mainConnection());
-      } catch (error) {
-        throw toMigrateError(error, undefined);
-      }
-    });
+  async readMigrationRows(): Promise<MigrationRow[] | null> {
+    const read = () => this.onMainConnection(readMigrationRows);
+    const state = this.options.database.contentState;
+    if (state === undefined || this.options.replayCache === false) return read();
+    const rows = await cachedResult(this.options.replayCache ?? {}, resultKey('migration-rows', [state]), read);
+    return rows && revivedRows(rows);
   }
 
   /** The engine's diff; a diff computed before from the same inputs comes from the result cache (see `diffKey`) without loading the engine. */
@@ -170,9 +168,10 @@ export class MigrationEngine implements HistoryBackend {
     }
   }
 
-  /** The database's schema fingerprint (databaseFingerprint.ts), read on the main connection. */
+  /** The database's schema fingerprint (databaseFingerprint.ts), read on the main connection, or its content's state where known without it. */
   private fingerprint(): Promise<string> {
-    return this.onMainConnection(databaseFingerprint);
+    const state = this.options.database.contentState;
+    return state === undefined ? this.onMainConnection(databaseFingerprint) : Promise.resolve(state);
   }
 
   /** What decides how the database runs a script (its server's version and the session's rights): see `databaseIdentity`. */

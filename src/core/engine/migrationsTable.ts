@@ -138,6 +138,11 @@ function toRows(result: SqlResultSet): MigrationRow[] {
   }));
 }
 
+/** Rows as a JSON round trip leaves them (the result cache's), with their dates back. */
+export function revivedRows(rows: readonly MigrationRow[]): MigrationRow[] {
+  return rows.map((row) => ({ ...row, startedAt: toDate(row.startedAt) ?? new Date(0), finishedAt: toDate(row.finishedAt), rolledBackAt: toDate(row.rolledBackAt) }));
+}
+
 /** Adapters return timestamps as strings: ISO with offset (libsql) or `YYYY-MM-DD HH:MM:SS.mmm` in UTC (pg, timestamptz). */
 function toDate(value: unknown): Date | null {
   if (value == null) return null;
