@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
 import { MigrateError } from '../errors';
@@ -39,16 +39,23 @@ export function readMigrationsFolder(dir: string): MigrationsFolder {
     .sort(compareMigrationNames);
   const migrations = names.map((name): LocalMigration => {
     const folder = path.join(dir, name);
-    const file = path.join(folder, MIGRATION_FILE);
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      problems.push({ name, message: `The migration folder ${name} has no ${MIGRATION_FILE}.` });
-      return { name, dir: folder, script: null };
-    }
-    return { name, dir: folder, script: readFileSync(file, 'utf8') };
+    const script = readScript(path.join(folder, MIGRATION_FILE));
+    if (script === null) problems.push({ name, message: `The migration folder ${name} has no ${MIGRATION_FILE}.` });
+    return { name, dir: folder, script };
   });
   const lockPath = path.join(dir, LOCKFILE);
   const lockfile = existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null;
   return { dir, migrations, lockfile, problems };
+}
+
+/** A migration's script; null where there is no file by that name. One read, no stat first: histories run to a thousand folders. */
+function readScript(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (['ENOENT', 'EISDIR', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
+    throw error;
+  }
 }
 
 /**

@@ -12,15 +12,31 @@ export class DevDatabaseStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /**
+   * What the secret storage said, per key: every refresh asks for each project's choice, and each answer
+   * is a round trip to the window (slow while it is busy). Forgotten whenever a choice changes, here or in
+   * another window.
+   */
+  private readonly read = new Map<string, Thenable<string | undefined>>();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((event) => {
-      if (event.key.startsWith(KEY_PREFIX)) this.changed.fire();
+      if (!event.key.startsWith(KEY_PREFIX)) return;
+      this.read.delete(event.key);
+      this.changed.fire();
     });
   }
 
   async get(project: PrismaProject): Promise<DevDatabaseChoice | undefined> {
-    const stored = await this.secrets.get(keyOf(project));
+    const key = keyOf(project);
+    let reading = this.read.get(key);
+    if (!reading) {
+      reading = this.secrets.get(key);
+      this.read.set(key, reading);
+      // A failed read is asked again next time.
+      reading.then(undefined, () => this.read.delete(key));
+    }
+    const stored = await reading;
     if (!stored) return undefined;
     try {
       const parsed = JSON.parse(stored) as DevDatabaseChoice;
@@ -31,12 +47,16 @@ export class DevDatabaseStore implements vscode.Disposable {
     return undefined;
   }
 
-  set(project: PrismaProject, choice: DevDatabaseChoice): Thenable<void> {
-    return this.secrets.store(keyOf(project), JSON.stringify(choice));
+  async set(project: PrismaProject, choice: DevDatabaseChoice): Promise<void> {
+    this.read.delete(keyOf(project));
+    await this.secrets.store(keyOf(project), JSON.stringify(choice));
+    this.read.delete(keyOf(project));
   }
 
-  clear(project: PrismaProject): Thenable<void> {
-    return this.secrets.delete(keyOf(project));
+  async clear(project: PrismaProject): Promise<void> {
+    this.read.delete(keyOf(project));
+    await this.secrets.delete(keyOf(project));
+    this.read.delete(keyOf(project));
   }
 
   dispose(): void {
