@@ -11,6 +11,7 @@ import { MigrationsTreeProvider } from './features/migrationsView/migrationsTree
 import { DatabaseAccess } from './features/projects/databaseAccess';
 import { ProjectService } from './features/projects/projectService';
 import { SqlDocuments } from './features/sqlDocuments/sqlDocuments';
+import { MigrationSqlLanguage } from './features/sqlLanguage/migrationSqlLanguage';
 import { MigrationStatusItem } from './features/statusBar/migrationStatusItem';
 import { WalkthroughProgress } from './features/walkthrough/walkthroughProgress';
 
@@ -34,9 +35,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const git = new GitMigrations();
   const projects = new ProjectService(log, access, store, git);
   const tree = new MigrationsTreeProvider(projects);
-  const view = vscode.window.createTreeView('prismaMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('prismaMigrations.migrations', { treeDataProvider: tree });
   const documents = new SqlDocuments();
-  const ctx: CommandContext = { projects, access, store, documents, log, prompts: vscodePrompts };
+  const walkthrough = new WalkthroughProgress(context.globalState, projects, view);
+  const ctx: CommandContext = { projects, access, store, documents, log, walkthrough, prompts: vscodePrompts };
   const languageClient = new MigrationsLanguageClient(context, log, projects, access);
   context.subscriptions.push(
     log,
@@ -48,7 +50,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     documents,
     new MigrationStatusItem(projects),
     new DriftDiagnostics(projects),
-    new WalkthroughProgress(projects),
+    new MigrationSqlLanguage(projects),
+    walkthrough,
     view.onDidChangeVisibility((event) => projects.setVisible(event.visible)),
     ...registerCommands(ctx),
     languageClient,

@@ -66,6 +66,10 @@ export class SchemaAnalysisService {
     return changed;
   }
 
+  get projects(): ServerProject[] {
+    return [...this.entries.values()].map((e) => e.project);
+  }
+
   /** The project a schema file belongs to (a multi-file schema's folder holds every file). */
   projectOf(file: string): ServerProject | undefined {
     return [...this.entries.values()]

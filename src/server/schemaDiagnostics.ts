@@ -3,6 +3,7 @@ import { type CodeAction, CodeActionKind, type Diagnostic, DiagnosticSeverity, t
 import type { Severity } from '../core/check/findings';
 import type { SchemaFinding } from '../core/schemaChanges/analyser';
 import type { TextEdit as SchemaEdit } from '../core/schemaChanges/edits';
+import { plainText } from '../core/text/plainText';
 import { CREATE_MIGRATION_COMMAND, SHOW_SQL_COMMAND, type ShowSqlArgs } from '../shared/protocol';
 import { DIAGNOSTIC_SOURCE } from '../shared/settings';
 
@@ -36,7 +37,7 @@ export function schemaDiagnostics(findings: readonly SchemaFinding[], file: stri
             source: DIAGNOSTIC_SOURCE,
             code: finding.rule,
             codeDescription: { href: `${docs}#${finding.rule}` },
-            message: finding.message,
+            message: plainText(finding.message),
             data: { schemaPath, index } satisfies DiagnosticData,
           },
         ],
@@ -62,10 +63,14 @@ const contains = (range: Range, position: Position) =>
 export function schemaHover(findings: readonly SchemaFinding[], file: string, position: Position): Hover | null {
   const here = findings.filter((f) => f.file === file && f.sql && contains(rangeOf(f), position));
   if (here.length === 0) return null;
-  const sql = [...new Set(here.map((f) => f.sql.trim()))].join('\n\n');
+  const lines = [...new Set(here.map((f) => f.sql.trim()))].join('\n\n').split('\n');
+  // A hover that scrolls is not read: a SQLite table redefinition is dozens of lines, Show SQL has them all.
+  const shown = lines.length > HOVER_SQL_LINES ? [...lines.slice(0, HOVER_SQL_LINES - 1), `-- … ${lines.length - HOVER_SQL_LINES + 1} more lines: Show SQL for This Change`] : lines;
   const rules = [...new Set(here.map((f) => `\`${f.rule}\``))].join(', ');
-  return { contents: { kind: MarkupKind.Markdown, value: `The next migration would run (${rules}):\n\n\`\`\`sql\n${sql}\n\`\`\`` }, range: rangeOf(here[0]) };
+  return { contents: { kind: MarkupKind.Markdown, value: `The next migration would run (${rules}):\n\n\`\`\`sql\n${shown.join('\n')}\n\`\`\`` }, range: rangeOf(here[0]) };
 }
+
+const HOVER_SQL_LINES = 12;
 
 /** The document a code action was asked for: its file, and its URI as the client spells it. */
 export interface OpenDocument {
@@ -77,7 +82,7 @@ export interface OpenDocument {
 export function schemaCodeActions(finding: SchemaFinding, diagnostic: Diagnostic, schemaPath: string, document: OpenDocument): CodeAction[] {
   const fixes = finding.fixes.map(
     (fix, i): CodeAction => ({
-      title: fix.title,
+      title: plainText(fix.title),
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
       isPreferred: i === 0 && finding.severity !== 'info',

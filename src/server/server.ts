@@ -19,9 +19,18 @@ import type { SchemaFinding } from '../core/schemaChanges/analyser';
 import { withDataLoss } from '../core/schemaChanges/dataLoss';
 import { uniqueChecks } from '../core/schemaChanges/duplicates';
 import type { IgnoredPreviewFeature, SchemaFile } from '../core/types';
-import { DATA_LOSS_REQUEST, type DataLossParams, type DataLossResult, PROJECTS_NOTIFICATION, type ProjectsParams, type ServerProject } from '../shared/protocol';
+import {
+  DATA_LOSS_REQUEST,
+  type DataLossParams,
+  type DataLossResult,
+  PROJECTS_NOTIFICATION,
+  type ProjectsParams,
+  SCHEMA_CHANGES_NOTIFICATION,
+  type SchemaChangesParams,
+  type ServerProject,
+} from '../shared/protocol';
 import { DEFAULT_SERVER_SETTINGS, DIAGNOSTIC_SOURCE, type ServerSettings, SETTINGS_SECTION } from '../shared/settings';
-import { SchemaAnalysisService } from './schemaAnalysis';
+import { type SchemaResult, SchemaAnalysisService } from './schemaAnalysis';
 import { findingOf, schemaCodeActions, schemaDiagnostics, schemaHover } from './schemaDiagnostics';
 import { isMigrationFile, sqlDiagnostics } from './sqlDiagnostics';
 
@@ -35,8 +44,17 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = new SchemaAnalysisService((message) => connection.console.info(message));
 const pending = new Map<string, NodeJS.Timeout>();
-/** The last findings published per project, and the versions of its open documents they were computed for. */
-const published = new Map<string, { stamp: string; findings: SchemaFinding[]; files: SchemaFile[]; notes: Note[] }>();
+/** The last analysis of a project, and the versions of its open documents it was computed for. */
+interface Published {
+  stamp: string;
+  result: SchemaResult;
+  findings: SchemaFinding[];
+  files: SchemaFile[];
+  notes: Note[];
+  /** Whether the diagnostics setting was on: off, the summary is still sent, the diagnostics are not. */
+  diagnostics: boolean;
+}
+const published = new Map<string, Published>();
 const counting = new Map<string, { timer: NodeJS.Timeout; cancel: CancellationTokenSource }>();
 let pullsConfiguration = false;
 
@@ -71,15 +89,26 @@ const isSchemaFile = (file: string) => file.endsWith('.prisma');
 function schedule(document: TextDocument): void {
   const file = fileOf(document.uri);
   const project = file && isSchemaFile(file) ? service.projectOf(file) : undefined;
-  // One analysis per project covers all its files: a burst across two files of a schema is one run.
-  const key = project?.schemaPath ?? document.uri;
+  if (project) {
+    scheduleSchema(project);
+    return;
+  }
+  debounce(document.uri, () => publishSql(document));
+}
+
+/** One analysis per project covers all its files, open or not: a burst across two files of a schema is one run. */
+function scheduleSchema(project: ServerProject): void {
+  cancelCounts(project.schemaPath);
+  debounce(project.schemaPath, () => publishSchema(project));
+}
+
+function debounce(key: string, run: () => Promise<void>): void {
   clearTimeout(pending.get(key));
-  if (project) cancelCounts(project.schemaPath);
   pending.set(
     key,
     setTimeout(() => {
       pending.delete(key);
-      void (project ? publishSchema(project, document.uri) : publishSql(document));
+      void run();
     }, DEBOUNCE_MS),
   );
 }
@@ -107,31 +136,47 @@ function openDocuments(project: ServerProject): { texts: Map<string, string>; st
   return { texts: new Map(open.map(({ file, d }) => [file, d.getText()])), stamp: open.map(({ d }) => `${d.uri}@${d.version}`).sort().join('|') };
 }
 
-async function publishSchema(project: ServerProject, uri: string): Promise<void> {
+/**
+ * Analyses the project's schema as the editor has it (unsaved text of open files, the rest from disk) and
+ * publishes the findings on every file of it, open or not, and the summary the view and status bar show.
+ */
+async function publishSchema(project: ServerProject): Promise<void> {
   try {
-    const settings = await settingsFor(uri);
+    const settings = await settingsFor(pathToFileURL(project.schemaFiles[0]?.path ?? project.schemaPath).toString());
     const { texts, stamp } = openDocuments(project);
-    if (!settings.diagnostics.enable || texts.size === 0) {
-      sendFindings(project, published.get(project.schemaPath)?.files ?? project.schemaFiles, [], []);
-      published.delete(project.schemaPath);
-      return;
-    }
     const result = await service.analyse(project, texts);
     if (openDocuments(project).stamp !== stamp) return;
     const findings = result.kind === 'analysed' ? result.analysis.findings : [];
-    const notes = [
-      ...(result.kind === 'unavailable' && project.datasourcePosition ? [historyNote(result.message, project)] : []),
-      ...(result.ignoredPreviewFeatures ?? []).map(ignoredPreviewFeatureNote),
-    ];
+    // Said about the analysis, not the schema: only to someone editing it (the summary says it to the view).
+    const notes =
+      texts.size === 0
+        ? []
+        : [
+            ...(result.kind === 'unavailable' && project.datasourcePosition ? [historyNote(result.message, project)] : []),
+            ...(result.ignoredPreviewFeatures ?? []).map(ignoredPreviewFeatureNote),
+          ];
     if (result.kind !== 'analysed') connection.console.info(`${project.schemaPath}: ${result.message}`);
     const previous = published.get(project.schemaPath)?.files ?? [];
     const files = [...result.files, ...previous.filter((f) => !result.files.some((g) => g.path === f.path))];
-    published.set(project.schemaPath, { stamp, findings, files: result.files, notes });
-    sendFindings(project, files, findings, notes);
+    const shown = settings.diagnostics.enable ? { findings, notes } : { findings: [], notes: [] };
+    published.set(project.schemaPath, { stamp, result, findings, files: result.files, notes: shown.notes, diagnostics: settings.diagnostics.enable });
+    sendFindings(project, files, shown.findings, shown.notes);
+    sendSummary(project, result, findings);
     if (findings.some((f) => f.severity !== 'info')) scheduleCounts(project, stamp, result.files);
   } catch (error) {
     connection.console.error(`Analysing ${project.schemaPath} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
+}
+
+function sendSummary(project: ServerProject, result: SchemaResult, findings: readonly SchemaFinding[]): void {
+  const params: SchemaChangesParams = {
+    schemaPath: project.schemaPath,
+    state: result.kind,
+    unmigrated: result.kind === 'analysed' && result.analysis.script.trim() !== '',
+    changes: findings.map(({ rule, severity, message, file, line, column }) => ({ rule, severity, message, file, line, column })),
+    ...(result.kind !== 'analysed' && { reason: result.message }),
+  };
+  void connection.sendNotification(SCHEMA_CHANGES_NOTIFICATION, params);
 }
 
 /** A diagnostic that is no finding: something about the analysis itself, said where it applies. */
@@ -201,7 +246,8 @@ function scheduleCounts(project: ServerProject, stamp: string, files: SchemaFile
       if (!loss || cancel.token.isCancellationRequested || current?.stamp !== stamp || openDocuments(project).stamp !== stamp) return;
       const findings = withDataLoss(current.findings, loss, withSchemaFiles(project, files));
       published.set(project.schemaPath, { ...current, findings });
-      sendFindings(project, current.files, findings, current.notes);
+      sendFindings(project, current.files, current.diagnostics ? findings : [], current.notes);
+      sendSummary(project, current.result, findings);
     } catch (error) {
       if (!cancel.token.isCancellationRequested) connection.console.info(`No counts from the dev database: ${errorMessage(error)}`);
     } finally {
@@ -251,12 +297,7 @@ connection.onNotification(PROJECTS_NOTIFICATION, ({ projects }: ProjectsParams) 
     for (const file of state.files) void connection.sendDiagnostics({ uri: pathToFileURL(file.path).toString(), diagnostics: [] });
   }
   // Refreshes come often (every command, the view's poll): only what changed is analysed again.
-  const paths = new Set(changed.map((p) => p.schemaPath));
-  for (const document of documents.all()) {
-    const file = fileOf(document.uri);
-    const project = file && isSchemaFile(file) ? service.projectOf(file) : undefined;
-    if (project && paths.has(project.schemaPath)) schedule(document);
-  }
+  for (const project of changed) scheduleSchema(project);
 });
 
 documents.onDidOpen(({ document }) => schedule(document));
@@ -273,7 +314,8 @@ documents.onDidClose(({ document }) => {
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
 });
 connection.onDidChangeConfiguration(() => {
-  for (const document of documents.all()) schedule(document);
+  for (const project of service.projects) scheduleSchema(project);
+  for (const document of documents.all()) if (!service.projectOf(fileOf(document.uri) ?? '')) schedule(document);
 });
 connection.onShutdown(() => service.dispose());
 

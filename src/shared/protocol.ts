@@ -1,4 +1,5 @@
 // The extension's own messages to and from the language server, beside the LSP.
+import type { Finding } from '../core/check/findings';
 import type { DataLoss } from '../core/schemaChanges/dataLoss';
 import type { UniqueCheck } from '../core/schemaChanges/duplicates';
 import type { PrismaProject, SchemaFile } from '../core/types';
@@ -37,4 +38,21 @@ export interface ShowSqlArgs {
 export function toServerProject(project: PrismaProject): ServerProject {
   const { url: _url, shadowDatabaseUrl: _shadow, ...rest } = project;
   return rest;
+}
+
+/**
+ * Server → client, after every analysis of a project's schema, open in an editor or not: whether it has
+ * changes no migration contains, and each change with its finding's severity, so that the view and the
+ * status bar can say so without the schema being opened.
+ */
+export const SCHEMA_CHANGES_NOTIFICATION = 'prismaMigrations/schemaChanges';
+export interface SchemaChangesParams {
+  schemaPath: string;
+  /** `analysed`: `unmigrated` and `changes` are the truth; otherwise `reason` says why nothing is known. */
+  state: 'analysed' | 'invalid' | 'unavailable';
+  /** The next migration's SQL is not empty. */
+  unmigrated: boolean;
+  /** Each change as its finding, where the schema says it. */
+  changes: Finding[];
+  reason?: string;
 }

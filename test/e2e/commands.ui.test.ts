@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
 import { newWorkbenchPage, uiSession } from './session';
-import { findNotification, hideNotificationCenter, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
+import { findNotification, hideNotificationCenter, migrationRow, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
 const DIALOG = '.monaco-dialog-box';
 
@@ -17,14 +17,18 @@ describe('the commands on the example project, in the workbench', () => {
   let draft = '';
   const shot = (name: string) => screenshot(page, uiSession().screenshots, name);
   const migrationsDir = () => path.join(uiSession().workspace, 'prisma', 'migrations');
-  const rowOf = (name: string) => page.locator(selectors.treeRows, { hasText: name }).first();
+  /** A migration's row: the words of its name as the label, its timestamp in the description. */
+  const rowOf = (name: string) => {
+    const [, timestamp, words] = /^(\d{14})_(.+)$/.exec(name) ?? [undefined, '', name];
+    return page.locator(selectors.treeRows, { hasText: words }).filter({ hasText: timestamp }).first();
+  };
   const waitForRow = (name: string, status: RegExp) => {
     let rows: string[] = [];
     return poll(
       () => `the row of ${name} did not show ${status} (rows: ${JSON.stringify(rows)})`,
       async () => {
         rows = await treeRows(page);
-        return status.test(rows.find((row) => row.includes(name)) ?? '');
+        return status.test(migrationRow(rows, name) ?? '');
       },
       120_000,
     );
@@ -33,7 +37,6 @@ describe('the commands on the example project, in the workbench', () => {
   before(async () => {
     ({ context, page } = await newWorkbenchPage());
     await showContainer(page, 'Prisma Migrate');
-    await resizeSidebar(page, 520);
     await waitForRow('20260120101000_add_tags', /\bapplied\b/);
   });
 
@@ -48,21 +51,39 @@ describe('the commands on the example project, in the workbench', () => {
     await context?.close();
   });
 
-  it('Create Migration… refuses to apply a change that cannot run, and offers a draft', async () => {
+  it('Create Migration… shows the SQL beside its refusal to apply a change that cannot run, then names the draft', async () => {
     await typeCommand(page, 'Prisma Migrate: Create Migration…');
-    await page.keyboard.press('Enter');
-    const name = page.locator(`${selectors.quickInputBox}[placeholder*="add_user_roles"]`);
-    await name.waitFor({ state: 'visible', timeout: 60_000 });
-    await name.fill('rename user name');
     await page.keyboard.press('Enter');
     const dialog = page.locator(DIALOG);
     await dialog.waitFor({ state: 'visible', timeout: 60_000 });
     const text = await dialog.innerText();
     assert.match(text, /cannot run on the dev database/);
-    assert.match(text, /required column `fullName`.*2 rows/s);
+    assert.match(text, /required column fullName.*2 rows/s);
+    assert.doesNotMatch(text, /`/, 'no Markdown quotes in a dialog');
     await poll('the planned SQL was not shown', async () => (await page.locator(selectors.tabs, { hasText: 'Planned migration.sql' }).count()) > 0);
+    // While the dialog asks, lines of the planned SQL are on screen and not under it.
+    const visibleSql = async () => {
+      const box = await dialog.boundingBox();
+      if (!box) return [];
+      return page.locator('.part.editor .view-line').evaluateAll(
+        (lines, dialogBox) =>
+          lines.flatMap((line) => {
+            const rect = line.getBoundingClientRect();
+            const covered = rect.bottom > dialogBox.y && rect.top < dialogBox.y + dialogBox.height && rect.right > dialogBox.x && rect.left < dialogBox.x + dialogBox.width;
+            const sql = (line.textContent ?? '').replace(/\s+/g, ' ').trim();
+            return !covered && rect.height > 0 && /\b(CREATE|ALTER|INSERT|DROP)\b/.test(sql) ? [sql] : [];
+          }),
+        box,
+      );
+    };
+    const lines = await poll('no line of the planned SQL was visible beside the dialog', async () => ((await visibleSql()).length > 0 ? visibleSql() : undefined));
+    console.log(`      visible beside the dialog: ${lines.length} SQL lines, e.g. "${lines[0]}"`);
     await shot('create-unexecutable');
     await dialog.locator('.monaco-button', { hasText: 'Create Draft' }).click();
+    const name = page.locator(`${selectors.quickInputBox}[placeholder*="add_user_roles"]`);
+    await name.waitFor({ state: 'visible', timeout: 60_000 });
+    await name.fill('rename user name');
+    await page.keyboard.press('Enter');
     draft = await poll('no draft migration folder appeared', () => {
       const found = readdirSync(migrationsDir()).find((name) => name.endsWith('_rename_user_name'));
       return found ?? undefined;
@@ -119,9 +140,13 @@ describe('the commands on the example project, in the workbench', () => {
   it('Reset Dev Database… asks for the database name and resets only with it', async () => {
     await typeCommand(page, 'Prisma Migrate: Reset Dev Database…');
     await page.keyboard.press('Enter');
-    const input = page.locator(`${selectors.quickInputBox}[placeholder="dev.db"]`);
+    const input = page.locator(`${selectors.quickInputBox}[placeholder="Type dev.db to confirm"]`);
     await input.waitFor({ state: 'visible', timeout: 120_000 });
     assert.match(await page.locator(selectors.quickInput).innerText(), /deletes ALL data.*Type "dev\.db" to confirm/s);
+    // Enter on nothing neither resets nor closes silently: it says what to type.
+    await page.keyboard.press('Enter');
+    await poll('Enter on an empty box did not say what to type', async () => /Type "dev\.db" to reset it, or press Escape/.test(await page.locator(selectors.quickInput).innerText()));
+    assert.ok(await input.isVisible(), 'the box stays open');
     await input.fill('dev');
     await poll('the wrong name was not flagged', async () => /Type "dev\.db" exactly/.test(await page.locator(selectors.quickInput).innerText()));
     await shot('reset-confirmation');

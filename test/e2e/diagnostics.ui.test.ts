@@ -3,11 +3,12 @@
 // see the squiggle, hover it, apply the @map quick fix, see the squiggle go; then revert, for the commands
 // suite that migrates the change.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
 import { newWorkbenchPage, uiSession } from './session';
-import { editorText, poll, runCommand, screenshot, typeCommand } from './workbench';
+import { editorText, poll, runCommand, screenshot, selectors, typeCommand } from './workbench';
 
 const EDITOR = '.part.editor .monaco-editor';
 
@@ -58,23 +59,33 @@ describe('breaking-change diagnostics in the schema editor, in the workbench', (
       60_000,
       1_000,
     );
-    assert.match(hoverText, /`fullName` looks like `name` renamed/);
+    assert.match(hoverText, /fullName looks like name renamed/);
+    assert.doesNotMatch(hoverText.replace(/```[\s\S]*?```/g, ''), /`/, 'no literal backticks in the message');
+    assert.equal(hoverText.split('Dev database:').length, 2, `"Dev database:" said once: ${hoverText}`);
     await shot('schema-diagnostic-hover');
   });
 
-  it('applies "Keep the data: map fullName to the existing column name" from the quick fixes, and the squiggle goes', async () => {
+  it('applies "Keep the data: map fullName to the existing column name" as an ordinary edit: the tab dirty, one Undo takes it back', async () => {
+    const file = path.join(uiSession().workspace, 'prisma', 'schema.prisma');
+    const onDisk = readFileSync(file, 'utf8');
     await page.keyboard.press('Escape');
     await clickField('fullName');
     await runCommand(page, 'Quick Fix...');
-    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'map `fullName` to the existing column `name`' }).first();
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'map fullName to the existing column name' }).first();
     await fix.waitFor({ state: 'visible', timeout: 60_000 });
     await shot('schema-quick-fixes');
     await fix.click();
     const editor = page.locator(EDITOR).first();
+    const tab = page.locator(selectors.tabs, { hasText: 'schema.prisma' }).first();
     await poll('the @map was not added', async () => /fullName\s+String @map\("name"\)/.test(await editorText(editor)), 60_000);
     await poll('the squiggle stayed after the fix', async () => (await squiggles().count()) === 0, 120_000);
+    assert.match((await tab.getAttribute('class')) ?? '', /\bdirty\b/, 'the fixed schema is unsaved, as any edit');
+    assert.equal(readFileSync(file, 'utf8'), onDisk, 'nothing was saved to disk');
     await shot('schema-fixed');
-    await runCommand(page, 'File: Revert File');
-    await poll('the revert did not bring the unmigrated rename back', async () => !/@map\("name"\)/.test(await editorText(editor)), 60_000);
+    // One Undo, as the user presses it in the editor.
+    await clickField('fullName');
+    await page.keyboard.press('Control+z');
+    await poll('one Undo did not take the @map back', async () => !/@map\("name"\)/.test(await editorText(editor)), 60_000);
+    await poll('the tab stayed dirty after the Undo', async () => !/\bdirty\b/.test((await tab.getAttribute('class')) ?? ''), 30_000);
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
 import { newWorkbenchPage, uiSession } from './session';
-import { editorText, poll, resizeSidebar, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
+import { cutOffLabels, editorText, migrationRow, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
 const CONTAINER_TITLE = 'Prisma Migrate';
 const MIGRATIONS = ['20260105093000_init', '20260112141500_add_published_flag', '20260120101000_add_tags'];
@@ -23,17 +23,15 @@ describe('the example project in the workbench', () => {
     await page.locator(selectors.activityItem(CONTAINER_TITLE)).waitFor({ state: 'visible', timeout: 30_000 });
   });
 
-  it('lists the three example migrations, applied, in the Migrations view', async () => {
+  it('lists the three example migrations, applied, in the Migrations view, every name whole at the default width', async () => {
     const started = performance.now();
     await showContainer(page, CONTAINER_TITLE);
-    // Wide enough for a migration's name and status in the screenshots.
-    await resizeSidebar(page, 520);
     let texts: string[] = [];
     const rows = await poll(
       () => `the Migrations view did not list the three migrations as applied (its rows: ${JSON.stringify(texts)})`,
       async () => {
         texts = await treeRows(page);
-        const migrations = MIGRATIONS.map((name) => texts.find((text) => text.includes(name)));
+        const migrations = MIGRATIONS.map((name) => migrationRow(texts, name));
         return migrations.every((text) => text && /\bapplied\b/.test(text)) ? texts : undefined;
       },
       30_000,
@@ -41,15 +39,43 @@ describe('the example project in the workbench', () => {
     uiSession().timings.migrationsListedMs = performance.now() - started;
     console.log(rows.map((row) => `      | ${row}`).join('\n'));
     assert.deepEqual(
-      rows.filter((row) => MIGRATIONS.some((name) => row.includes(name))).map((row) => MIGRATIONS.find((name) => row.includes(name))),
+      rows.flatMap((row) => MIGRATIONS.filter((name) => migrationRow([row], name))),
       MIGRATIONS,
       'in the order of the migrations folder',
     );
+    const width = (await page.locator(selectors.sidebar).boundingBox())?.width ?? 0;
+    assert.ok(width > 0 && width < 400, `the side bar is at its default width (${width} px)`);
+    assert.deepEqual(await cutOffLabels(page), [], `no label is cut off at ${width} px`);
     await shot('migrations-view');
   });
 
+  it('shows the unmigrated change at the top of the project and in the status bar, the schema never opened', async () => {
+    assert.equal(await page.locator(selectors.tabs, { hasText: 'schema.prisma' }).count(), 0, 'the schema is not open');
+    let texts: string[] = [];
+    await poll(
+      () => `the view did not show the unmigrated change (rows: ${JSON.stringify(texts)})`,
+      async () => {
+        texts = await treeRows(page);
+        const node = texts.findIndex((row) => row === 'Schema not migrated — 1 change, 1 breaking');
+        return node !== -1 && texts[node + 1] === 'fullName looks like name renamed';
+      },
+      120_000,
+    );
+    const item = page.locator(selectors.statusBarItems, { hasText: /migrat/i }).first();
+    let said = '';
+    await poll(() => `the status bar says "${said}"`, async () => /schema not migrated \(1 breaking\)/.test((said = await item.innerText())), 30_000);
+    assert.match((await item.getAttribute('aria-label')) ?? '', /schema not migrated/);
+    assert.deepEqual(await cutOffLabels(page), [], 'every label of the view is whole at the default width');
+    await shot('unmigrated-changes');
+    await page.locator(selectors.treeRows, { hasText: 'fullName looks like name renamed' }).click();
+    await page.locator(selectors.tabs, { hasText: 'schema.prisma' }).waitFor({ state: 'visible', timeout: 15_000 });
+    // The cursor's position in the status bar: line 17, where `fullName` is declared.
+    await page.locator(selectors.statusBarItems, { hasText: 'Ln 17, Col 3' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await runCommand(page, 'View: Close All Editors');
+  });
+
   it("opens a migration's SQL when its row is clicked", async () => {
-    await page.locator(selectors.treeRows, { hasText: MIGRATIONS[2] }).click();
+    await page.locator(selectors.treeRows, { hasText: 'add_tags' }).click();
     await page.locator(selectors.tabs, { hasText: 'migration.sql' }).waitFor({ state: 'visible', timeout: 15_000 });
     const editor = page.locator('.part.editor .editor-instance .monaco-editor').first();
     await poll('the editor did not show the migration SQL', async () => (await editorText(editor)).includes('CREATE TABLE "Tag"'));
@@ -64,7 +90,7 @@ describe('the example project in the workbench', () => {
     let texts: string[] = [];
     await poll(() => `the migrations were not listed after Refresh (rows: ${JSON.stringify(texts)})`, async () => {
       texts = await treeRows(page);
-      return MIGRATIONS.every((name) => texts.some((text) => text.includes(name) && /\bapplied\b/.test(text)));
+      return MIGRATIONS.every((name) => /\bapplied\b/.test(migrationRow(texts, name) ?? ''));
     });
     assert.deepEqual((await toastMessages(page)).filter((message) => /error|fail/i.test(message)), []);
   });
@@ -77,13 +103,13 @@ describe('the example project in the workbench', () => {
   });
 
   it('shows the migration status in the status bar', async () => {
-    const item = page.locator(selectors.statusBarItems, { hasText: /migration/i }).first();
+    const item = page.locator(selectors.statusBarItems, { hasText: /migrat/i }).first();
     await item.waitFor({ state: 'visible', timeout: 15_000 });
     console.log(`      status bar: "${(await item.innerText()).trim()}" (${await item.getAttribute('id')})`);
   });
 
   it('re-reads drift when the window regains focus, with the view hidden (so no poll) and no file event', async () => {
-    const item = page.locator(selectors.statusBarItems, { hasText: /migration/i }).first();
+    const item = page.locator(selectors.statusBarItems, { hasText: /migrat/i }).first();
     await runCommand(page, 'View: Show Explorer');
     const devDb = path.join(uiSession().workspace, 'prisma', 'dev.db');
     try {
@@ -102,7 +128,8 @@ describe('the example project in the workbench', () => {
     await afterFocusQuietPeriod();
     await leaveAndReturn(page);
     let said = '';
-    await poll(() => `the status bar did not go back to up to date (it says "${said}")`, async () => /up to date/i.test((said = await item.innerText())), 20_000);
+    // Without the drift, what is left is the example's unmigrated rename.
+    await poll(() => `the status bar did not go back to the unmigrated schema (it says "${said}")`, async () => /schema not migrated/i.test((said = await item.innerText())), 20_000);
   });
 });
 

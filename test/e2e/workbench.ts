@@ -126,6 +126,27 @@ export async function treeRows(page: Page): Promise<string[]> {
   );
 }
 
+/** The row of a migration: the words of its name as the label, its timestamp at the end of the description. */
+export function migrationRow(rows: readonly string[], name: string): string | undefined {
+  const [, timestamp, words] = /^(\d{14})_(.+)$/.exec(name) ?? [undefined, '', name];
+  return rows.find((row) => (row === words || row.startsWith(`${words} — `)) && row.includes(timestamp));
+}
+
+/** Labels of the side bar's tree rows that the row's width cuts off (the description may be cut: it comes after). */
+export async function cutOffLabels(page: Page): Promise<string[]> {
+  return page.locator(selectors.treeRows).evaluateAll((rows) =>
+    rows.flatMap((row) => {
+      const name = row.querySelector('.label-name');
+      const container = row.querySelector('.monaco-icon-label-container');
+      if (!name || !container) return [];
+      // The text's own extent: an ellipsis clips what shows, not how wide the text is laid out.
+      const range = name.ownerDocument.createRange();
+      range.selectNodeContents(name);
+      return range.getBoundingClientRect().right > container.getBoundingClientRect().right + 1 ? [(name.textContent ?? '').trim()] : [];
+    }),
+  );
+}
+
 /** Text of an editor (Monaco renders spaces as no-break spaces). */
 export async function editorText(editor: Locator): Promise<string> {
   return (await editor.locator('.view-lines').first().innerText()).replace(/\u00a0/g, ' ');

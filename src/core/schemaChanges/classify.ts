@@ -89,7 +89,8 @@ function defaultLiteral(field: DatamodelField, after: Datamodel): string | undef
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const sameColumns = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\0') === [...b].sort().join('\0');
-const sqlOf = (steps: readonly Step[]) => [...new Set(steps.map((s) => s.sql))].join('\n');
+/** The steps' statements as a script: each ends with its semicolon, as the migration will have it. */
+const sqlOf = (steps: readonly Step[]) => [...new Set(steps.map((s) => (s.sql.trimEnd().endsWith(';') ? s.sql : `${s.sql};`)))].join('\n');
 
 /** The steps of the next migration, and which of them a change already explains. */
 class Plan {
@@ -345,7 +346,7 @@ function stepChanges(plan: Plan, now: Side, after: Datamodel): SchemaChange[] {
 
   for (const step of leftover) {
     const table = tableOfStep(step, plan.before);
-    const base = { table: table ?? '', sql: step.sql, fixes: [] as Fix[] };
+    const base = { table: table ?? '', sql: sqlOf([step]), fixes: [] as Fix[] };
     switch (step.kind) {
       case 'dropTable': {
         const columns = plan.before.tables.get(step.table)?.columns.size ?? 0;

@@ -43,6 +43,8 @@ function subjectOf(message: string): { table?: string; column?: string } {
   return { table, column };
 }
 
+const DEV_DATABASE = 'Dev database:';
+
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /**
@@ -66,7 +68,8 @@ export function withDataLoss(findings: readonly SchemaFinding[], loss: DataLoss,
       merged.find(about) ??
       (subject.column === undefined ? merged.find((f) => f.subject.table === subject.table && f.rule === rule) : undefined);
     if (match) {
-      match.message = `${match.message} Dev database: ${message}`;
+      // Two messages on one finding (a warning and an unexecutable step on the same column): one "Dev database:".
+      match.message = match.message.includes(DEV_DATABASE) ? `${match.message} ${message}` : `${match.message} ${DEV_DATABASE} ${message}`;
       if (RANK[severity] > RANK[match.severity]) {
         match.severity = severity;
         if (match.rule === 'not-migrated') match.rule = rule;

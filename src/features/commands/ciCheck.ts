@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { READY_TO_DEPLOY } from '../../core/check/findings';
 import { formatFindings } from '../../core/check/findingFormats';
-import { setContext } from '../contextKeys';
 import { withProgress } from '../progress';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
@@ -19,7 +18,7 @@ export async function runCiCheckCommand(ctx: CommandContext, arg: unknown): Prom
       return { findings: found, fails: core.failsGate(found, 'warning') };
     }),
   );
-  setContext('prismaMigrations.ranCiCheck', true);
+  ctx.walkthrough.done('prismaMigrations.ranCiCheck');
   const folder = path.basename(state.project.root);
   ctx.log.info(`CI check of ${state.project.root}: ${findings.length} finding(s)${fails ? ', fails the build' : ''}`);
   if (findings.length === 0) {

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { DatabaseAccess } from '../projects/databaseAccess';
 import type { ProjectService } from '../projects/projectService';
 import type { SqlDocuments } from '../sqlDocuments/sqlDocuments';
+import type { WalkthroughProgress } from '../walkthrough/walkthroughProgress';
 import type { Prompts } from './prompts';
 
 /** What every command handler may use: the services, and the prompts (swappable by the tests). */
@@ -12,5 +13,6 @@ export interface CommandContext {
   readonly store: DevDatabaseStore;
   readonly documents: SqlDocuments;
   readonly log: Logger;
+  readonly walkthrough: WalkthroughProgress;
   prompts: Prompts;
 }

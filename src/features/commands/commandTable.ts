@@ -18,7 +18,6 @@ import { showSqlCommand } from './showSql';
 import { squashMigrationsCommand } from './squash';
 import { showStatusCommand } from './showStatus';
 import { Cancelled, UserFacingError } from './userError';
-import { openWalkthrough } from '../walkthrough/walkthroughProgress';
 
 type Handler = (ctx: CommandContext, arg: unknown) => Promise<unknown>;
 
@@ -45,13 +44,13 @@ const COMMANDS = {
   'prismaMigrations.generateDownMigration': { title: 'Generate Down Migration', run: generateDownMigrationCommand },
   'prismaMigrations.rollBackLast': { title: 'Roll Back Last Migration', run: rollBackLastCommand },
   'prismaMigrations.squashMigrations': { title: 'Squash Migrations', run: squashMigrationsCommand },
-  'prismaMigrations.createMigrationFromDrift': { title: 'Create Migration from Drift', run: createMigrationFromDriftCommand },
+  'prismaMigrations.createMigrationFromDrift': { title: 'Capture Drift as a Migration', run: createMigrationFromDriftCommand },
   'prismaMigrations.retimestampMigration': { title: 'Re-timestamp After Last Migration', run: retimestampMigrationCommand },
   'prismaMigrations.regenerateMigration': { title: 'Regenerate from Schema', run: regenerateMigrationCommand },
   'prismaMigrations.initializeMigrations': { title: 'Initialize Migrations', run: initializeMigrationsCommand },
   'prismaMigrations.pullSchema': { title: 'Pull Schema from Database', run: pullSchemaCommand },
   'prismaMigrations.runCiCheck': { title: 'Run CI Check', run: runCiCheckCommand },
-  'prismaMigrations.openWalkthrough': { title: 'Get Started', run: openWalkthrough },
+  'prismaMigrations.openWalkthrough': { title: 'Get Started', run: (ctx) => ctx.walkthrough.open() },
 } satisfies Record<string, { title: string; run: Handler }>;
 
 export type CommandId = keyof typeof COMMANDS;

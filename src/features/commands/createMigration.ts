@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectDatabase } from '../../core/connect';
 import type { MigrationPlan } from '../../core/engine/migrationEngine';
+import { plainText } from '../../core/text/plainText';
 import { validateMigrationName } from './migrationNameInput';
 import { withProgress } from '../progress';
 import type { Core } from '../projects/loadCore';
@@ -13,24 +14,18 @@ import { Cancelled } from './userError';
 type Mode = 'apply' | 'draft';
 
 /**
- * `migrate dev` with the questions asked first: the name, then the SQL and the engine's warnings (with
- * the dev database's row counts) shown before anything is written; data loss needs a modal yes that
- * names what is lost; a migration that cannot run can only be created as a draft to edit.
+ * `migrate dev` with the questions asked first: the plan (SQL and the engine's warnings, with the dev
+ * database's row counts) is shown before anything is asked, with the decision beside it; then the name;
+ * data loss needs a modal yes that names what is lost; a migration that cannot run can only be created
+ * as a draft to edit. The preview closes once the decision is made.
  */
 export async function createMigrationCommand(ctx: CommandContext, arg: unknown): Promise<void> {
   const state = await projectArgument(ctx, arg);
-  const name = await ctx.prompts.input({
-    title: 'Create Migration',
-    prompt: 'Name of the new migration (becomes part of its folder name)',
-    placeHolder: 'e.g. add_user_roles',
-    validateInput: validateMigrationName,
-  });
-  if (name === undefined) throw new Cancelled();
-
   const plan = await withProgress('Planning the migration…', () =>
     ctx.access.read(state.project, (db, core) => requireEngine(db, 'Creating a migration').planMigration(core.readMigrationsFolder(state.project.migrationsDir))),
   );
-  const mode = await chooseMode(ctx, plan);
+  const preview = plan.hasChanges ? await ctx.documents.show('Planned migration.sql', previewText(plan)) : undefined;
+  const { mode, name } = await decideAndName(ctx, plan).finally(() => preview && ctx.documents.close(preview.document.uri));
 
   // A draft only reads the database; creating and applying rewrites it, so it passes the dev-host guard.
   const create = async (db: ProjectDatabase, core: Core) =>
@@ -52,20 +47,34 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
   }
 }
 
+async function decideAndName(ctx: CommandContext, plan: MigrationPlan): Promise<{ mode: Mode; name: string }> {
+  const mode = await chooseMode(ctx, plan);
+  const name = await ctx.prompts.input({
+    title: mode === 'draft' ? 'Create Migration (draft)' : 'Create Migration',
+    prompt: 'Name of the new migration (becomes part of its folder name)',
+    placeHolder: 'e.g. add_user_roles',
+    validateInput: validateMigrationName,
+  });
+  if (name === undefined) throw new Cancelled();
+  return { mode, name };
+}
+
+const APPLY = 'Create and Apply';
+const DRAFT = 'Create Draft';
+
 async function chooseMode(ctx: CommandContext, plan: MigrationPlan): Promise<Mode> {
   if (!plan.hasChanges) {
     const answer = await ctx.prompts.info('The schema matches the migration history: there is nothing to migrate.', 'Create Empty Draft');
     if (answer !== 'Create Empty Draft') throw new Cancelled();
     return 'draft';
   }
-  await ctx.documents.show('Planned migration.sql', previewText(plan));
   if (plan.unexecutableSteps.length > 0) {
     const answer = await ctx.prompts.confirm(
       'This migration cannot run on the dev database as it is.',
       `${bullets(plan.unexecutableSteps)}\n\nCreate it as a draft, edit its SQL (e.g. fill the new column first), then apply it.`,
-      'Create Draft',
+      DRAFT,
     );
-    if (answer !== 'Create Draft') throw new Cancelled();
+    if (answer !== DRAFT) throw new Cancelled();
     return 'draft';
   }
   if (plan.warnings.length > 0) {
@@ -79,15 +88,11 @@ async function chooseMode(ctx: CommandContext, plan: MigrationPlan): Promise<Mod
     if (answer === 'Create Draft Only') return 'draft';
     throw new Cancelled();
   }
-  const picked = await ctx.prompts.pick(
-    [
-      { label: 'Create and apply', detail: 'Writes the migration and applies it to the dev database.', mode: 'apply' as const },
-      { label: 'Create only (draft)', detail: 'Writes the migration without applying it, and opens it for editing.', mode: 'draft' as const },
-    ],
-    { placeHolder: 'The planned SQL is open in the editor. Create the migration?' },
-  );
-  if (!picked) throw new Cancelled();
-  return picked.mode;
+  // Beside the preview, not over it: the SQL stays readable while deciding.
+  const answer = await ctx.prompts.decide('Create this migration? Its SQL is open in the editor. A draft is written without being applied, for editing.', APPLY, DRAFT);
+  if (answer === APPLY) return 'apply';
+  if (answer === DRAFT) return 'draft';
+  throw new Cancelled();
 }
 
 /** The planned SQL, headed by what the engine warned about, as SQL comments. */
@@ -100,5 +105,5 @@ function previewText(plan: MigrationPlan): string {
 }
 
 function bullets(feedback: ReadonlyArray<{ message: string }>): string {
-  return feedback.map((f) => `• ${f.message}`).join('\n');
+  return feedback.map((f) => `• ${plainText(f.message)}`).join('\n');
 }

@@ -16,8 +16,9 @@ export async function resetDatabaseCommand(ctx: CommandContext, arg: unknown): P
       const typed = await ctx.prompts.input({
         title: `Reset ${db.label}`,
         prompt: `This deletes ALL data in ${db.label} and re-applies the migrations. Type "${db.databaseName}" to confirm.`,
-        placeHolder: db.databaseName,
-        validateInput: (value) => (value === db.databaseName || value === '' ? undefined : `Type "${db.databaseName}" exactly, or press Escape to cancel.`),
+        placeHolder: `Type ${db.databaseName} to confirm`,
+        validateInput: (value) => (value === db.databaseName ? undefined : `Type "${db.databaseName}" exactly, or press Escape to cancel.`),
+        whenEmpty: `Type "${db.databaseName}" to reset it, or press Escape to cancel.`,
       });
       if (typed !== db.databaseName) throw new Cancelled();
       return withProgress(`Resetting ${db.label}`, async (progress) => {

@@ -1,17 +1,37 @@
+import * as vscode from 'vscode';
+import { relativeTime } from '../../core/text/relativeTime';
 import { withProgress } from '../progress';
+import { loadCore } from '../projects/loadCore';
+import type { ProjectState } from '../projects/projectState';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
 
-/** The full status, drift included, as a read-only text document (what `prisma-migrations status` prints). */
+/**
+ * The full status, drift included, as a read-only document (what `prisma-migrations status` prints, with
+ * local dates) that follows the project: every refresh of the view (a reset, an apply, a poll) rewrites it.
+ */
 export async function showStatusCommand(ctx: CommandContext, arg: unknown): Promise<void> {
   const state = await projectArgument(ctx, arg);
-  const text = await withProgress('Reading the migration status…', () =>
-    ctx.access.read(state.project, async (db, core) => {
-      const folder = core.readMigrationsFolder(state.project.migrationsDir);
-      const report = await core.readStatus(db.backend, folder, { drift: true });
-      const problems = folder.problems.map((problem) => `Warning: ${problem.message}`);
-      return [`Project: ${state.project.root}`, core.formatStatus(report, db.label), ...problems].join('\n');
-    }),
-  );
-  await ctx.documents.show('Migration status', `${text}\n`);
+  await withProgress('Reading the migration status…', () => ctx.projects.refresh());
+  const current = () => ctx.projects.projects.find((s) => s.project.schemaPath === state.project.schemaPath);
+  const editor = await ctx.documents.show('Migration status', await statusText(current() ?? state));
+  const uri = editor.document.uri;
+  const follow = ctx.projects.onDidChange(async () => {
+    const now = current();
+    if (now && !now.loading) ctx.documents.update(uri, await statusText(now));
+  });
+  const closed = vscode.workspace.onDidCloseTextDocument((document) => {
+    if (document.uri.toString() !== uri.toString()) return;
+    follow.dispose();
+    closed.dispose();
+  });
+}
+
+async function statusText(state: ProjectState): Promise<string> {
+  const { formatStatus, readMigrationsFolder } = await loadCore();
+  const updated = `Updated ${new Date().toLocaleTimeString()}; this page follows the Migrations view.`;
+  if (state.error || !state.report) return `Project: ${state.project.root}\nNo status: ${state.error ?? 'not read yet'}\n${updated}\n`;
+  const problems = readMigrationsFolder(state.project.migrationsDir).problems.map((problem) => `Warning: ${problem.message}`);
+  const text = formatStatus(state.report, state.databaseLabel, { formatDate: (date) => `${date.toLocaleString()} (${relativeTime(date)})` });
+  return [`Project: ${state.project.root}`, text, ...problems, '', updated].join('\n') + '\n';
 }

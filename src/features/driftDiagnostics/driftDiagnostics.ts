@@ -49,7 +49,7 @@ export class DriftDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
       .filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === DRIFT)
       .flatMap((diagnostic) =>
         [
-          ['Create Migration from Drift…', 'prismaMigrations.createMigrationFromDrift'],
+          ['Capture Drift as a Migration…', 'prismaMigrations.createMigrationFromDrift'],
           ['Reset Dev Database to the History…', 'prismaMigrations.resetDatabase'],
         ].map(([title, command]) => {
           const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);

@@ -35,6 +35,7 @@ export class MigrationsLanguageClient implements vscode.Disposable {
       this.log.info(`Language server started in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       this.log.error('The language server did not start; diagnostics are off until the window reloads', error);
+      this.projects.schemaAnalysisFailed('the language server did not start: see the log');
     }
   }
 

@@ -1,7 +1,16 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { errorMessage } from '../../core/errors';
-import { DATA_LOSS_REQUEST, type DataLossParams, type DataLossResult, PROJECTS_NOTIFICATION, type ProjectsParams, toServerProject } from '../../shared/protocol';
+import {
+  DATA_LOSS_REQUEST,
+  type DataLossParams,
+  type DataLossResult,
+  PROJECTS_NOTIFICATION,
+  type ProjectsParams,
+  SCHEMA_CHANGES_NOTIFICATION,
+  type SchemaChangesParams,
+  toServerProject,
+} from '../../shared/protocol';
 import type { Logger } from '../logger';
 import type { DatabaseAccess } from '../projects/databaseAccess';
 import type { ProjectService } from '../projects/projectService';
@@ -17,8 +26,9 @@ export function connectServer(client: LanguageClient, projects: ProjectService, 
     void client.sendNotification(PROJECTS_NOTIFICATION, params).catch((error: unknown) => log.warn(`Telling the language server the projects failed: ${errorMessage(error)}`));
   };
   const requests = client.onRequest(DATA_LOSS_REQUEST, (params: DataLossParams, token) => dataLoss(params, token, projects, access, log));
+  const changes = client.onNotification(SCHEMA_CHANGES_NOTIFICATION, (params: SchemaChangesParams) => projects.setSchemaChanges(params));
   sendProjects();
-  return vscode.Disposable.from(requests, projects.onDidChange(sendProjects));
+  return vscode.Disposable.from(requests, changes, projects.onDidChange(sendProjects));
 }
 
 async function dataLoss(params: DataLossParams, token: vscode.CancellationToken, projects: ProjectService, access: DatabaseAccess, log: Logger): Promise<DataLossResult> {

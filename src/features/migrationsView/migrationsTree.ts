@@ -5,12 +5,17 @@ import { outOfOrderMigrations } from '../../core/check/integrity';
 import type { MigrationGitState } from '../../core/git/migrationGit';
 import type { ObjectReport } from '../../core/objects/databaseObjects';
 import type { MigrationStatus, MigrationStatusKind, StatusReport } from '../../core/types';
+import type { Finding } from '../../core/check/findings';
 import type { ProjectService } from '../projects/projectService';
-import { healthOf, type ProjectState } from '../projects/projectState';
+import { healthOf, healthWords, type ProjectState } from '../projects/projectState';
+import { migrationNameParts, relativeTime } from '../../core/text/relativeTime';
 import { objectItem, objectsItem } from './objectItems';
+import { schemaChangeItem, schemaChangesItem } from './schemaChangeItems';
 
 export type MigrationsNode =
   | { kind: 'project'; state: ProjectState }
+  | { kind: 'schemaChanges'; state: ProjectState }
+  | { kind: 'schemaChange'; state: ProjectState; change: Finding }
   | { kind: 'drift'; state: ProjectState }
   | { kind: 'driftSection'; state: ProjectState; title: string; items: readonly string[] }
   | { kind: 'driftItem'; state: ProjectState; text: string }
@@ -54,6 +59,8 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
     switch (node.kind) {
       case 'project':
         return projectChildren(node.state);
+      case 'schemaChanges':
+        return (node.state.schemaChanges?.changes ?? []).map((change) => ({ kind: 'schemaChange', state: node.state, change }));
       case 'drift':
         return driftSections(node.state.report?.drift?.summary ?? '').map(({ title, items }) => ({ kind: 'driftSection', state: node.state, title, items }));
       case 'driftSection':
@@ -69,6 +76,10 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
     switch (node.kind) {
       case 'project':
         return projectItem(node.state);
+      case 'schemaChanges':
+        return schemaChangesItem(node.state);
+      case 'schemaChange':
+        return schemaChangeItem(node.change);
       case 'drift': {
         const item = new vscode.TreeItem(DRIFT_TITLE, vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
@@ -111,7 +122,9 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<Migration
 
   getParent(node: MigrationsNode): MigrationsNode | undefined {
     if (node.kind === 'project') return undefined;
-    return node.kind === 'object' ? { kind: 'objects', state: node.state } : { kind: 'project', state: node.state };
+    if (node.kind === 'object') return { kind: 'objects', state: node.state };
+    if (node.kind === 'schemaChange') return { kind: 'schemaChanges', state: node.state };
+    return { kind: 'project', state: node.state };
   }
 
   dispose(): void {
@@ -142,6 +155,7 @@ function projectChildren(state: ProjectState): MigrationsNode[] {
   if (state.databaseMissing) {
     nodes.push(message(`No dev database yet: apply the migrations to create ${state.databaseLabel}, or configure one.`, 'database', 'noDatabase'));
   }
+  if (state.schemaChanges?.unmigrated) nodes.push({ kind: 'schemaChanges', state });
   if (state.report.drift) nodes.push({ kind: 'drift', state });
   else if (state.checkingDrift) nodes.push(message('Checking for drift…', 'loading~spin', 'loading'));
   if (state.report.migrations.length === 0) {
@@ -158,7 +172,13 @@ function projectItem(state: ProjectState): vscode.TreeItem {
   item.description = state.databaseLabel;
   const source = state.databaseSource ? ` (${state.databaseSource})` : '';
   item.tooltip = new vscode.MarkdownString(
-    [`**${folder}** — ${state.project.provider}`, `Schema: \`${state.project.schemaPath}\``, `Migrations: \`${state.project.migrationsDir}\``, `Database: ${state.databaseLabel}${source}`].join('\n\n'),
+    [
+      `**${folder}** — ${state.project.provider}`,
+      `Status: ${healthWords(state)}`,
+      `Schema: \`${state.project.schemaPath}\``,
+      `Migrations: \`${state.project.migrationsDir}\``,
+      `Database: ${state.databaseLabel}${source}`,
+    ].join('\n\n'),
   );
   const health = healthOf(state);
   item.iconPath = health === 'loading' ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon('database', HEALTH_COLOR[health]);
@@ -171,6 +191,7 @@ const HEALTH_COLOR: Partial<Record<ReturnType<typeof healthOf>, vscode.ThemeColo
   failed: new vscode.ThemeColor('testing.iconFailed'),
   drift: new vscode.ThemeColor('list.warningForeground'),
   attention: new vscode.ThemeColor('list.warningForeground'),
+  unmigrated: new vscode.ThemeColor('list.warningForeground'),
   error: new vscode.ThemeColor('list.errorForeground'),
 };
 
@@ -185,21 +206,28 @@ function outOfOrderOf(report: StatusReport): Map<string, string> {
   return found;
 }
 
+/**
+ * A migration's row fits a default-width side bar: the words of its name as the label, its status with a
+ * relative date ("applied 2 days ago") and its timestamp as the description; the full name and the exact
+ * dates in the tooltip.
+ */
 function migrationItem(state: ProjectState, migration: MigrationStatus): vscode.TreeItem {
-  const item = new vscode.TreeItem(migration.name, vscode.TreeItemCollapsibleState.None);
+  const { timestamp, words } = migrationNameParts(migration.name);
+  const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
   const [icon, color] = STATUS_ICON[migration.status];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-  item.description = migration.status === 'applied' && migration.appliedAt ? `applied ${migration.appliedAt.toLocaleString()}` : STATUS_WORDS[migration.status];
+  let status = migration.status === 'applied' && migration.appliedAt ? `applied ${relativeTime(migration.appliedAt)}` : STATUS_WORDS[migration.status];
   item.tooltip = tooltip(migration);
   item.contextValue = `migration.${migration.status}`;
   const newer = state.report && outOfOrderOf(state.report).get(migration.name);
   if (newer) {
     // A merge brought it in behind what the database applied: say so, and offer the re-timestamp.
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    item.description = `pending — out of order, older than ${newer}`;
+    status = `pending — out of order, older than ${newer}`;
     item.tooltip.appendMarkdown(`\n\nOlder than **${newer}**, which the database already applied: other databases would apply it in another order. *Re-timestamp After Last Migration* moves it to the end.`);
     item.contextValue = 'migration.outOfOrder';
   }
+  item.description = timestamp ? `${status} · ${timestamp}` : status;
   markGit(item, item.tooltip, state, migration.name);
   item.id = `migration:${state.project.schemaPath}:${migration.name}`;
   if (migration.dir) {
@@ -233,8 +261,8 @@ function markGit(item: vscode.TreeItem, tip: vscode.MarkdownString, state: Proje
 
 function tooltip(migration: MigrationStatus): vscode.MarkdownString {
   const lines = [`**${migration.name}** — ${STATUS_WORDS[migration.status]}`, ''];
-  if (migration.appliedAt) lines.push(`Applied: ${migration.appliedAt.toLocaleString()}`, '');
-  else if (migration.startedAt) lines.push(`Started: ${migration.startedAt.toLocaleString()}`, '');
+  if (migration.appliedAt) lines.push(`Applied: ${migration.appliedAt.toLocaleString()} (${relativeTime(migration.appliedAt)})`, '');
+  else if (migration.startedAt) lines.push(`Started: ${migration.startedAt.toLocaleString()} (${relativeTime(migration.startedAt)})`, '');
   if (migration.durationMs !== null) lines.push(`Duration: ${migration.durationMs} ms`, '');
   lines.push(`Checksum: ${checksumWords(migration)}`, '');
   if (migration.logs) lines.push('Database error log:', '', '```', migration.logs.trim(), '```');

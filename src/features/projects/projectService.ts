@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { describeSkew, versionSkew } from '../../core/project/versionSkew';
 import type { PrismaProject } from '../../core/types';
+import type { SchemaChangesParams } from '../../shared/protocol';
 import { setContext } from '../contextKeys';
 import type { DevDatabaseStore } from '../devDatabase/devDatabaseStore';
 import type { GitMigrations } from '../git/gitMigrations';
@@ -31,6 +32,8 @@ export class ProjectService implements vscode.Disposable {
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private visible = false;
+  /** Why the language server, which analyses the schemas, is not running; undefined while it is. */
+  private schemaAnalysisDown: string | undefined;
   private poll: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private lastRefreshed = 0;
@@ -93,6 +96,26 @@ export class ProjectService implements vscode.Disposable {
     return this.states;
   }
 
+  /** The language server's latest analysis of a project's schema (it analyses whether the schema is open or not). */
+  setSchemaChanges(changes: SchemaChangesParams): void {
+    const state = this.states.find((s) => s.project.schemaPath === changes.schemaPath);
+    if (!state) return;
+    state.schemaChanges = changes;
+    this.changed.fire();
+  }
+
+  /** The language server did not start: no schema is analysed, and the view says so instead of waiting for it. */
+  schemaAnalysisFailed(reason: string): void {
+    this.schemaAnalysisDown = reason;
+    for (const state of this.states) state.schemaChanges ??= this.noSchemaAnalysis(state.project);
+    this.changed.fire();
+  }
+
+  private noSchemaAnalysis(project: PrismaProject): SchemaChangesParams | undefined {
+    const reason = this.schemaAnalysisDown;
+    return reason === undefined ? undefined : { schemaPath: project.schemaPath, state: 'unavailable', unmigrated: false, changes: [], reason };
+  }
+
   /** The view reports its visibility: the database is polled only while someone can see the result. */
   setVisible(visible: boolean): void {
     this.visible = visible;
@@ -143,6 +166,7 @@ export class ProjectService implements vscode.Disposable {
         report: previous?.report,
         git: previous?.git,
         objects: previous?.objects,
+        schemaChanges: previous?.schemaChanges ?? this.noSchemaAnalysis(project),
         versionSkew: this.versionSkewOf(project),
         untrusted: !trusted,
         loading: trusted,
@@ -152,6 +176,8 @@ export class ProjectService implements vscode.Disposable {
     setContext('prismaMigrations.hasProjects', this.states.length > 0);
     this.changed.fire();
     await Promise.all(this.states.map((state) => this.readState(state)));
+    // The drift commands are offered only where there is drift to act on.
+    setContext('prismaMigrations.hasDrift', this.states.some((s) => s.report?.drift));
     this.changed.fire();
     this.log.debug(`Refreshed ${this.states.length} project(s) in ${Math.round(performance.now() - started)} ms`);
   }

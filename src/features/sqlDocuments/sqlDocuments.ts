@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 
 export const SQL_SCHEME = 'prisma-migrations';
+const REPORT_LANGUAGE = 'prisma-migrations-report';
 
 /**
  * Read-only SQL documents (planned migrations, diffs, status reports) that exist only in the editor:
@@ -29,10 +30,25 @@ export class SqlDocuments implements vscode.TextDocumentContentProvider, vscode.
     return uri;
   }
 
+  /** Replaces the content of a document `create` made; the editor shows the new text. */
+  update(uri: vscode.Uri, content: string): void {
+    if (!this.contents.has(uri.toString())) return;
+    this.contents.set(uri.toString(), content);
+    this.changed.fire(uri);
+  }
+
   async show(title: string, content: string): Promise<vscode.TextEditor> {
     const document = await vscode.workspace.openTextDocument(this.create(title, content));
-    const typed = document.languageId === 'plaintext' && title.endsWith('.sql') ? await vscode.languages.setTextDocumentLanguage(document, 'sql') : document;
+    // A report (status, CI check) wraps its long lines: the manifest's defaults for its language say so.
+    const language = title.endsWith('.sql') ? 'sql' : REPORT_LANGUAGE;
+    const typed = document.languageId === 'plaintext' ? await vscode.languages.setTextDocumentLanguage(document, language) : document;
     return vscode.window.showTextDocument(typed, { preview: true });
+  }
+
+  /** Closes the tabs showing `uri` (a preview whose decision is made). */
+  async close(uri: vscode.Uri): Promise<void> {
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString());
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
   }
 
   dispose(): void {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectService } from '../projects/projectService';
-import { healthOf, pendingCount, type ProjectState } from '../projects/projectState';
+import { breakingCount, healthOf, healthWords, pendingCount, type ProjectState } from '../projects/projectState';
 
 /**
- * "✓ migrations up to date" / "2 pending migrations" / "migration failed" / "drift" for the project of the
+ * "✓ migrations up to date" / "2 pending migrations" / "schema not migrated (1 breaking)" / "migration failed" / "drift" for the project of the
  * active editor (for the whole workspace when the editor is in none); click reveals the view.
  */
 export class MigrationStatusItem implements vscode.Disposable {
@@ -26,7 +26,7 @@ export class MigrationStatusItem implements vscode.Disposable {
     }
     const prefix = states.length === 1 && this.service.projects.length > 1 ? `${path.basename(states[0].project.root)}: ` : '';
     this.item.text = textFor(states).replace(/^(\$\([^)]+\) )?/, (icon) => `${icon}${prefix}`);
-    this.item.tooltip = states.map((s) => `${s.project.root}: ${s.error ?? healthOf(s)}${s.versionSkew ? `\n${s.versionSkew}` : ''}`).join('\n');
+    this.item.tooltip = states.map((s) => `${path.basename(s.project.root)}: ${healthWords(s)}.${s.versionSkew ? `\n${s.versionSkew}` : ''}`).join('\n');
     this.item.show();
   }
 
@@ -56,7 +56,12 @@ function textFor(states: readonly ProjectState[]): string {
   if (health.includes('error')) return '$(warning) migrations: no status';
   if (health.includes('drift')) return '$(warning) migrations: drift';
   if (health.includes('attention')) return '$(warning) migrations need attention';
+  if (health.includes('unmigrated')) {
+    const breaking = states.reduce((sum, s) => sum + (healthOf(s) === 'unmigrated' ? breakingCount(s) : 0), 0);
+    return `$(warning) schema not migrated${breaking > 0 ? ` (${breaking} breaking)` : ''}`;
+  }
   const pending = states.reduce((sum, s) => sum + pendingCount(s), 0);
   if (pending > 0) return `$(circle-large-outline) ${pending} pending migration${pending === 1 ? '' : 's'}`;
+  if (health.includes('checkingSchema')) return '$(loading~spin) migrations: checking the schema';
   return '$(check) migrations up to date';
 }

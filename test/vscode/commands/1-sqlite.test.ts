@@ -75,10 +75,14 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     assert.equal(api.tree.getChildren(projectNode(api, APP)).some((n) => n.kind === 'drift'), false);
   });
 
-  it('Create Migration validates the name, shows the SQL, then creates and applies it', async () => {
+  it('Create Migration shows the SQL with the decision beside it, validates the name, then creates and applies it', async () => {
     writeSchema(AUTHOR + POST);
-    prompts.answer('add posts', 'Create and apply');
-    await run('prismaMigrations.createMigration');
+    prompts.answer('Create and Apply', 'add posts');
+    const opened: vscode.TextDocument[] = [];
+    const listener = vscode.workspace.onDidOpenTextDocument((document) => opened.push(document));
+    await run('prismaMigrations.createMigration').finally(() => listener.dispose());
+    assert.deepEqual(prompts.calls.map((call) => call.kind).slice(0, 2), ['decide', 'input'], 'the decision, beside the SQL, comes before the name');
+    assert.deepEqual(prompts.find('decide', /Create this migration/)?.choices, ['Create and Apply', 'Create Draft']);
     const input = prompts.calls.find((call) => call.kind === 'input');
     assert.ok(input?.validate, 'the name prompt validates');
     assert.match(String(await input.validate('  --- ')), /not a usable migration name/);
@@ -88,10 +92,13 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     assert.ok(note && typeof note === 'object', 'a note, not an error string');
     assert.equal(note.severity, vscode.InputBoxValidationSeverity.Info);
     assert.match(note.message, /becomes add_posts/);
-    const preview = vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === 'prisma-migrations' && doc.uri.path.endsWith('Planned migration.sql'));
+    // Its language is set after it opens, which opens it again: the last one is what the editor showed.
+    const preview = opened.filter((doc) => doc.uri.scheme === 'prisma-migrations' && doc.uri.path.endsWith('Planned migration.sql')).at(-1);
     assert.ok(preview, 'the planned SQL was not shown');
     assert.match(preview.getText(), /CREATE TABLE "Post"/);
     assert.equal(preview.languageId, 'sql');
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
+    assert.ok(!tabs.includes('Planned migration.sql'), `the preview was closed once decided (tabs: ${tabs.join(', ')})`);
     const created = folders().find((name) => name.endsWith('_add_posts'));
     assert.ok(created, `no add_posts folder in ${folders().join(', ')}`);
     assert.deepEqual(migrationRows(api, APP), ['20260101000000_init: applied', `${created}: applied`]);
@@ -103,11 +110,12 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     await sqlite(devDb(), (db) => db.executeMultiple(`INSERT INTO "Author" ("name", "email") VALUES ('Ada', 'ada@example.test'), ('Alan', 'alan@example.test');`));
     writeSchema(AUTHOR.replace('  email String?\n', '') + POST);
     const before = folders();
-    prompts.answer('drop email', undefined);
+    prompts.answer(undefined);
     await run('prismaMigrations.createMigration');
     const modal = prompts.find('confirm', /loses data/);
     assert.ok(modal, JSON.stringify(prompts.calls));
-    assert.match(modal.detail ?? '', /`email`.*`Author`.*2 non-null values/);
+    assert.match(modal.detail ?? '', /column email on the Author table.*2 non-null values/);
+    assert.ok(!prompts.calls.some((call) => call.kind === 'input'), 'no name is asked for a migration the user cancelled');
     assert.deepEqual(modal.choices, ['Create and Apply, Losing This Data', 'Create Draft Only']);
     assert.deepEqual(folders(), before, 'nothing may be written when the user cancels');
     const rows = await sqlite(devDb(), (db) => db.execute('SELECT count(*) AS n FROM "Author" WHERE "email" IS NOT NULL'));
@@ -116,12 +124,17 @@ describe('a SQLite project: the Migrations view and the commands', function () {
   });
 
   it('"Create Draft Only" writes the migration without applying it and opens it', async () => {
-    prompts.answer('drop email', 'Create Draft Only');
+    prompts.answer('Create Draft Only', 'drop email');
     await run('prismaMigrations.createMigration');
     const draft = folders().find((name) => name.endsWith('_drop_email'));
     assert.ok(draft, `no drop_email folder in ${folders().join(', ')}`);
     assert.equal(migrationRows(api, APP).at(-1), `${draft}: pending`);
     await waitFor('the draft was not opened', () => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(migrationsDir(), draft, 'migration.sql'));
+    // Opened in VS Code's generic SQL mode, it gets the SQLite grammar of ours.
+    await waitFor(
+      () => `the draft is in ${vscode.window.activeTextEditor?.document.languageId} mode`,
+      () => vscode.window.activeTextEditor?.document.languageId === 'sqlite-migration',
+    );
     prompts.reset();
   });
 
@@ -183,13 +196,19 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     prompts.reset();
   });
 
-  it('Show Status opens the status, drift included, as a read-only document', async () => {
+  it('Show Status opens the status, drift included, as a read-only document that follows the database', async () => {
     await run('prismaMigrations.showStatus');
     const doc = vscode.window.activeTextEditor?.document;
     assert.equal(doc?.uri.scheme, 'prisma-migrations');
     assert.match(doc?.getText() ?? '', /Database: .*dev\.db/);
-    assert.match(doc?.getText() ?? '', /✓ 20260101000000_init\s+applied/);
+    assert.match(doc?.getText() ?? '', /✓ 20260101000000_init\s+applied \S.* \((?:just now|\d+ minutes? ago)\)/);
     assert.match(doc?.getText() ?? '', /Drift: none\./);
+    await sqlite(devDb(), (db) => db.execute('CREATE TABLE "StatusDrift" ("id" INTEGER NOT NULL PRIMARY KEY)'));
+    await api.projects.refresh();
+    await waitFor(() => `the open status did not show the new drift:\n${doc?.getText()}`, () => /Drift: the database differs/.test(doc?.getText() ?? ''));
+    await sqlite(devDb(), (db) => db.execute('DROP TABLE "StatusDrift"'));
+    await api.projects.refresh();
+    await waitFor(() => `the open status kept the drift after it was removed:\n${doc?.getText()}`, () => /Drift: none\./.test(doc?.getText() ?? ''));
     prompts.reset();
   });
 
@@ -314,7 +333,7 @@ describe('a SQLite project: the Migrations view and the commands', function () {
       const node = migrationNode(api, APP, /_from_merge$/);
       const item = api.tree.getTreeItem(node);
       assert.equal(item.contextValue, 'migration.outOfOrder');
-      assert.match(String(item.description), /^pending — out of order, older than \d{14}_\w+$/);
+      assert.match(String(item.description), /^pending — out of order, older than \d{14}_\w+ · \d{14}$/);
       await run('prismaMigrations.retimestampMigration', node);
       const rows = migrationRows(api, APP);
       assert.match(rows.at(-1) ?? '', /^\d{14}_from_merge: pending$/);
@@ -348,7 +367,7 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     prompts.reset();
   });
 
-  it('shows drift on the datasource line with its quick fixes, and Create Migration from Drift captures it', async () => {
+  it('shows drift on the datasource line with its quick fixes, and Capture Drift as a Migration captures it', async () => {
     await sqlite(devDb(), (db) => db.executeMultiple('CREATE TABLE "Sneaky" ("id" INTEGER NOT NULL PRIMARY KEY);'));
     const schema = vscode.Uri.file(path.join(root(), 'schema.prisma'));
     try {
@@ -366,7 +385,7 @@ describe('a SQLite project: the Migrations view and the commands', function () {
       await vscode.window.showTextDocument(schema);
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', schema, drift.range);
       const fixes = actions.filter((a) => a.command?.command === 'prismaMigrations.createMigrationFromDrift' || a.command?.command === 'prismaMigrations.resetDatabase');
-      assert.deepEqual(fixes.map((a) => a.title), ['Create Migration from Drift…', 'Reset Dev Database to the History…']);
+      assert.deepEqual(fixes.map((a) => a.title), ['Capture Drift as a Migration…', 'Reset Dev Database to the History…']);
 
       prompts.answer('capture sneaky');
       await run('prismaMigrations.createMigrationFromDrift', fixes[0].command?.arguments?.[0]);

@@ -41,7 +41,7 @@ describe('a PostgreSQL project: URL from .env, commands on the server, secrets a
   it('creates and applies a migration on the server', async () => {
     const schema = path.join(prisma(), 'schema.prisma');
     writeFileSync(schema, readFileSync(schema, 'utf8').replace('  title String\n', '  title String\n  isbn  String?\n'));
-    prompts.answer('add isbn', 'Create and apply');
+    prompts.answer('Create and Apply', 'add isbn');
     await run('prismaMigrations.createMigration');
     assert.deepEqual(prompts.errors(), []);
     assert.match(migrationRows(api, APP).at(-1) ?? '', /_add_isbn: applied$/);

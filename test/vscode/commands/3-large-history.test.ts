@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import { migrationChecksum } from '../../../src/core/migrations/checksum';
 import type { ExtensionApi } from '../../../src/extension';
@@ -66,8 +67,10 @@ describe(`a project with ${COUNT.toLocaleString('en')} applied migrations`, func
     const listedMs = performance.now() - started;
     await refreshed;
     const driftMs = performance.now() - started;
-    assert.deepEqual(items.slice(0, 2).map((item) => item.label), [name(1), name(2)]);
-    assert.equal(items.at(-1)?.label, name(COUNT));
+    // The row: the name's words as the label, the timestamp at the end of the description.
+    const row = (item: vscode.TreeItem) => `${String(item.label)} · ${String(item.description).split(' · ').at(-1)}`;
+    assert.deepEqual(items.slice(0, 2).map(row), [1, 2].map((i) => `table_${i} · ${name(i).slice(0, 14)}`));
+    assert.equal(row(items.at(-1)!), `table_${COUNT} · ${name(COUNT).slice(0, 14)}`);
     assert.ok(items.every((item) => item.contextValue === 'migration.applied'), 'every migration is applied');
     assert.equal(api.tree.getChildren(projectNode(api, APP)).some((n) => n.kind === 'drift'), false, 'no drift');
     log(`      ${COUNT} migrations listed ${Math.round(listedMs)} ms after Refresh (all 3 projects); drift checked after ${Math.round(driftMs)} ms`);

@@ -22,7 +22,7 @@ export function workspaceRoot(): string {
 }
 
 export interface PromptCall {
-  kind: 'input' | 'pick' | 'confirm' | 'info' | 'error';
+  kind: 'input' | 'pick' | 'confirm' | 'decide' | 'info' | 'error';
   message: string;
   detail?: string;
   /** Pick items' labels, or a message's action buttons. */
@@ -77,6 +77,10 @@ export class ScriptedPrompts implements Prompts {
 
   confirm(message: string, detail: string, ...actions: string[]): Promise<string | undefined> {
     return this.next({ kind: 'confirm', message, detail, choices: actions });
+  }
+
+  decide(message: string, ...actions: string[]): Promise<string | undefined> {
+    return this.next({ kind: 'decide', message, choices: actions });
   }
 
   info(message: string, ...actions: string[]): Promise<string | undefined> {

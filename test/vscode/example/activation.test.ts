@@ -50,8 +50,8 @@ describe('on a workspace with schema.prisma (the example project)', () => {
     const listedMs = performance.now() - started;
     await refreshed;
     assert.deepEqual(
-      rows.map((n) => api.tree.getTreeItem(n).label),
-      ['20260105093000_init', '20260112141500_add_published_flag', '20260120101000_add_tags'],
+      rows.map((n) => `${String(api.tree.getTreeItem(n).label)} · ${String(api.tree.getTreeItem(n).description).replace(/^applied .* · /, '')}`),
+      ['init · 20260105093000', 'add_published_flag · 20260112141500', 'add_tags · 20260120101000'],
     );
     report('measure:Migrations view, the example (3 migrations, SQLite)', `listed ${Math.round(listedMs)} ms after Refresh, drift checked after ${Math.round(performance.now() - started)} ms`);
   });
