@@ -14,6 +14,8 @@ interface Entry {
   /** Built on first use: a replay costs seconds on long histories, and most projects' schemas are never opened. */
   analyser: () => Promise<SchemaChangeAnalyser>;
   built?: Promise<SchemaChangeAnalyser>;
+  /** Analyses running on `built`: it is released only when none is. */
+  running: number;
 }
 
 /**
@@ -50,14 +52,16 @@ export class SchemaAnalysisService {
       const folder = readMigrationsFolder(project.migrationsDir);
       const historyKey = keyOf(project, folder);
       if (previous && previous.historyKey === historyKey) {
-        next.set(project.schemaPath, { ...previous, project });
         if (!sameFiles(previous.project.schemaFiles, project.schemaFiles)) changed.push(project);
+        // The same entry, not a copy: its analyser closure and the analyses running on it hold this object.
+        previous.project = project;
+        next.set(project.schemaPath, previous);
         continue;
       }
       if (previous) void disposeEntry(previous);
       changed.push(project);
       if (PROVIDERS_WITH_ENGINE.has(project.provider)) {
-        const entry: Entry = { project, historyKey, analyser: () => (entry.built ??= this.build(project, folder)) };
+        const entry: Entry = { project, historyKey, analyser: () => (entry.built ??= this.build(project, folder)), running: 0 };
         next.set(project.schemaPath, entry);
       }
     }
@@ -89,18 +93,35 @@ export class SchemaAnalysisService {
       return { kind: 'invalid', project, files, message: errorMessage(error) };
     }
     const { ignoredPreviewFeatures } = current;
-    let analyser: SchemaChangeAnalyser;
+    entry.running += 1;
     try {
-      analyser = await entry.analyser();
-    } catch (error) {
-      const message = `The migration history does not replay on an empty database, so the schema cannot be compared with it: ${errorMessage(error)}`;
-      return { kind: 'unavailable', project, files, message, ignoredPreviewFeatures };
+      let analyser: SchemaChangeAnalyser;
+      try {
+        analyser = await entry.analyser();
+      } catch (error) {
+        const message = `The migration history does not replay on an empty database, so the schema cannot be compared with it: ${errorMessage(error)}`;
+        return { kind: 'unavailable', project, files, message, ignoredPreviewFeatures };
+      }
+      try {
+        return { kind: 'analysed', project, files, analysis: await analyser.analyse(current), ignoredPreviewFeatures };
+      } catch (error) {
+        return { kind: 'invalid', project, files, message: errorMessage(error), ignoredPreviewFeatures };
+      }
+    } finally {
+      entry.running -= 1;
     }
-    try {
-      return { kind: 'analysed', project, files, analysis: await analyser.analyse(current), ignoredPreviewFeatures };
-    } catch (error) {
-      return { kind: 'invalid', project, files, message: errorMessage(error), ignoredPreviewFeatures };
-    }
+  }
+
+  /**
+   * Frees the project's replayed history (a scratch database: an in-memory PGlite holds tens of MB) once
+   * nobody edits its schema; the next analysis builds it again, from the replay cache.
+   */
+  async release(project: ServerProject): Promise<void> {
+    const entry = this.entries.get(project.schemaPath);
+    if (!entry?.built || entry.running > 0) return;
+    const built = entry.built;
+    entry.built = undefined;
+    await disposeEntry({ ...entry, built });
   }
 
   dispose(): Promise<void> {

@@ -145,6 +145,8 @@ async function publishSchema(project: ServerProject): Promise<void> {
     const settings = await settingsFor(pathToFileURL(project.schemaFiles[0]?.path ?? project.schemaPath).toString());
     const { texts, stamp } = openDocuments(project);
     const result = await service.analyse(project, texts);
+    // A schema nobody has open is analysed again only when its files change: its history need not stay in memory.
+    if (texts.size === 0) void service.release(project);
     if (openDocuments(project).stamp !== stamp) return;
     const findings = result.kind === 'analysed' ? result.analysis.findings : [];
     // Said about the analysis, not the schema: only to someone editing it (the summary says it to the view).
