@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
 import { newWorkbenchPage, uiSession } from './session';
-import { cutOffLabels, editorText, migrationRow, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
+import { cutOffLabels, editorText, migrationRow, paletteRows, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
 const CONTAINER_TITLE = 'Prisma Migrate';
 const MIGRATIONS = ['20260105093000_init', '20260112141500_add_published_flag', '20260120101000_add_tags'];
@@ -57,7 +57,7 @@ describe('the example project in the workbench', () => {
       async () => {
         texts = await treeRows(page);
         const node = texts.findIndex((row) => row === 'Schema not migrated — 1 change, 1 breaking');
-        return node !== -1 && texts[node + 1] === 'fullName looks like name renamed';
+        return node !== -1 && texts[node + 1] === 'Probable rename — fullName looks like name renamed';
       },
       120_000,
     );
@@ -67,7 +67,7 @@ describe('the example project in the workbench', () => {
     assert.match((await item.getAttribute('aria-label')) ?? '', /schema not migrated/);
     assert.deepEqual(await cutOffLabels(page), [], 'every label of the view is whole at the default width');
     await shot('unmigrated-changes');
-    await page.locator(selectors.treeRows, { hasText: 'fullName looks like name renamed' }).click();
+    await page.locator(selectors.treeRows, { hasText: 'Probable rename' }).click();
     await page.locator(selectors.tabs, { hasText: 'schema.prisma' }).waitFor({ state: 'visible', timeout: 15_000 });
     // The cursor's position in the status bar: line 17, where `fullName` is declared.
     await page.locator(selectors.statusBarItems, { hasText: 'Ln 17, Col 3' }).waitFor({ state: 'visible', timeout: 15_000 });
@@ -93,6 +93,14 @@ describe('the example project in the workbench', () => {
       return MIGRATIONS.every((name) => /\bapplied\b/.test(migrationRow(texts, name) ?? ''));
     });
     assert.deepEqual((await toastMessages(page)).filter((message) => /error|fail/i.test(message)), []);
+  });
+
+  it('ranks Create Migration first for "Create Migration", and offers no drift command without drift', async () => {
+    const rows = await paletteRows(page, 'Create Migration');
+    assert.equal(rows[0], 'Prisma Migrate: Create Migration…', `the palette's rows: ${JSON.stringify(rows)}`);
+    assert.ok(!rows.some((row) => /Drift/.test(row)), `a drift command without drift: ${JSON.stringify(rows)}`);
+    assert.deepEqual((await paletteRows(page, 'Capture Drift')).filter((row) => /Prisma Migrate/.test(row)), []);
+    await page.keyboard.press('Escape');
   });
 
   it('shows its log from "Prisma Migrate: Show Log"', async () => {
@@ -121,6 +129,9 @@ describe('the example project in the workbench', () => {
       await showContainer(page, CONTAINER_TITLE);
       await page.locator(selectors.treeRows, { hasText: 'Database differs from migration history' }).waitFor({ state: 'visible', timeout: 15_000 });
       await shot('drift-after-focus');
+      // With drift, its command is offered.
+      assert.ok((await paletteRows(page, 'Capture Drift')).includes('Prisma Migrate: Capture Drift as a Migration…'));
+      await page.keyboard.press('Escape');
     } finally {
       await sqlite(devDb, 'DROP TABLE IF EXISTS "AddedInPsql"');
     }

@@ -181,6 +181,31 @@ export async function resizeSidebar(page: Page, width: number): Promise<void> {
 }
 
 /** Opens the command palette (F1), types `title`, waits for its entry; Enter then runs it. */
+/** The palette's rows for what was typed (`>` added), in their order; the palette stays open. */
+export async function paletteRows(page: Page, typed: string): Promise<string[]> {
+  const input = page.locator(selectors.quickInputBox);
+  await poll(`the command palette did not take "${typed}"`, async () => {
+    if (!(await input.isVisible())) await page.keyboard.press('F1');
+    return input.fill(`>${typed}`, { timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+  }, 30_000, 200);
+  // The list follows the input a moment later: read it until two reads agree and every row matches a typed word.
+  const words = typed.toLowerCase().split(/\s+/);
+  let previous = '';
+  return poll(`the palette's rows for "${typed}" did not settle`, async () => {
+    const rows = await page.locator(selectors.quickInputRows).evaluateAll((elements) =>
+      elements.map((row) => (row.querySelector('.label-name')?.textContent ?? row.textContent ?? '').trim()),
+    );
+    // Nothing matching shows as one row saying so.
+    const matching = rows.every((row) => words.some((word) => row.toLowerCase().includes(word))) || (rows.length === 1 && /^No matching/i.test(rows[0]));
+    const settled = JSON.stringify(rows) === previous && matching;
+    previous = JSON.stringify(rows);
+    return settled ? rows : undefined;
+  }, 15_000, 250);
+}
+
 export async function typeCommand(page: Page, title: string): Promise<Locator> {
   const input = page.locator(selectors.quickInputBox);
   // The workbench may close a just-opened palette when focus moves (an editor or view finishing to

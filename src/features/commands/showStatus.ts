@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import { relativeTime } from '../../core/text/relativeTime';
 import { withProgress } from '../progress';
 import { loadCore } from '../projects/loadCore';
@@ -16,14 +15,10 @@ export async function showStatusCommand(ctx: CommandContext, arg: unknown): Prom
   const current = () => ctx.projects.projects.find((s) => s.project.schemaPath === state.project.schemaPath);
   const editor = await ctx.documents.show('Migration status', await statusText(current() ?? state));
   const uri = editor.document.uri;
+  // Until the page is closed (its content is gone then).
   const follow = ctx.projects.onDidChange(async () => {
     const now = current();
-    if (now && !now.loading) ctx.documents.update(uri, await statusText(now));
-  });
-  const closed = vscode.workspace.onDidCloseTextDocument((document) => {
-    if (document.uri.toString() !== uri.toString()) return;
-    follow.dispose();
-    closed.dispose();
+    if (now && !now.loading && !ctx.documents.update(uri, await statusText(now))) follow.dispose();
   });
 }
 
@@ -32,6 +27,8 @@ async function statusText(state: ProjectState): Promise<string> {
   const updated = `Updated ${new Date().toLocaleTimeString()}; this page follows the Migrations view.`;
   if (state.error || !state.report) return `Project: ${state.project.root}\nNo status: ${state.error ?? 'not read yet'}\n${updated}\n`;
   const problems = readMigrationsFolder(state.project.migrationsDir).problems.map((problem) => `Warning: ${problem.message}`);
-  const text = formatStatus(state.report, state.databaseLabel, { formatDate: (date) => `${date.toLocaleString()} (${relativeTime(date)})` });
+  // Between the status and its drift, the drift is being checked, not unknown.
+  const report = state.checkingDrift ? { ...state.report, drift: undefined, driftUnavailable: undefined } : state.report;
+  const text = formatStatus(report, state.databaseLabel, { formatDate: (date) => `${date.toLocaleString()} (${relativeTime(date)})` }) + (state.checkingDrift ? '\nDrift: checking…' : '');
   return [`Project: ${state.project.root}`, text, ...problems, '', updated].join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ChangeRule } from '../../core/schemaChanges/classify';
 import { firstClause, plainText } from '../../core/text/plainText';
 import type { Finding } from '../../core/check/findings';
 import { breakingCount, type ProjectState } from '../projects/projectState';
@@ -26,10 +27,30 @@ export function schemaChangesItem(state: ProjectState): vscode.TreeItem {
   return item;
 }
 
-/** One change: its finding's first clause, its severity as the icon; click goes to where the schema says it. */
+/** A change's kind in a few words (every rule the analysis and the dev database's counts give): a row's label fits a default-width side bar. */
+const RULE_WORDS: Record<ChangeRule | 'data-loss' | 'unexecutable-step', string> = {
+  'dropped-table': 'Table dropped',
+  'dropped-column': 'Column dropped',
+  'probable-rename': 'Probable rename',
+  'required-column-without-default': 'Required, no default',
+  'required-column-prisma-default': 'Required, no DB default',
+  'optional-to-required-with-nulls': 'Made required',
+  'scalar-to-list': 'Scalar to list',
+  'type-change': 'Type change',
+  'added-unique-constraint': 'New unique',
+  'dropped-enum-value': 'Enum value removed',
+  'primary-key-change': 'Primary key change',
+  'dropped-index': 'Index dropped',
+  'not-migrated': 'Not migrated',
+  'data-loss': 'Data loss',
+  'unexecutable-step': 'Cannot run',
+};
+
+/** One change: its kind as the label, its finding's first clause as the description, its severity as the icon; click goes to where the schema says it. */
 export function schemaChangeItem(change: Finding): vscode.TreeItem {
   const message = plainText(change.message);
-  const item = new vscode.TreeItem(firstClause(message), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem((RULE_WORDS as Partial<Record<string, string>>)[change.rule] ?? change.rule, vscode.TreeItemCollapsibleState.None);
+  item.description = firstClause(message);
   const [icon, color] = SEVERITY_ICON[change.severity];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
   item.tooltip = message;

@@ -11,9 +11,13 @@ export class SqlDocuments implements vscode.TextDocumentContentProvider, vscode.
   private readonly contents = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  /** Documents whose language is being set: VS Code closes and reopens them, and their content must survive. */
+  private readonly relabelling = new Set<string>();
   private readonly registrations = [
     vscode.workspace.registerTextDocumentContentProvider(SQL_SCHEME, this),
-    vscode.workspace.onDidCloseTextDocument((document) => this.contents.delete(document.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      if (!this.relabelling.has(document.uri.toString())) this.contents.delete(document.uri.toString());
+    }),
   ];
   private next = 0;
 
@@ -30,18 +34,22 @@ export class SqlDocuments implements vscode.TextDocumentContentProvider, vscode.
     return uri;
   }
 
-  /** Replaces the content of a document `create` made; the editor shows the new text. */
-  update(uri: vscode.Uri, content: string): void {
-    if (!this.contents.has(uri.toString())) return;
+  /** Replaces the content of a document `create` made, which the editor then shows; false once it was closed. */
+  update(uri: vscode.Uri, content: string): boolean {
+    if (!this.contents.has(uri.toString())) return false;
     this.contents.set(uri.toString(), content);
     this.changed.fire(uri);
+    return true;
   }
 
   async show(title: string, content: string): Promise<vscode.TextEditor> {
     const document = await vscode.workspace.openTextDocument(this.create(title, content));
     // A report (status, CI check) wraps its long lines: the manifest's defaults for its language say so.
     const language = title.endsWith('.sql') ? 'sql' : REPORT_LANGUAGE;
-    const typed = document.languageId === 'plaintext' ? await vscode.languages.setTextDocumentLanguage(document, language) : document;
+    const key = document.uri.toString();
+    this.relabelling.add(key);
+    const typed = await (document.languageId === 'plaintext' ? vscode.languages.setTextDocumentLanguage(document, language) : document);
+    this.relabelling.delete(key);
     return vscode.window.showTextDocument(typed, { preview: true });
   }
 

@@ -202,11 +202,14 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     assert.equal(doc?.uri.scheme, 'prisma-migrations');
     assert.match(doc?.getText() ?? '', /Database: .*dev\.db/);
     assert.match(doc?.getText() ?? '', /✓ 20260101000000_init\s+applied \S.* \((?:just now|\d+ minutes? ago)\)/);
-    assert.match(doc?.getText() ?? '', /Drift: none\./);
+    await waitFor(() => `the status did not show the drift check's result:\n${doc?.getText()}`, () => /Drift: none\./.test(doc?.getText() ?? ''));
     await sqlite(devDb(), (db) => db.execute('CREATE TABLE "StatusDrift" ("id" INTEGER NOT NULL PRIMARY KEY)'));
-    await api.projects.refresh();
-    await waitFor(() => `the open status did not show the new drift:\n${doc?.getText()}`, () => /Drift: the database differs/.test(doc?.getText() ?? ''));
-    await sqlite(devDb(), (db) => db.execute('DROP TABLE "StatusDrift"'));
+    try {
+      await api.projects.refresh();
+      await waitFor(() => `the open status did not show the new drift:\n${doc?.getText()}`, () => /Drift: the database differs/.test(doc?.getText() ?? ''));
+    } finally {
+      await sqlite(devDb(), (db) => db.execute('DROP TABLE "StatusDrift"'));
+    }
     await api.projects.refresh();
     await waitFor(() => `the open status kept the drift after it was removed:\n${doc?.getText()}`, () => /Drift: none\./.test(doc?.getText() ?? ''));
     prompts.reset();
