@@ -183,14 +183,7 @@ export async function resizeSidebar(page: Page, width: number): Promise<void> {
 /** Opens the command palette (F1), types `title`, waits for its entry; Enter then runs it. */
 /** The palette's rows for what was typed (`>` added), in their order; the palette stays open. */
 export async function paletteRows(page: Page, typed: string): Promise<string[]> {
-  const input = page.locator(selectors.quickInputBox);
-  await poll(`the command palette did not take "${typed}"`, async () => {
-    if (!(await input.isVisible())) await page.keyboard.press('F1');
-    return input.fill(`>${typed}`, { timeout: 3_000 }).then(
-      () => true,
-      () => false,
-    );
-  }, 30_000, 200);
+  await fillPalette(page, typed);
   // The list follows the input a moment later: read it until two reads agree and every row matches a typed word.
   const words = typed.toLowerCase().split(/\s+/);
   let previous = '';
@@ -206,17 +199,23 @@ export async function paletteRows(page: Page, typed: string): Promise<string[]> 
   }, 15_000, 250);
 }
 
-export async function typeCommand(page: Page, title: string): Promise<Locator> {
+/**
+ * Opens the command palette and types `>text`. The workbench may close a just-opened palette when focus
+ * moves (an editor or view finishing to open): it is opened again rather than typed into nothing.
+ */
+async function fillPalette(page: Page, text: string): Promise<void> {
   const input = page.locator(selectors.quickInputBox);
-  // The workbench may close a just-opened palette when focus moves (an editor or view finishing to
-  // open): open it again rather than typing into nothing.
-  await poll(`the command palette did not take "${title}"`, async () => {
+  await poll(`the command palette did not take "${text}"`, async () => {
     if (!(await input.isVisible())) await page.keyboard.press('F1');
-    return input.fill(`>${title}`, { timeout: 3_000 }).then(
+    return input.fill(`>${text}`, { timeout: 3_000 }).then(
       () => true,
       () => false,
     );
   }, 30_000, 200);
+}
+
+export async function typeCommand(page: Page, title: string): Promise<Locator> {
+  await fillPalette(page, title);
   const row = page.locator(selectors.quickInputRows, { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   return row;
