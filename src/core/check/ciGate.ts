@@ -29,12 +29,14 @@ export async function ciGate(project: PrismaProject, folder: MigrationsFolder, t
   const where = datasourceLocation(project);
   // The schema check replays on a scratch database (on the target's server where it may create one), the
   // target's drift on its own shadow database: at once.
-  const [schemaFindings, targetState] = await Promise.all([
+  // Git's view too: a process of its own, while the databases work.
+  const [schemaFindings, targetState, uncommitted] = await Promise.all([
     schemaNotMigrated(project, folder, target instanceof MigrationEngine ? target : null),
     target ? targetStatuses(folder, target).then(async (statuses) => ({ statuses, drift: await targetDrift(project, folder, target, statuses) })) : null,
+    uncommittedMigrations(folder),
   ]);
   const statuses = targetState?.statuses ?? migrationStatuses(folder.migrations, []);
-  const findings = [...schemaFindings, ...historyIntegrity(folder, statuses, project.provider), ...(await uncommittedMigrations(folder))];
+  const findings = [...schemaFindings, ...historyIntegrity(folder, statuses, project.provider), ...uncommitted];
   if (base) findings.push(...branchConflicts(folder, base));
   else if (target) findings.push(...unappliedConflicts(folder, statuses));
   if (!targetState) return findings;
