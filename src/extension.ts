@@ -10,6 +10,7 @@ import { Logger } from './features/logger';
 import { MigrationsTreeProvider } from './features/migrationsView/migrationsTree';
 import { DatabaseAccess } from './features/projects/databaseAccess';
 import { ProjectService } from './features/projects/projectService';
+import { PreviewDecisions } from './features/sqlDocuments/previewDecisions';
 import { SqlDocuments } from './features/sqlDocuments/sqlDocuments';
 import { MigrationSqlLanguage } from './features/sqlLanguage/migrationSqlLanguage';
 import { MigrationStatusItem } from './features/statusBar/migrationStatusItem';
@@ -37,8 +38,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new MigrationsTreeProvider(projects);
   const view = vscode.window.createTreeView('prismaMigrations.migrations', { treeDataProvider: tree });
   const documents = new SqlDocuments();
+  const decisions = new PreviewDecisions();
   const walkthrough = new WalkthroughProgress(context.globalState, projects, view);
-  const ctx: CommandContext = { projects, access, store, documents, log, walkthrough, prompts: vscodePrompts };
+  const ctx: CommandContext = { projects, access, store, documents, log, walkthrough, prompts: vscodePrompts(decisions) };
   const languageClient = new MigrationsLanguageClient(context, log, projects, access);
   context.subscriptions.push(
     log,
@@ -48,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     tree,
     view,
     documents,
+    decisions,
     new MigrationStatusItem(projects),
     new DriftDiagnostics(projects),
     new MigrationSqlLanguage(projects),

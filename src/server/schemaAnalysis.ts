@@ -11,7 +11,7 @@ interface Entry {
   project: ServerProject;
   /** What the analyser is built from: the migrations' names and scripts. */
   historyKey: string;
-  /** Built on first use: a replay costs seconds on long histories, and most projects' schemas are never opened. */
+  /** Built on first use (a replay costs seconds on long histories); given back by `release` while nobody edits the schema. */
   analyser: () => Promise<SchemaChangeAnalyser>;
   built?: Promise<SchemaChangeAnalyser>;
   /** Analyses running on `built`: it is released only when none is. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
 import { newWorkbenchPage, uiSession } from './session';
-import { findNotification, hideNotificationCenter, migrationRow, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
+import { editorText, findNotification, hideNotificationCenter, migrationRow, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
 const DIALOG = '.monaco-dialog-box';
 
@@ -154,5 +154,25 @@ describe('the commands on the example project, in the workbench', () => {
     await page.keyboard.press('Enter');
     await findNotification(page, /Dev database reset; 4 migrations applied/, 60_000);
     await waitForRow(draft, /\bapplied\b/);
+  });
+
+  it('Create Migration… of a change that loses nothing asks on the SQL itself, which stays whole on screen', async () => {
+    const schema = path.join(uiSession().workspace, 'prisma', 'schema.prisma');
+    writeFileSync(schema, readFileSync(schema, 'utf8').replace(/(model Tag \{\n)/, '$1  color String?\n'));
+    await typeCommand(page, 'Prisma Migrate: Create Migration…');
+    await page.keyboard.press('Enter');
+    const lens = (title: string) => page.locator('.part.editor .codelens-decoration a', { hasText: title }).first();
+    await lens('Create and Apply').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal covers the SQL');
+    await poll('the planned SQL was not shown', async () => /ALTER TABLE "Tag" ADD COLUMN "color" TEXT/.test(await editorText(page.locator('.part.editor .monaco-editor').first())));
+    await shot('create-decision');
+    await lens('Create and Apply').click();
+    const name = page.locator(`${selectors.quickInputBox}[placeholder*="add_user_roles"]`);
+    await name.waitFor({ state: 'visible', timeout: 60_000 });
+    await name.fill('tag color');
+    await page.keyboard.press('Enter');
+    const created = await poll('no tag_color migration folder appeared', () => readdirSync(migrationsDir()).find((folder) => folder.endsWith('_tag_color')));
+    await waitForRow(created, /\bapplied\b/);
+    assert.equal(await page.locator(selectors.tabs, { hasText: 'Planned migration.sql' }).count(), 0, 'the preview closed once decided');
   });
 });

@@ -25,7 +25,7 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
     ctx.access.read(state.project, (db, core) => requireEngine(db, 'Creating a migration').planMigration(core.readMigrationsFolder(state.project.migrationsDir))),
   );
   const preview = plan.hasChanges ? await ctx.documents.show('Planned migration.sql', previewText(plan)) : undefined;
-  const { mode, name } = await decideAndName(ctx, plan).finally(() => preview && ctx.documents.close(preview.document.uri));
+  const { mode, name } = await decideAndName(ctx, plan, preview?.document.uri).finally(() => preview && ctx.documents.close(preview.document.uri));
 
   // A draft only reads the database; creating and applying rewrites it, so it passes the dev-host guard.
   const create = async (db: ProjectDatabase, core: Core) =>
@@ -47,8 +47,8 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
   }
 }
 
-async function decideAndName(ctx: CommandContext, plan: MigrationPlan): Promise<{ mode: Mode; name: string }> {
-  const mode = await chooseMode(ctx, plan);
+async function decideAndName(ctx: CommandContext, plan: MigrationPlan, preview: vscode.Uri | undefined): Promise<{ mode: Mode; name: string }> {
+  const mode = await chooseMode(ctx, plan, preview);
   const name = await ctx.prompts.input({
     title: mode === 'draft' ? 'Create Migration (draft)' : 'Create Migration',
     prompt: 'Name of the new migration (becomes part of its folder name)',
@@ -62,8 +62,8 @@ async function decideAndName(ctx: CommandContext, plan: MigrationPlan): Promise<
 const APPLY = 'Create and Apply';
 const DRAFT = 'Create Draft';
 
-async function chooseMode(ctx: CommandContext, plan: MigrationPlan): Promise<Mode> {
-  if (!plan.hasChanges) {
+async function chooseMode(ctx: CommandContext, plan: MigrationPlan, preview: vscode.Uri | undefined): Promise<Mode> {
+  if (!plan.hasChanges || !preview) {
     const answer = await ctx.prompts.info('The schema matches the migration history: there is nothing to migrate.', 'Create Empty Draft');
     if (answer !== 'Create Empty Draft') throw new Cancelled();
     return 'draft';
@@ -89,7 +89,7 @@ async function chooseMode(ctx: CommandContext, plan: MigrationPlan): Promise<Mod
     throw new Cancelled();
   }
   // Beside the preview, not over it: the SQL stays readable while deciding.
-  const answer = await ctx.prompts.decide('Create this migration? Its SQL is open in the editor. A draft is written without being applied, for editing.', APPLY, DRAFT);
+  const answer = await ctx.prompts.decide(preview, 'Create this migration? Its SQL is open in the editor. A draft is written without being applied, for editing.', APPLY, DRAFT);
   if (answer === APPLY) return 'apply';
   if (answer === DRAFT) return 'draft';
   throw new Cancelled();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { PreviewDecisions } from '../sqlDocuments/previewDecisions';
 
 /**
  * Every question the commands ask the user. The extension-host tests answer them through the extension's
@@ -12,20 +13,24 @@ export interface Prompts {
   pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined>;
   /** A modal warning; resolves with the chosen action's title, undefined when cancelled. */
   confirm(message: string, detail: string, ...actions: string[]): Promise<string | undefined>;
-  /** A question asked beside what it is about (a notification, not a modal that covers the editor); undefined when dismissed. */
-  decide(message: string, ...actions: string[]): Promise<string | undefined>;
+  /**
+   * A question about a preview, asked beside it (lenses on the preview and a notification, never a modal
+   * that covers it); undefined when dismissed.
+   */
+  decide(about: vscode.Uri, message: string, ...actions: string[]): Promise<string | undefined>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
   error(message: string, ...actions: string[]): Promise<string | undefined>;
 }
 
-export const vscodePrompts: Prompts = {
+/** VS Code's own input boxes, quick picks and messages; questions about a preview go to `decisions`. */
+export const vscodePrompts = (decisions: PreviewDecisions): Prompts => ({
   input: (options) => (options.whenEmpty === undefined ? Promise.resolve(vscode.window.showInputBox({ ignoreFocusOut: true, ...options })) : inputRefusingEmpty(options, options.whenEmpty)),
   pick: (items, options) => Promise.resolve(vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...options })),
   confirm: (message, detail, ...actions) => Promise.resolve(vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions)),
-  decide: (message, ...actions) => Promise.resolve(vscode.window.showInformationMessage(message, ...actions)),
+  decide: (about, message, ...actions) => decisions.ask(about, message, actions),
   info: (message, ...actions) => Promise.resolve(vscode.window.showInformationMessage(message, ...actions)),
   error: (message, ...actions) => Promise.resolve(vscode.window.showErrorMessage(message, ...actions)),
-};
+});
 
 /**
  * An input box that answers Enter on nothing with `whenEmpty` instead of closing, without showing that

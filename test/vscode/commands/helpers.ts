@@ -79,7 +79,7 @@ export class ScriptedPrompts implements Prompts {
     return this.next({ kind: 'confirm', message, detail, choices: actions });
   }
 
-  decide(message: string, ...actions: string[]): Promise<string | undefined> {
+  decide(_about: vscode.Uri, message: string, ...actions: string[]): Promise<string | undefined> {
     return this.next({ kind: 'decide', message, choices: actions });
   }
 
