@@ -8,7 +8,7 @@ const WALKTHROUGH = 'prisma-migrations.prisma-migrations#gettingStarted';
 const TITLE = 'Get Started with Prisma Migrate';
 
 /** What a step's completion reads; once true, remembered across windows (the work stays done). */
-type StepKey = Exclude<ContextKey, 'prismaMigrations.hasProjects' | 'prismaMigrations.walkthroughOpen'>;
+type StepKey = Exclude<ContextKey, 'prismaMigrations.hasProjects' | 'prismaMigrations.hasDrift' | 'prismaMigrations.walkthroughOpen'>;
 const STEP_KEYS: readonly StepKey[] = [
   'prismaMigrations.viewSeen',
   'prismaMigrations.devDatabaseReady',
