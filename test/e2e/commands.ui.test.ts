@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
+import { migrationNameParts } from '../../src/core/migrations/migrationName';
 import { newWorkbenchPage, uiSession } from './session';
 import { editorText, findNotification, hideNotificationCenter, migrationRow, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
@@ -19,7 +20,7 @@ describe('the commands on the example project, in the workbench', () => {
   const migrationsDir = () => path.join(uiSession().workspace, 'prisma', 'migrations');
   /** A migration's row: the words of its name as the label, its timestamp in the description. */
   const rowOf = (name: string) => {
-    const [, timestamp, words] = /^(\d{14})_(.+)$/.exec(name) ?? [undefined, '', name];
+    const { timestamp = '', words } = migrationNameParts(name);
     return page.locator(selectors.treeRows, { hasText: words }).filter({ hasText: timestamp }).first();
   };
   const waitForRow = (name: string, status: RegExp) => {

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { chromiumPath } from '../../scripts/vscode-env';
+import { migrationNameParts } from '../../src/core/migrations/migrationName';
 import { onCleanup } from './processes';
 
 /** Flags that keep Chromium headless, offline and quiet inside a container. */
@@ -128,7 +129,7 @@ export async function treeRows(page: Page): Promise<string[]> {
 
 /** The row of a migration: the words of its name as the label, its timestamp at the end of the description. */
 export function migrationRow(rows: readonly string[], name: string): string | undefined {
-  const [, timestamp, words] = /^(\d{14})_(.+)$/.exec(name) ?? [undefined, '', name];
+  const { timestamp = '', words } = migrationNameParts(name);
   return rows.find((row) => (row === words || row.startsWith(`${words} — `)) && row.includes(timestamp));
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { migrationNameParts, relativeTime } from '../../src/core/text/relativeTime';
+import { migrationNameParts } from '../../src/core/migrations/migrationName';
+import { relativeTime } from '../../src/core/text/relativeTime';
 
 describe('dates and names for a narrow view', () => {
   const now = new Date('2026-12-07T12:00:00Z');

@@ -8,7 +8,8 @@ import type { MigrationStatus, MigrationStatusKind, StatusReport } from '../../c
 import type { Finding } from '../../core/check/findings';
 import type { ProjectService } from '../projects/projectService';
 import { healthOf, healthWords, type ProjectState } from '../projects/projectState';
-import { migrationNameParts, relativeTime } from '../../core/text/relativeTime';
+import { migrationNameParts } from '../../core/migrations/migrationName';
+import { relativeTime } from '../../core/text/relativeTime';
 import { objectItem, objectsItem } from './objectItems';
 import { schemaChangeItem, schemaChangesItem } from './schemaChangeItems';
 

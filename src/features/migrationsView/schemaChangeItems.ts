@@ -15,11 +15,12 @@ export function schemaChangesItem(state: ProjectState): vscode.TreeItem {
   const changes = state.schemaChanges?.changes ?? [];
   const breaking = breakingCount(state);
   const item = new vscode.TreeItem('Schema not migrated', changes.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-  item.description = changes.length === 0 ? '' : `${changes.length} change${changes.length === 1 ? '' : 's'}${breaking > 0 ? `, ${breaking} breaking` : ''}`;
+  const counted = `${changes.length} change${changes.length === 1 ? '' : 's'}`;
+  item.description = changes.length === 0 ? '' : `${counted}${breaking > 0 ? `, ${breaking} breaking` : ''}`;
   item.iconPath = new vscode.ThemeIcon(breaking > 0 ? 'warning' : 'diff', new vscode.ThemeColor(breaking > 0 ? 'list.warningForeground' : 'foreground'));
   item.tooltip = new vscode.MarkdownString(
     `**The schema has changes no migration contains.**\n\n${
-      changes.length === 0 ? 'The next migration would change what the history builds.' : `${changes.length} change${changes.length === 1 ? '' : 's'}, ${breaking} breaking.`
+      changes.length === 0 ? 'The next migration would change what the history builds.' : `${counted}, ${breaking} breaking.`
     } *Create Migration…* writes them as a migration.`,
   );
   item.contextValue = 'schemaChanges';
