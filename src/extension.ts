@@ -10,6 +10,7 @@ import { Logger } from './features/logger';
 import { MigrationsTreeProvider } from './features/migrationsView/migrationsTree';
 import { DatabaseAccess } from './features/projects/databaseAccess';
 import { ProjectService } from './features/projects/projectService';
+import { RehearsalPanel } from './features/rehearsal/rehearsalPanel';
 import { PreviewDecisions } from './features/sqlDocuments/previewDecisions';
 import { SqlDocuments } from './features/sqlDocuments/sqlDocuments';
 import { MigrationSqlLanguage } from './features/sqlLanguage/migrationSqlLanguage';
@@ -21,6 +22,7 @@ export interface ExtensionApi {
   activationMs: number;
   projects: ProjectService;
   tree: MigrationsTreeProvider;
+  rehearsals: RehearsalPanel;
   /** Where the log channel's file lives. */
   logUri: vscode.Uri;
   /** Replaces the user's prompts (input boxes, picks, modals) with scripted answers; returns the previous ones. */
@@ -40,7 +42,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const documents = new SqlDocuments();
   const decisions = new PreviewDecisions();
   const walkthrough = new WalkthroughProgress(context.globalState, projects, view);
-  const ctx: CommandContext = { projects, access, store, documents, log, walkthrough, prompts: vscodePrompts(decisions) };
+  const rehearsals = new RehearsalPanel();
+  const ctx: CommandContext = { projects, access, store, documents, log, walkthrough, rehearsals, prompts: vscodePrompts(decisions) };
   const languageClient = new MigrationsLanguageClient(context, log, projects, access);
   context.subscriptions.push(
     log,
@@ -51,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     view,
     documents,
     decisions,
+    rehearsals,
     new MigrationStatusItem(projects),
     new DriftDiagnostics(projects),
     new MigrationSqlLanguage(projects),
@@ -75,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     activationMs,
     projects,
     tree,
+    rehearsals,
     logUri: context.logUri,
     setPrompts(prompts) {
       const previous = ctx.prompts;

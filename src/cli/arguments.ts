@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { FINDING_FORMATS, type FindingFormat } from '../core/check/findingFormats';
 import { MigrateError } from '../core/errors';
+import { TEST_RESULT_FORMATS, type TestResultFormat } from '../core/migrationTests/testResultFormats';
+import { REHEARSAL_FORMATS, type RehearsalFormat } from '../core/rehearsal/rehearsalText';
+import { sizeInBytes } from '../core/text/byteSize';
 
 const COMMON_OPTIONS = {
   schema: { type: 'string' },
@@ -29,6 +32,8 @@ const COMMAND_OPTIONS = {
   init: { name: { type: 'string' }, baseline: { type: 'boolean' } },
   pull: { force: { type: 'boolean' } },
   regenerate: { force: { type: 'boolean' } },
+  test: { run: { type: 'string' }, format: { type: 'string' } },
+  rehearse: { format: { type: 'string' }, 'max-size': { type: 'string' } },
 } as const;
 
 export type Command = keyof typeof COMMAND_OPTIONS;
@@ -75,7 +80,26 @@ export function validateArguments(command: Command, values: Values): void {
   if (command === 'down' && values.force && !values.write) throw usage('--force goes with --write');
   if ((command === 'down' || command === 'regenerate') && !values.migration) throw usage(`name the migration: prisma-migrations ${command} <migration>`);
   if (command === 'squash' && (!values.to || !values.name)) throw usage('--to <migration> and --name <name> are required');
+  if (command === 'test' && values.run !== undefined && testFilter(String(values.run)) === undefined) throw usage('--run takes a regular expression, matched against "<migration> › <test name>"');
+  if (command === 'test' && values.format !== undefined && !TEST_RESULT_FORMATS.includes(values.format as TestResultFormat)) {
+    throw usage(`--format must be one of ${TEST_RESULT_FORMATS.join(', ')}`);
+  }
+  if (command === 'rehearse' && values.format !== undefined && !REHEARSAL_FORMATS.includes(values.format as RehearsalFormat)) {
+    throw usage(`--format must be one of ${REHEARSAL_FORMATS.join(', ')}`);
+  }
+  if (command === 'rehearse' && values['max-size'] !== undefined && sizeInBytes(String(values['max-size'])) === undefined) {
+    throw usage('--max-size takes a size such as 500MB or 2GB');
+  }
 }
 
 export const SOURCES = ['empty', 'migrations', 'schema', 'database'] as const;
 export type SourceName = (typeof SOURCES)[number];
+
+/** `test --run`: the regular expression, or undefined when it is not one. */
+export function testFilter(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined;
+  }
+}

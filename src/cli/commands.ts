@@ -24,12 +24,19 @@ import { describeCarried } from '../core/operations/carriedStatements';
 import { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSquash } from '../core/operations/squash';
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
+import { runMigrationTests } from '../core/migrationTests/runMigrationTests';
+import { formatTestResult, formatTestResults, testSummary, type TestResultFormat } from '../core/migrationTests/testResultFormats';
+import type { EngineDatabase } from '../core/db/target';
 import { migrationStatuses } from '../core/migrations/history';
 import { discoverProject } from '../core/project/discover';
 import { historyToApply } from '../core/project/migrationsLocation';
-import type { PrismaProject } from '../core/types';
+import type { PrismaProject, ResolvedUrl } from '../core/types';
+import { DEFAULT_MAX_COPY_BYTES } from '../core/rehearsal/databaseCopy';
+import { rehearseOnCopy } from '../core/rehearsal/rehearseOnCopy';
+import { formatRehearsal, type RehearsalFormat } from '../core/rehearsal/rehearsalText';
+import { sizeInBytes } from '../core/text/byteSize';
 import { type FindingFormat, formatFindings } from '../core/check/findingFormats';
-import { type Command, ERROR_EXIT, type SourceName, validateArguments, type Values } from './arguments';
+import { type Command, ERROR_EXIT, type SourceName, testFilter, validateArguments, type Values } from './arguments';
 import { allowedHosts, destructiveUse, requireDevHost } from './hostGuard';
 import { formatStatus } from '../core/operations/statusText';
 import { type Output, statusJson } from './output';
@@ -67,10 +74,15 @@ export async function runCommand(command: Command, values: Values, output: Outpu
     validateArguments(command, values);
     // The migrations folder is all `down` reads: no database is opened (or created) for it.
     if (command === 'down') return await down({ project, values, output, cwd });
+    // Rehearsal copies the database and works on the copy: the original is never opened for writing.
+    if (command === 'rehearse') return await rehearse({ project, values, output, cwd }, url);
     // A bad --base stops the gate before anything runs, the target database included.
     const base = values.base === undefined ? undefined : await readBaseBranch(project.root, project.migrationsDir, String(values.base));
     // In CI without a target there is no database to open, and none must be created.
     if (command === 'check' && values.ci && values.url === undefined) return await gate({ project, values, output, cwd, base }, null);
+    // Tests run on scratch databases: only a PostgreSQL server's URL gives them a place (temporary databases
+    // there), so no other database is opened, nor created.
+    if (command === 'test' && (values.url === undefined || project.provider !== 'postgresql')) return await migrationTests({ project, values, output, cwd }, undefined);
     const options = {
       url,
       log: values.verbose ? (line: string) => output.err(line) : undefined,
@@ -101,7 +113,7 @@ export async function runCommand(command: Command, values: Values, output: Outpu
 const CREATES_DATABASE = new Set<Command>(['apply', 'create', 'reset']);
 
 /** Commands that only read the database: they open it so that it refuses writes (see ConnectOptions.readOnly). */
-const ONLY_READ = new Set<Command>(['status', 'diff', 'check', 'verify', 'pull']);
+const ONLY_READ = new Set<Command>(['status', 'diff', 'check', 'verify', 'pull', 'test']);
 
 const hostsAllowed = (values: Values) => allowedHosts((values['allow-host'] as string[] | undefined) ?? []);
 
@@ -133,6 +145,24 @@ async function gate(ctx: OfflineContext, target: HistoryBackend | null): Promise
   return failsGate(findings, failOn(ctx)) ? 1 : 0;
 }
 
+/** `test`: the migration tests, each on a scratch database (on `server` where given); in text, each result as it comes. */
+async function migrationTests(ctx: OfflineContext, server: EngineDatabase | undefined): Promise<number> {
+  const format = (ctx.values.format as TestResultFormat | undefined) ?? 'text';
+  const results = await runMigrationTests(ctx.project, readMigrationsFolder(ctx.project.migrationsDir), {
+    filter: ctx.values.run === undefined ? undefined : testFilter(String(ctx.values.run)),
+    server,
+    onResult: format === 'text' ? (result) => ctx.output.out(formatTestResult(result, ctx.cwd)) : undefined,
+  });
+  const none = results.length > 0 ? undefined : ctx.values.run === undefined ? 'No migration tests found.' : `No migration tests match --run ${String(ctx.values.run)}.`;
+  if (format === 'text') {
+    ctx.output.out(none ?? testSummary(results));
+  } else {
+    ctx.output.out(formatTestResults(results, format, ctx.cwd));
+    if (none) ctx.output.err(none);
+  }
+  return results.some((result) => result.status === 'failed') ? 1 : 0;
+}
+
 /** The down script of a migration: printed, or written as down.sql beside it; --verify replays it on a scratch database. */
 async function down(ctx: OfflineContext): Promise<number> {
   const name = String(ctx.values.migration);
@@ -160,7 +190,20 @@ async function down(ctx: OfflineContext): Promise<number> {
   return 1;
 }
 
-const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<number>> = {
+/** `rehearse`: the pending migrations applied to a copy of the database, timed and watched; the copy is dropped. */
+async function rehearse(ctx: OfflineContext, url: ResolvedUrl | undefined): Promise<number> {
+  const maxBytes = ctx.values['max-size'] === undefined ? DEFAULT_MAX_COPY_BYTES : (sizeInBytes(String(ctx.values['max-size'])) ?? DEFAULT_MAX_COPY_BYTES);
+  const report = await rehearseOnCopy(ctx.project, effectiveUrl(ctx.project, url), {
+    maxBytes,
+    onMigrationStart: (name, index, total) => ctx.output.err(`Rehearsing ${name} (${index + 1} of ${total})…`),
+  }).catch((error: unknown) => {
+    throw error instanceof MigrateError && error.kind === 'refused' ? new MigrateError('refused', `${error.message} Raise the limit with --max-size (e.g. --max-size 5GB).`) : error;
+  });
+  ctx.output.out(formatRehearsal(report, (ctx.values.format as RehearsalFormat | undefined) ?? 'text'));
+  return report.outcome === 'failed' ? 1 : 0;
+}
+
+const COMMANDS: Record<Exclude<Command, 'down' | 'rehearse'>, (ctx: Context) => Promise<number>> = {
   async status(ctx) {
     const folder = readMigrationsFolder(ctx.project.migrationsDir);
     const report = await readStatus(ctx.db.backend, folder, { drift: !ctx.values['no-drift'] });
@@ -330,6 +373,10 @@ const COMMANDS: Record<Exclude<Command, 'down'>, (ctx: Context) => Promise<numbe
       ctx.output.out('Next: prisma-migrations init --baseline creates the first migration and records it as applied on this database.');
     }
     return 0;
+  },
+
+  async test(ctx) {
+    return migrationTests(ctx, ctx.db.engine?.database);
   },
 
   async regenerate(ctx) {

@@ -35,6 +35,8 @@ Commands:
   init       the first migration of a project without one, baselined on a database that has its tables
   pull       introspect the database into the schema (a project that has tables but no models)
   regenerate replace an unapplied migration (one from another branch) with one generated from the schema
+  test       run the migration tests (*.test.sql beside a migration), each on a scratch database
+  rehearse   apply the pending migrations to a copy of the database: time, locks and rows per statement
 
 Without a configured URL, SQLite projects use prisma/dev.db and PostgreSQL projects an embedded
 PGlite database in prisma/.pglite.
@@ -188,6 +190,58 @@ they no longer replay on the regenerated schema it is refused naming them. Hand 
 not carried over.
 
   --force   replace the migration
+
+${COMMON}`,
+  test: `Usage: prisma-migrations test [--run <regexp>] [--format text|json|junit]
+
+Runs the migration tests: every *.test.sql file in a migration's folder, beside its migration.sql (Prisma
+ignores it). Each test runs on a scratch database of its own that holds the history before its migration,
+never on a database of yours:
+
+  -- test: splits fullName
+  INSERT INTO "User" ("id", "fullName") VALUES (1, 'Ada Lovelace');
+  -- migrate
+  -- assert: every user has a first name
+  SELECT count(*) = 0 FROM "User" WHERE "firstName" IS NULL;
+  -- output: Ada, Lovelace
+  SELECT "firstName", "lastName" FROM "User";
+  -- error: null value
+  INSERT INTO "User" ("id") VALUES (2);
+
+  -- test: <name>          starts a test, which lasts until the next one
+  -- migrate               applies the migration as Prisma does; -- migrate: <migration> applies the
+                           history up to that later migration
+  <statement>;             must succeed
+  -- assert[: <message>]   the next query must return rows, each with a true first column
+  -- output: <row>         the next query must return exactly these rows, one directive per row, values
+                           joined by ", " (NULL, true/false, bytes as \\x…)
+  -- error[: <text>]       the next statement must fail (with <text> in the database's message)
+
+Exit code: 0 when every test passes (or there is none), 1 when one fails, 2 on error. The scratch
+databases are temporary SQLite files or in-memory PGlite databases; with --url of a PostgreSQL server,
+temporary databases on that server (the database itself is never written, nor created).
+
+  --run <regexp>    only the tests whose "<migration> › <test name>" it matches
+  --format json     the results as JSON: [{"migration","file","name","line","status","durationMs","failure"}]
+  --format junit    JUnit XML for CI test reports: one test suite per migration
+
+${COMMON}`,
+  rehearse: `Usage: prisma-migrations rehearse [--url <database to copy>] [--format text|json|markdown] [--max-size <size>]
+
+Copies the database, applies the pending migrations to the copy as apply would (Prisma's checks and
+bookkeeping), statement by statement, and drops the copy. The original is only read: a PostgreSQL
+server copies it as a template into a new database on the same server (it refuses while another session
+is connected to the original); a PGlite folder is copied; a SQLite file is snapshotted with VACUUM INTO.
+
+Per migration: its time, each statement's time, the table locks each statement takes and how many rows
+those tables hold (PostgreSQL: read from pg_locks inside the migration's transaction, as Prisma runs it),
+the tables' rows before and after, and the database's error where one fails; nothing after it runs.
+
+Exit code: 0 when every pending migration applies on the copy (or none is pending), 1 when one fails or
+the copy is refused, 2 on error.
+
+  --max-size <size>  copy a database up to this size (default 1GB), e.g. 5GB
+  --format markdown  the report as Markdown (a CI job summary); --format json for tools
 
 ${COMMON}`,
   execute: `Usage: prisma-migrations execute --file <script.sql>

@@ -110,7 +110,7 @@ export function describeUrlSource(url: ResolvedUrl, project: PrismaProject): str
 }
 
 /** Relative SQLite paths resolve against the file that names them, as Prisma does. */
-function urlBaseDir(project: PrismaProject, url: ResolvedUrl): string {
+export function urlBaseDir(project: PrismaProject, url: ResolvedUrl): string {
   if (url.source === 'config' && project.configFile) return path.dirname(project.configFile);
   if (url.source === 'schema-env' || url.source === 'schema-literal') return schemaDir(project);
   return project.root;

@@ -11,6 +11,8 @@ export interface Settings {
   migrationsPath: string;
   allowedDevHosts: readonly string[];
   autoRefresh: boolean;
+  /** A dev database larger than this is copied for a rehearsal only when asked for by name. */
+  rehearsalMaxSizeMB: number;
 }
 
 export type SettingName = keyof Settings;
@@ -22,6 +24,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     migrationsPath: config.get<string>('migrationsPath', '').trim(),
     allowedDevHosts: config.get<string[]>('allowedDevHosts', [...DEFAULT_DEV_HOSTS]),
     autoRefresh: config.get<boolean>('autoRefresh', true),
+    rehearsalMaxSizeMB: config.get<number>('rehearsalMaxSizeMB', 1000),
   };
 }
 

@@ -146,16 +146,20 @@ export async function probe(target: PostgresTarget): Promise<void> {
  */
 export async function createDatabase(url: string): Promise<void> {
   const target = postgresTarget(url);
-  let client: pg.Client;
-  try {
-    client = await connectClient(withDatabase(target, 'postgres'));
-  } catch (error) {
-    if (!(error instanceof MigrateError && error.kind === 'missingDatabase')) throw error;
-    client = await connectClient(withDatabase(target, 'template1'));
-  }
+  const client = await maintenanceClient(target);
   try {
     await client.query(`CREATE DATABASE ${pg.escapeIdentifier(target.database)}`);
   } finally {
     await client.end();
+  }
+}
+
+/** A session on the server's `postgres` maintenance database, or `template1` where that one is missing: never on the target's own database. */
+export async function maintenanceClient(target: PostgresTarget): Promise<pg.Client> {
+  try {
+    return await connectClient(withDatabase(target, 'postgres'));
+  } catch (error) {
+    if (!(error instanceof MigrateError && error.kind === 'missingDatabase')) throw error;
+    return connectClient(withDatabase(target, 'template1'));
   }
 }

@@ -84,14 +84,14 @@ export function temporaryShadow(main: PostgresTarget, extensions: readonly strin
 }
 
 /** Drops the database (forcing out stray sessions where the server knows how, PostgreSQL 13+), then ends `admin`. */
-async function dropDatabase(admin: pg.Client, name: string, main: PostgresTarget): Promise<void> {
+export async function dropDatabase(admin: pg.Client, name: string, main: PostgresTarget): Promise<void> {
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch((error: { code?: unknown }) => {
       if (error.code !== SYNTAX_ERROR) throw error;
       return admin.query(`DROP DATABASE IF EXISTS "${name}"`);
     });
   } catch (error) {
-    throw new MigrateError('state', `The temporary shadow database \`${name}\` on ${main.address} could not be dropped (${errorMessage(error)}); drop it by hand.`, {
+    throw new MigrateError('state', `The temporary database \`${name}\` on ${main.address} could not be dropped (${errorMessage(error)}); drop it by hand.`, {
       cause: error,
     });
   } finally {

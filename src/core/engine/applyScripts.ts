@@ -107,7 +107,7 @@ export async function applyMigrationScripts(
     finished = undefined;
     progress.onStart?.(migration.name);
     try {
-      await connection.executeScript(migration.script);
+      await (progress.runScript ? progress.runScript(connection, migration.script) : connection.executeScript(migration.script));
     } catch (error) {
       const failure = databaseFailure(error);
       if (failure === undefined) throw connectionError(error);

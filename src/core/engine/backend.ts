@@ -1,3 +1,4 @@
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { MigrationsFolder } from '../migrations/folder';
 import type { MigrationRow, Provider } from '../types';
 
@@ -8,6 +9,12 @@ export interface ApplyProgress {
   onWait?(message: string): void;
   /** Checked between migrations; aborting stops before the next one starts (never in the middle of one). */
   signal?: AbortSignal;
+  /**
+   * Runs one migration's script on the connection in place of sending it whole, as Prisma does (a
+   * rehearsal times it statement by statement). Errors must be the connection's own, for the failure to be
+   * recorded as Prisma records it.
+   */
+  runScript?(connection: SqlDriverAdapter, script: string): Promise<void>;
 }
 
 /**

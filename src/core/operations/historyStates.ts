@@ -79,7 +79,9 @@ export interface ReplayedHistory {
  * history replayed before is restored, the rest applied, and the whole stored for next time. An entry
  * the database refuses is deleted and the history replayed from the start. A history that fails to
  * replay stores nothing. With `server` (a PostgreSQL server's database that offers a `scratch`), the
- * history is replayed in a scratch database on that server instead. The caller disposes the engine.
+ * history is replayed in a scratch database on that server instead. `appliedLater`: a longer history the
+ * caller applies on the engine afterwards, whose extensions a scratch PGlite must load when it starts
+ * (they cannot be loaded once it runs). The caller disposes the engine.
  */
 export async function replayedHistory(
   project: PrismaProject,
@@ -87,6 +89,7 @@ export async function replayedHistory(
   what: string,
   cache: ReplayCacheOptions = {},
   server?: EngineDatabase,
+  appliedLater: MigrationsFolder = folder,
 ): Promise<ReplayedHistory> {
   const provider = scratchProvider(project, what);
   if (server?.scratch && provider === 'postgresql') {
@@ -99,7 +102,7 @@ export async function replayedHistory(
       throw error;
     }
   }
-  const extensions = scriptExtensions(folder);
+  const extensions = scriptExtensions(appliedLater);
   const missing = folder.migrations.findIndex((m) => m.script === null);
   const replayable = missing === -1 ? folder.migrations : folder.migrations.slice(0, missing);
   const keys = replayKeys(provider, replayable.map((m) => ({ name: m.name, script: m.script ?? '' })));

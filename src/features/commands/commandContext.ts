@@ -2,6 +2,7 @@ import type { DevDatabaseStore } from '../devDatabase/devDatabaseStore';
 import type { Logger } from '../logger';
 import type { DatabaseAccess } from '../projects/databaseAccess';
 import type { ProjectService } from '../projects/projectService';
+import type { RehearsalPanel } from '../rehearsal/rehearsalPanel';
 import type { SqlDocuments } from '../sqlDocuments/sqlDocuments';
 import type { WalkthroughProgress } from '../walkthrough/walkthroughProgress';
 import type { Prompts } from './prompts';
@@ -14,5 +15,6 @@ export interface CommandContext {
   readonly documents: SqlDocuments;
   readonly log: Logger;
   readonly walkthrough: WalkthroughProgress;
+  readonly rehearsals: RehearsalPanel;
   prompts: Prompts;
 }

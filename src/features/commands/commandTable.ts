@@ -14,6 +14,7 @@ import { resetDatabaseCommand } from './reset';
 import { regenerateMigrationCommand, retimestampMigrationCommand } from './retimestamp';
 import { markAppliedCommand, markRolledBackCommand, resolveFailedCommand } from './resolve';
 import { generateDownMigrationCommand, rollBackLastCommand } from './rollback';
+import { rehearseCommand } from './rehearse';
 import { showSqlCommand } from './showSql';
 import { squashMigrationsCommand } from './squash';
 import { showStatusCommand } from './showStatus';
@@ -27,6 +28,7 @@ const COMMANDS = {
   'prismaMigrations.showLog': { title: 'Show Log', run: async (ctx) => ctx.log.show() },
   'prismaMigrations.createMigration': { title: 'Create Migration', run: createMigrationCommand },
   'prismaMigrations.applyPending': { title: 'Apply Pending Migrations', run: applyPendingCommand },
+  'prismaMigrations.rehearse': { title: 'Rehearse Pending Migrations', run: rehearseCommand },
   'prismaMigrations.diff': { title: 'Diff', run: diffCommand },
   'prismaMigrations.showStatus': { title: 'Show Status', run: showStatusCommand },
   'prismaMigrations.resolveFailed': { title: 'Resolve Failed Migration', run: resolveFailedCommand },

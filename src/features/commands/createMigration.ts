@@ -8,10 +8,12 @@ import { withProgress } from '../progress';
 import type { Core } from '../projects/loadCore';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
+import { rehearsePending } from './rehearse';
 import { requireEngine } from './requireEngine';
 import { Cancelled } from './userError';
 
-type Mode = 'apply' | 'draft';
+/** `rehearse`: written like a draft, then rehearsed on a copy of the dev database, whose page offers Apply. */
+type Mode = 'apply' | 'draft' | 'rehearse';
 
 /**
  * `migrate dev` with the questions asked first: the plan (SQL and the engine's warnings, with the dev
@@ -29,9 +31,9 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
 
   // A draft only reads the database; creating and applying rewrites it, so it passes the dev-host guard.
   const create = async (db: ProjectDatabase, core: Core) =>
-    core.createMigration(requireEngine(db, 'Creating a migration'), state.project.migrationsDir, { name, draft: mode === 'draft', acceptDataLoss: plan.warnings.length > 0 });
-  const result = await withProgress(mode === 'draft' ? 'Writing the draft migration…' : 'Creating and applying the migration…', () =>
-    mode === 'draft' ? ctx.access.read(state.project, create) : ctx.access.write(state.project, 'Create Migration', create),
+    core.createMigration(requireEngine(db, 'Creating a migration'), state.project.migrationsDir, { name, draft: mode !== 'apply', acceptDataLoss: plan.warnings.length > 0 });
+  const result = await withProgress(mode === 'apply' ? 'Creating and applying the migration…' : 'Writing the migration…', () =>
+    mode === 'apply' ? ctx.access.write(state.project, 'Create Migration', create) : ctx.access.read(state.project, create),
   ).finally(() => void ctx.projects.refresh());
   if (!result.dir || !result.name) {
     void ctx.prompts.info('Already in sync: the schema matches the migration history, no migration was created.');
@@ -42,6 +44,8 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
   if (mode === 'draft') {
     await vscode.window.showTextDocument(file);
     void ctx.prompts.info(`Draft migration ${result.name} created; edit it, then apply it.`);
+  } else if (mode === 'rehearse') {
+    await rehearsePending(ctx, state);
   } else {
     void ctx.prompts.info(`Migration ${result.name} created and applied.`);
   }
@@ -50,7 +54,7 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
 async function decideAndName(ctx: CommandContext, plan: MigrationPlan, preview: vscode.Uri | undefined): Promise<{ mode: Mode; name: string }> {
   const mode = await chooseMode(ctx, plan, preview);
   const name = await ctx.prompts.input({
-    title: mode === 'draft' ? 'Create Migration (draft)' : 'Create Migration',
+    title: mode === 'apply' ? 'Create Migration' : mode === 'draft' ? 'Create Migration (draft)' : 'Create Migration (rehearsed before it is applied)',
     prompt: 'Name of the new migration (becomes part of its folder name)',
     placeHolder: 'e.g. add_user_roles',
     validateInput: validateMigrationName,
@@ -60,6 +64,7 @@ async function decideAndName(ctx: CommandContext, plan: MigrationPlan, preview: 
 }
 
 const APPLY = 'Create and Apply';
+const REHEARSE = 'Create and Rehearse';
 const DRAFT = 'Create Draft';
 
 async function chooseMode(ctx: CommandContext, plan: MigrationPlan, preview: vscode.Uri | undefined): Promise<Mode> {
@@ -82,15 +87,24 @@ async function chooseMode(ctx: CommandContext, plan: MigrationPlan, preview: vsc
       'This migration loses data on the dev database.',
       `${bullets(plan.warnings)}\n\nThe data cannot be recovered once the migration is applied.`,
       'Create and Apply, Losing This Data',
+      'Create and Rehearse on a Copy First',
       'Create Draft Only',
     );
     if (answer === 'Create and Apply, Losing This Data') return 'apply';
+    if (answer === 'Create and Rehearse on a Copy First') return 'rehearse';
     if (answer === 'Create Draft Only') return 'draft';
     throw new Cancelled();
   }
   // Beside the preview, not over it: the SQL stays readable while deciding.
-  const answer = await ctx.prompts.decide(preview, 'Create this migration? Its SQL is open in the editor. A draft is written without being applied, for editing.', APPLY, DRAFT);
+  const answer = await ctx.prompts.decide(
+    preview,
+    'Create this migration? Its SQL is open in the editor. Rehearsing runs it on a copy of the dev database first; a draft is written without being applied, for editing.',
+    APPLY,
+    REHEARSE,
+    DRAFT,
+  );
   if (answer === APPLY) return 'apply';
+  if (answer === REHEARSE) return 'rehearse';
   if (answer === DRAFT) return 'draft';
   throw new Cancelled();
 }

@@ -32,3 +32,4 @@ export { discoverProject, findProjects, reloadSchema, withSchemaFiles } from '..
 export { historyToApply } from '../../core/project/migrationsLocation';
 export { baseline, planInit, writeInit } from '../../core/operations/init';
 export { pullSchema } from '../../core/operations/pull';
+export { rehearseOnCopy } from '../../core/rehearsal/rehearseOnCopy';

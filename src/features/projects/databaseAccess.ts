@@ -67,6 +67,19 @@ export class DatabaseAccess {
     return fn(core, await core.reloadSchema(project));
   }
 
+  /**
+   * Work on a copy of the dev database (rehearsal): the original is only read, in its turn like a read, so
+   * no command of ours changes it while it is copied. Its SQL runs on the copy, so not in Restricted Mode.
+   */
+  async copy<T>(project: PrismaProject, fn: (core: Core, project: PrismaProject, url: ResolvedUrl) => Promise<T>): Promise<T> {
+    assertTrusted();
+    const url = await this.urlOf(project);
+    return this.locks.read(url.url, async () => {
+      const core = await loadCore();
+      return fn(core, await core.reloadSchema(project), url);
+    });
+  }
+
   /** Commands that change the database: only on an allowed dev host, never two at once on one database. */
   async write<T>(project: PrismaProject, title: string, fn: (db: ProjectDatabase, core: Core, project: PrismaProject) => Promise<T>): Promise<T> {
     assertTrusted();

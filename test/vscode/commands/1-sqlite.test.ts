@@ -4,6 +4,7 @@ import path from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
+import type { ShownRehearsal } from '../../../src/features/rehearsal/rehearsalPanel';
 import { waitFor } from '../shared';
 import { commandSession, migrationNode, migrationRows, projectNode, sqlite, stateOf, workspaceRoot } from './helpers';
 
@@ -82,7 +83,7 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     const listener = vscode.workspace.onDidOpenTextDocument((document) => opened.push(document));
     await run('prismaMigrations.createMigration').finally(() => listener.dispose());
     assert.deepEqual(prompts.calls.map((call) => call.kind).slice(0, 2), ['decide', 'input'], 'the decision, beside the SQL, comes before the name');
-    assert.deepEqual(prompts.find('decide', /Create this migration/)?.choices, ['Create and Apply', 'Create Draft']);
+    assert.deepEqual(prompts.find('decide', /Create this migration/)?.choices, ['Create and Apply', 'Create and Rehearse', 'Create Draft']);
     const input = prompts.calls.find((call) => call.kind === 'input');
     assert.ok(input?.validate, 'the name prompt validates');
     assert.match(String(await input.validate('  --- ')), /not a usable migration name/);
@@ -116,7 +117,7 @@ describe('a SQLite project: the Migrations view and the commands', function () {
     assert.ok(modal, JSON.stringify(prompts.calls));
     assert.match(modal.detail ?? '', /column email on the Author table.*2 non-null values/);
     assert.ok(!prompts.calls.some((call) => call.kind === 'input'), 'no name is asked for a migration the user cancelled');
-    assert.deepEqual(modal.choices, ['Create and Apply, Losing This Data', 'Create Draft Only']);
+    assert.deepEqual(modal.choices, ['Create and Apply, Losing This Data', 'Create and Rehearse on a Copy First', 'Create Draft Only']);
     assert.deepEqual(folders(), before, 'nothing may be written when the user cancels');
     const rows = await sqlite(devDb(), (db) => db.execute('SELECT count(*) AS n FROM "Author" WHERE "email" IS NOT NULL'));
     assert.equal(Number(rows.rows[0].n), 2);
@@ -135,6 +136,30 @@ describe('a SQLite project: the Migrations view and the commands', function () {
       () => `the draft is in ${vscode.window.activeTextEditor?.document.languageId} mode`,
       () => vscode.window.activeTextEditor?.document.languageId === 'sqlite-migration',
     );
+    prompts.reset();
+  });
+
+  it('Rehearse Pending Migrations runs the draft on a copy and shows the page; the dev database is not written', async () => {
+    const draft = folders().find((name) => name.endsWith('_drop_email'))!;
+    const before = readFileSync(devDb());
+    const shown = new Promise<ShownRehearsal>((resolve) => {
+      const listener = api.rehearsals.onDidShow((rehearsal) => {
+        listener.dispose();
+        resolve(rehearsal);
+      });
+    });
+    await run('prismaMigrations.rehearse');
+    const { report } = await shown;
+    assert.equal(report.outcome, 'applied', JSON.stringify(report));
+    assert.deepEqual(report.migrations.map((m) => [m.name, m.status]), [[draft, 'applied']]);
+    const author = report.migrations[0]!.rows.find((r) => r.table === 'Author');
+    assert.deepEqual(author, { table: 'Author', before: 2, after: 2 });
+    assert.ok(report.migrations[0]!.statements.some((s) => s.locks.some((l) => l.table === 'Author' && l.rows === 2)), JSON.stringify(report.migrations[0]!.statements));
+    assert.deepEqual(readFileSync(devDb()), before, 'the dev database was written');
+    assert.equal(migrationRows(api, APP).at(-1), `${draft}: pending`);
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
+    assert.ok(tabs.includes('Rehearsal: sqlite-app'), tabs.join(', '));
+    assert.deepEqual(prompts.errors(), []);
     prompts.reset();
   });
 
