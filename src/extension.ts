@@ -10,6 +10,8 @@ import { Logger } from './features/logger';
 import { MigrationsTreeProvider } from './features/migrationsView/migrationsTree';
 import { DatabaseAccess } from './features/projects/databaseAccess';
 import { ProjectService } from './features/projects/projectService';
+import { MigrationTestController } from './features/migrationTests/migrationTestController';
+import { MigrationTestLenses } from './features/migrationTests/migrationTestLenses';
 import { RehearsalPanel } from './features/rehearsal/rehearsalPanel';
 import { PreviewDecisions } from './features/sqlDocuments/previewDecisions';
 import { SqlDocuments } from './features/sqlDocuments/sqlDocuments';
@@ -23,6 +25,7 @@ export interface ExtensionApi {
   projects: ProjectService;
   tree: MigrationsTreeProvider;
   rehearsals: RehearsalPanel;
+  migrationTests: MigrationTestController;
   /** Where the log channel's file lives. */
   logUri: vscode.Uri;
   /** Replaces the user's prompts (input boxes, picks, modals) with scripted answers; returns the previous ones. */
@@ -43,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const decisions = new PreviewDecisions();
   const walkthrough = new WalkthroughProgress(context.globalState, projects, view);
   const rehearsals = new RehearsalPanel();
+  const migrationTests = new MigrationTestController(projects, access, log);
   const ctx: CommandContext = { projects, access, store, documents, log, walkthrough, rehearsals, prompts: vscodePrompts(decisions) };
   const languageClient = new MigrationsLanguageClient(context, log, projects, access);
   context.subscriptions.push(
@@ -55,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     documents,
     decisions,
     rehearsals,
+    migrationTests,
+    new MigrationTestLenses(migrationTests),
     new MigrationStatusItem(projects),
     new DriftDiagnostics(projects),
     new MigrationSqlLanguage(projects),
@@ -80,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     projects,
     tree,
     rehearsals,
+    migrationTests,
     logUri: context.logUri,
     setPrompts(prompts) {
       const previous = ctx.prompts;

@@ -1,5 +1,5 @@
 // The CLI's start-up, as each CI step pays it: whole processes of the bundled bin on a copy of the example
-// (three migrations, SQLite), against a Node process that does nothing.
+// (four migrations, SQLite), against a Node process that does nothing.
 import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import path from 'node:path';

@@ -38,7 +38,7 @@ describe('the commands on the example project, in the workbench', () => {
   before(async () => {
     ({ context, page } = await newWorkbenchPage());
     await showContainer(page, 'Prisma Migrate');
-    await waitForRow('20260120101000_add_tags', /\bapplied\b/);
+    await waitForRow('20260128090000_add_post_slug', /\bapplied\b/);
   });
 
   // A failed scene leaves what was on screen: a screenshot, the toasts and the tree's rows.
@@ -153,7 +153,7 @@ describe('the commands on the example project, in the workbench', () => {
     await shot('reset-confirmation');
     await input.fill('dev.db');
     await page.keyboard.press('Enter');
-    await findNotification(page, /Dev database reset; 4 migrations applied/, 60_000);
+    await findNotification(page, /Dev database reset; 5 migrations applied/, 60_000);
     await waitForRow(draft, /\bapplied\b/);
   });
 

@@ -9,7 +9,7 @@ import { newWorkbenchPage, uiSession } from './session';
 import { cutOffLabels, editorText, migrationRow, paletteRows, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
 const CONTAINER_TITLE = 'Prisma Migrate';
-const MIGRATIONS = ['20260105093000_init', '20260112141500_add_published_flag', '20260120101000_add_tags'];
+const MIGRATIONS = ['20260105093000_init', '20260112141500_add_published_flag', '20260120101000_add_tags', '20260128090000_add_post_slug'];
 
 describe('the example project in the workbench', () => {
   let context: BrowserContext;
@@ -23,12 +23,12 @@ describe('the example project in the workbench', () => {
     await page.locator(selectors.activityItem(CONTAINER_TITLE)).waitFor({ state: 'visible', timeout: 30_000 });
   });
 
-  it('lists the three example migrations, applied, in the Migrations view, every name whole at the default width', async () => {
+  it('lists the four example migrations, applied, in the Migrations view, every name whole at the default width', async () => {
     const started = performance.now();
     await showContainer(page, CONTAINER_TITLE);
     let texts: string[] = [];
     const rows = await poll(
-      () => `the Migrations view did not list the three migrations as applied (its rows: ${JSON.stringify(texts)})`,
+      () => `the Migrations view did not list the four migrations as applied (its rows: ${JSON.stringify(texts)})`,
       async () => {
         texts = await treeRows(page);
         const migrations = MIGRATIONS.map((name) => migrationRow(texts, name));

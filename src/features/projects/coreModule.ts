@@ -33,3 +33,4 @@ export { historyToApply } from '../../core/project/migrationsLocation';
 export { baseline, planInit, writeInit } from '../../core/operations/init';
 export { pullSchema } from '../../core/operations/pull';
 export { rehearseOnCopy } from '../../core/rehearsal/rehearseOnCopy';
+export { runMigrationTests } from '../../core/migrationTests/runMigrationTests';

@@ -35,7 +35,7 @@ describe('on a workspace with schema.prisma (the example project)', () => {
     await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   });
 
-  it("lists the example's three migrations as applied, and measures the time from Refresh", async () => {
+  it("lists the example's four migrations as applied, and measures the time from Refresh", async () => {
     const api = extension().exports as ExtensionApi;
     const previous = api.projects.projects[0];
     const started = performance.now();
@@ -51,9 +51,9 @@ describe('on a workspace with schema.prisma (the example project)', () => {
     await refreshed;
     assert.deepEqual(
       rows.map((n) => `${String(api.tree.getTreeItem(n).label)} · ${String(api.tree.getTreeItem(n).description).replace(/^applied .* · /, '')}`),
-      ['init · 20260105093000', 'add_published_flag · 20260112141500', 'add_tags · 20260120101000'],
+      ['init · 20260105093000', 'add_published_flag · 20260112141500', 'add_tags · 20260120101000', 'add_post_slug · 20260128090000'],
     );
-    report('measure:Migrations view, the example (3 migrations, SQLite)', `listed ${Math.round(listedMs)} ms after Refresh, drift checked after ${Math.round(performance.now() - started)} ms`);
+    report('measure:Migrations view, the example (4 migrations, SQLite)', `listed ${Math.round(listedMs)} ms after Refresh, drift checked after ${Math.round(performance.now() - started)} ms`);
   });
 
   it('runs Refresh and Show Log without error', async () => {
