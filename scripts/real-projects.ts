@@ -1,6 +1,6 @@
 // `npm run real-projects -- <folder>`: every subfolder of <folder> is a real Prisma project (the set is listed in
 // test/realProjects/projects.json with the commits to fetch it again). Each one is copied to a temp folder and put
-// through the built CLI as a user would: apply on a fresh database, status --json, diff migrations → schema,
+// through the built CLI as a user would: rehearse the whole history on a copy of a fresh database, apply on it, status --json, diff migrations → schema,
 // check --ci with and without a target, then a squash of the whole history, applied to another fresh database and
 // compared with the original history's database (schema by the engine's diff, extensions, functions, triggers,
 // views, rows per table). One line per project; exit 1 if any step failed. Not part of `npm test`.
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { newPostgresDatabase } from '../test/helpers/postgresDatabase';
+import type { RehearsalReport } from '../src/core/rehearsal/rehearse';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const MANIFEST = path.resolve(__dirname, '..', 'test', 'realProjects', 'projects.json');
@@ -150,6 +151,19 @@ function checkStep(name: string, run: Run, diffIsEmpty: boolean | undefined): St
   return { name, ok, detail: `exit ${run.code}, ${counts.text}${agrees ? '' : diffIsEmpty ? ', diff empty' : ', diff not empty'}` };
 }
 
+/** A rehearsal of the whole history: every migration applied on the copy, statement by statement. */
+function rehearseStep(run: Run, migrationCount: number): Step {
+  try {
+    const report = JSON.parse(run.stdout) as RehearsalReport;
+    const statements = report.migrations.reduce((sum, m) => sum + m.statements.length, 0);
+    const failed = report.migrations.find((m) => m.status === 'failed');
+    const ok = run.code === 0 && report.outcome === 'applied' && report.migrations.length === migrationCount;
+    return { name: 'rehearse', ok, detail: failed ? `${failed.name} failed: ${failed.error?.message ?? ''}` : `${statements} statements, ${Math.round(report.ms)} ms` };
+  } catch {
+    return { name: 'rehearse', ok: false, detail: `exit ${run.code}, JSON did not parse` };
+  }
+}
+
 function compareContents(original: Map<string, string>, squashed: Map<string, string>): string[] {
   const keys = [...new Set([...original.keys(), ...squashed.keys()])].sort();
   return keys.filter((key) => original.get(key) !== squashed.get(key)).map((key) => `${key}: ${original.get(key) ?? 'missing'} ≠ ${squashed.get(key) ?? 'missing'}`);
@@ -174,6 +188,9 @@ async function runProject(source: string, logRoot: string): Promise<{ line: stri
     const db = await newDatabase(provider, temp, 'original');
     databases.push(db);
     const url = ['--url', db.url];
+    // The whole history rehearsed statement by statement on a copy of the empty database, before it is applied.
+    if (provider === 'sqlite') writeFileSync(db.url.slice('file:'.length), '');
+    steps.push(rehearseStep(await run(original, 'rehearse', ['rehearse', '--format', 'json', ...url]), migrations.length));
     const apply = await run(original, 'apply', ['apply', ...url]);
     steps.push({ name: 'apply', ok: apply.code === 0, detail: `exit ${apply.code}` });
 

@@ -2,11 +2,13 @@
 // migration that cannot run as it is, see it fail, resolve it, fix it, apply it; compare a migration with
 // the previous one; reset with the typed confirmation. Each scene leaves a screenshot.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import type { BrowserContext, Page } from 'playwright-core';
 import { migrationNameParts } from '../../src/core/migrations/migrationName';
+import { repoRoot } from './example';
 import { newWorkbenchPage, uiSession } from './session';
 import { editorText, findNotification, hideNotificationCenter, migrationRow, poll, runCommand, screenshot, selectors, showContainer, toastMessages, treeRows, typeCommand } from './workbench';
 
@@ -175,5 +177,77 @@ describe('the commands on the example project, in the workbench', () => {
     const created = await poll('no tag_color migration folder appeared', () => readdirSync(migrationsDir()).find((folder) => folder.endsWith('_tag_color')));
     await waitForRow(created, /\bapplied\b/);
     assert.equal(await page.locator(selectors.tabs, { hasText: 'Planned migration.sql' }).count(), 0, 'the preview closed once decided');
+  });
+
+  it('Create and Rehearse writes the migration, runs it on a copy of the dev database and shows the page, whose Apply applies it', async () => {
+    const schema = path.join(uiSession().workspace, 'prisma', 'schema.prisma');
+    // Rows for the rehearsal to count: the reset before left the tables empty.
+    const rows = path.join(uiSession().workspace, 'tags.sql');
+    writeFileSync(rows, `INSERT INTO "Tag" ("name") VALUES ${Array.from({ length: 40 }, (_, i) => `('tag ${i}')`).join(', ')};\n`);
+    const seeded = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'execute', '--file', rows], { cwd: uiSession().workspace, encoding: 'utf8' });
+    assert.equal(seeded.status, 0, seeded.stderr);
+    writeFileSync(schema, readFileSync(schema, 'utf8').replace(/(model Tag \{\n)/, '$1  description String?\n'));
+    await typeCommand(page, 'Prisma Migrate: Create Migration…');
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.part.editor .codelens-decoration a', { hasText: 'Create and Rehearse' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    await lens.click();
+    const name = page.locator(`${selectors.quickInputBox}[placeholder*="add_user_roles"]`);
+    await name.waitFor({ state: 'visible', timeout: 60_000 });
+    await name.fill('tag description');
+    await page.keyboard.press('Enter');
+    const created = await poll('no tag_description migration folder appeared', () => readdirSync(migrationsDir()).find((folder) => folder.endsWith('_tag_description')));
+    // The page is a webview: an iframe holding the content's iframe.
+    const content = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    const summary = content.locator('.summary');
+    await summary.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await summary.innerText(), /^Rehearsed 1 pending migration in .+ on a copy of .+dev\.db \(SQLite VACUUM INTO snapshot, .+\); the copy is dropped and .+ was not written\.$/);
+    assert.match(await content.locator('.bar-row').first().innerText(), /tag_description/);
+    assert.match(await content.locator('table.statements').innerText(), /ALTER TABLE "Tag" ADD COLUMN "description" TEXT[\s\S]*SQLite write lock on Tag \(40 rows\)/);
+    await waitForRow(created, /\bpending\b/);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await shot('rehearsal-page');
+    await content.locator('button', { hasText: 'Apply Pending Migrations' }).click();
+    await waitForRow(created, /\bapplied\b/);
+  });
+
+  it('the Test Explorer runs the migration tests: the failing one fails at its line, with expected and actual', async () => {
+    const testFile = path.join(migrationsDir(), '20260128090000_add_post_slug', 'migration.test.sql');
+    writeFileSync(
+      testFile,
+      `${readFileSync(testFile, 'utf8')}
+-- test: a title with punctuation gets a clean slug
+INSERT INTO "User" ("id", "email", "name") VALUES (1, 'ada@example.com', 'Ada Lovelace');
+INSERT INTO "Post" ("id", "title", "authorId") VALUES (1, 'Draft: morphogenesis', 1);
+-- migrate
+-- output: draft-morphogenesis-1
+SELECT "slug" FROM "Post";
+`,
+    );
+    // The test file on screen: its tests' results show in its gutter.
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('add_post_slug/migration.test.sql');
+    await page.locator(selectors.quickInputRows, { hasText: 'migration.test.sql' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.locator(selectors.tabs, { hasText: 'migration.test.sql' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await runCommand(page, 'Testing: Focus on Test Explorer View');
+    await runCommand(page, 'Test: Run All Tests');
+    // The Test Results panel lists each test with its state once the run has ended.
+    const result = (name: string, state: 'passed' | 'failed') => page.locator(`${selectors.panel} .monaco-list-row`, { hasText: name }).locator(`.codicon-testing-${state}-icon`);
+    await result('a title with punctuation gets a clean slug', 'failed').waitFor({ state: 'visible', timeout: 120_000 });
+    await result('every post gets a slug from its title', 'passed').waitFor({ state: 'visible', timeout: 30_000 });
+    // The explorer's tree, opened down to the tests: the project, then its migration.
+    for (const label of ['example', '20260128090000_add_post_slug']) {
+      const twistie = page.locator('.test-explorer .monaco-list-row', { hasText: label }).first().locator('.monaco-tl-twistie.collapsed');
+      if (await twistie.isVisible()) await twistie.click();
+    }
+    await page.locator('.test-explorer .monaco-list-row', { hasText: 'a title with punctuation gets a clean slug' }).waitFor({ state: 'visible', timeout: 15_000 });
+    // The failing test's output line carries the failure's mark in the gutter.
+    await page.locator('.part.editor .monaco-editor textarea').first().focus();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('25');
+    await page.keyboard.press('Enter');
+    await page.locator('.part.editor .monaco-editor .margin .codicon-testing-failed-icon').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await shot('test-explorer');
   });
 });

@@ -35,7 +35,7 @@ const onlySuite = option('suite');
 const samples = Number(option('samples') ?? process.env.VSCODE_TEST_ACTIVATION_SAMPLES ?? 5);
 const screenshots = path.join(__dirname, 'screenshots');
 /** The scenes shown in the README. */
-const readmeScreenshots = ['unmigrated-changes', 'schema-diagnostic-hover', 'schema-quick-fixes', 'migrations-view', 'migration-sql', 'create-decision', 'create-unexecutable', 'apply-failed', 'diff-editor', 'walkthrough'];
+const readmeScreenshots = ['unmigrated-changes', 'schema-diagnostic-hover', 'schema-quick-fixes', 'migrations-view', 'migration-sql', 'create-decision', 'create-unexecutable', 'apply-failed', 'diff-editor', 'walkthrough', 'rehearsal-page', 'test-explorer'];
 
 const log = (line: string) => console.log(`\x1b[36m[vscode]\x1b[0m ${line}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

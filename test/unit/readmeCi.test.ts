@@ -33,7 +33,7 @@ test('every prisma-migrations command in the workflows parses as the CLI reads i
     validateArguments(command, parseOptions(command, args));
     seen.add(command);
   }
-  assert.deepEqual([...seen].sort(), ['check', 'verify']);
+  assert.deepEqual([...seen].sort(), ['check', 'rehearse', 'test', 'verify']);
 });
 
 test('the gates compare a pull request with its target branch, on a checkout that has the history for it', () => {
