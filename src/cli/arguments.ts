@@ -19,7 +19,7 @@ const ALLOW_HOST = { 'allow-host': { type: 'string', multiple: true } } as const
 const COMMAND_OPTIONS = {
   status: { json: { type: 'boolean' }, 'no-drift': { type: 'boolean' } },
   diff: { from: { type: 'string' }, to: { type: 'string' }, script: { type: 'boolean' }, 'exit-code': { type: 'boolean' } },
-  create: { name: { type: 'string' }, draft: { type: 'boolean' }, 'accept-data-loss': { type: 'boolean' }, ...ALLOW_HOST },
+  create: { name: { type: 'string' }, draft: { type: 'boolean' }, 'accept-data-loss': { type: 'boolean' }, test: { type: 'boolean' }, ...ALLOW_HOST },
   apply: {},
   resolve: { applied: { type: 'string' }, 'rolled-back': { type: 'string' } },
   reset: { force: { type: 'boolean' }, ...ALLOW_HOST },

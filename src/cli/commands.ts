@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ciGate, failsGate } from '../core/check/ciGate';
 import { type Finding, READY_TO_DEPLOY } from '../core/check/findings';
@@ -25,6 +25,7 @@ import { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSqu
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
 import { runMigrationTests } from '../core/migrationTests/runMigrationTests';
+import { migrationTestScaffold, SCAFFOLD_FILE } from '../core/migrationTests/scaffold';
 import { formatTestResult, formatTestResults, testSummary, type TestResultFormat } from '../core/migrationTests/testResultFormats';
 import type { EngineDatabase } from '../core/db/target';
 import { migrationStatuses } from '../core/migrations/history';
@@ -163,6 +164,27 @@ async function migrationTests(ctx: OfflineContext, server: EngineDatabase | unde
   return results.some((result) => result.status === 'failed') ? 1 : 0;
 }
 
+/**
+ * `create --test`: a starter migration.test.sql beside the new migration when it changes rows, its rows
+ * built from the tables the history before it leaves (replayed on a scratch database; on the project's
+ * PostgreSQL server where it offers temporary databases).
+ */
+async function scaffoldTest(ctx: Context, name: string, dir: string): Promise<void> {
+  const scaffold = await migrationTestScaffold(ctx.project, readMigrationsFolder(ctx.project.migrationsDir), name, { server: ctx.db.engine?.database });
+  if (!scaffold) {
+    ctx.output.out(`Nothing to scaffold: ${name} changes no rows (no UPDATE, INSERT or DELETE, no column converted, dropped or made NOT NULL). A test goes beside it as ${SCAFFOLD_FILE} (see prisma-migrations test --help).`);
+    return;
+  }
+  const file = path.join(dir, SCAFFOLD_FILE);
+  if (existsSync(file)) {
+    ctx.output.err(`warning: ${path.relative(ctx.cwd, file)} exists already: not replaced.`);
+    return;
+  }
+  writeFileSync(file, scaffold.text);
+  if (scaffold.problem) ctx.output.err(`warning: the tables before ${name} could not be read, so the rows of its test are templates to write: ${scaffold.problem}`);
+  ctx.output.out(`Wrote ${path.relative(ctx.cwd, file)}: a test of the rows ${name} changes. Make its rows look like yours, then run prisma-migrations test.`);
+}
+
 /** The down script of a migration: printed, or written as down.sql beside it; --verify replays it on a scratch database. */
 async function down(ctx: OfflineContext): Promise<number> {
   const name = String(ctx.values.migration);
@@ -251,6 +273,7 @@ const COMMANDS: Record<Exclude<Command, 'down' | 'rehearse'>, (ctx: Context) => 
     }
     ctx.output.out(`${ctx.values.draft ? 'Created draft' : 'Created'} migration ${result.name} in ${path.relative(ctx.cwd, result.dir!) || result.dir}`);
     for (const name of result.applied) ctx.output.out(`Applied ${name}`);
+    if (ctx.values.test) await scaffoldTest(ctx, result.name, result.dir!);
     return 0;
   },
 

@@ -59,7 +59,7 @@ Sources: empty, migrations, schema, database.
   --exit-code   exit 0 when there is no difference, 2 when there is one, 1 on error
 
 ${COMMON}`,
-  create: `Usage: prisma-migrations create --name <name> [--draft] [--accept-data-loss [--allow-host <host>]]
+  create: `Usage: prisma-migrations create --name <name> [--draft] [--accept-data-loss [--allow-host <host>]] [--test]
 
 Plans the migration first. When it would lose data, nothing is written unless --accept-data-loss is
 given; steps that cannot run on the current data are refused unless --draft.
@@ -68,6 +68,11 @@ given; steps that cannot run on the current data are refused unless --draft.
   --draft               write the migration without applying it
   --accept-data-loss    allow a migration that drops data; on a server other than this machine only
                         with --allow-host (see below)
+  --test                when the migration changes rows (UPDATE, INSERT, DELETE, a column converted,
+                        dropped or made NOT NULL), write migration.test.sql beside it: a row for each
+                        table it changes, built from the table's columns before it, then -- migrate and
+                        an -- assert for each change (see test --help); otherwise it says there is
+                        nothing to scaffold
 ${ALLOW_HOST}
 
 ${COMMON}`,
@@ -101,7 +106,10 @@ otherwise, 2 on error.
   --ci              the pipeline's gate before deploy, in one command: the schema fully migrated
                     (schema-not-migrated), its breaking changes (static: no dev database is opened),
                     the history's integrity, and with --url the target database: migrations deploy
-                    would apply (listed), failed ones and drift (which fail the build)
+                    would apply (listed), failed ones and drift (which fail the build). The migration
+                    tests (see test --help) of the migrations deploy would apply run too, each on a
+                    scratch database: those the --url target has not applied, else with --base this
+                    branch's, else all; a failing one is migration-test-failed at its file and line
   --base <git ref>  with --ci: the branch a pull request targets (origin/main). Migrations new on this
                     branch since the merge base that change a table the base's new migrations also
                     change are conflicting-migrations. Without it, those are the migrations the --url
@@ -171,6 +179,9 @@ it can be baselined), or something else (what differs is printed).
   --baseline      when the database already has exactly these tables, record 0_init as applied without
                   running it; when it differs, write nothing and exit 1 with the differences
 
+The first migration only creates tables, so it has no rows to test: migration tests start with the
+migrations after it (create --test scaffolds one).
+
 ${COMMON}`,
   pull: `Usage: prisma-migrations pull [--force]
 
@@ -220,6 +231,10 @@ never on a database of yours:
 Exit code: 0 when every test passes (or there is none), 1 when one fails, 2 on error. The scratch
 databases are temporary SQLite files or in-memory PGlite databases; with --url of a PostgreSQL server,
 temporary databases on that server (the database itself is never written, nor created).
+
+create --test writes a starter migration.test.sql beside a new migration that changes rows; check --ci
+runs the tests of the migrations deploy would apply. The first migration only creates tables: tests
+start with the migrations after it.
 
   --run <regexp>    only the tests whose "<migration> › <test name>" it matches
   --format json     the results as JSON: [{"migration","file","name","line","status","durationMs","failure"}]

@@ -21,11 +21,11 @@ describe('the bundled prisma-migrations bin on the example project', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads prisma.config.ts and shows three pending migrations on the embedded SQLite file', () => {
+  it('loads prisma.config.ts and shows four pending migrations on the embedded SQLite file', () => {
     const result = run('status');
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stdout, /prisma\/dev\.db/);
-    assert.equal(result.stdout.match(/pending/g)?.length, 3);
+    assert.equal(result.stdout.match(/pending/g)?.length, 4);
   });
 
   it('applies them, seeds, and check reports the unmigrated rename with the row count', () => {

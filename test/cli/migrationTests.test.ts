@@ -11,29 +11,11 @@ import { discoverProject } from '../../src/core/project/discover';
 import { newPostgresDatabase } from '../helpers/postgresDatabase';
 import { tempProject, type TempProject } from '../helpers/tempProject';
 import { cli } from './cliSuite';
+import { SPLIT_NAME, USER_WITH_FULL_NAME } from '../helpers/splitName';
 
 const MODELS = 'model User {\n  id        Int     @id\n  firstName String\n  lastName  String?\n}\n';
 
-const INIT = 'CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY, "fullName" TEXT NOT NULL);\n';
 
-/** The data migration under test: two columns added, filled from the old one, which is dropped. */
-const SPLIT = {
-  sqlite: [
-    'ALTER TABLE "User" ADD COLUMN "firstName" TEXT;',
-    'ALTER TABLE "User" ADD COLUMN "lastName" TEXT;',
-    `UPDATE "User" SET "firstName" = CASE WHEN instr("fullName", ' ') > 0 THEN substr("fullName", 1, instr("fullName", ' ') - 1) ELSE "fullName" END,`,
-    `  "lastName" = CASE WHEN instr("fullName", ' ') > 0 THEN substr("fullName", instr("fullName", ' ') + 1) END;`,
-    'ALTER TABLE "User" DROP COLUMN "fullName";',
-    '',
-  ].join('\n'),
-  postgresql: [
-    'ALTER TABLE "User" ADD COLUMN "firstName" TEXT, ADD COLUMN "lastName" TEXT;',
-    `UPDATE "User" SET "firstName" = split_part("fullName", ' ', 1), "lastName" = NULLIF(split_part("fullName", ' ', 2), '');`,
-    'ALTER TABLE "User" DROP COLUMN "fullName";',
-    'ALTER TABLE "User" ALTER COLUMN "firstName" SET NOT NULL;',
-    '',
-  ].join('\n'),
-};
 
 const UNIQUE = 'CREATE UNIQUE INDEX "User_firstName_key" ON "User"("firstName");\n';
 
@@ -88,8 +70,8 @@ const BROKEN_FILE = ['SELECT 1;', '-- test: only reads', 'SELECT 2;', ''].join('
 
 function project(provider: 'sqlite' | 'postgresql'): TempProject {
   const created = tempProject(provider, MODELS);
-  created.addMigration('1_init', INIT);
-  created.addMigration('2_split', SPLIT[provider]);
+  created.addMigration('1_init', USER_WITH_FULL_NAME);
+  created.addMigration('2_split', SPLIT_NAME[provider]);
   created.addMigration('3_unique', UNIQUE);
   return created;
 }
@@ -199,7 +181,7 @@ describe('prisma-migrations test on SQLite', () => {
     const result = await run('--format', 'junit', '--run', '^2_split › (splits|no error)');
     assert.equal(result.code, 1);
     const xml = result.stdout;
-    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="prisma-migrations test" tests="2" failures="1" errors="0" skipped="0" time="[\d.]+">\n/);
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="prisma-migrations test" tests="2" failures="1" errors="0" time="[\d.]+">\n/);
     assert.match(xml, /\n {2}<testsuite name="2_split" tests="2" failures="1" errors="0" skipped="0" time="[\d.]+">\n/);
     assert.match(xml, /<testcase name="no error comes" classname="2_split" time="[\d.]+" file="prisma\/migrations\/2_split\/failing\.test\.sql" line="14">\n\s+<failure message="Expected an error, but the statement succeeded\." type="MigrationTestFailure">prisma\/migrations\/2_split\/failing\.test\.sql:16\nExpected an error, but the statement succeeded\.<\/failure>/);
     assert.match(xml, /<testcase name="splits fullName into firstName and lastName" classname="2_split" time="[\d.]+" file="prisma\/migrations\/2_split\/migration\.test\.sql" line="1"\/>/);

@@ -8,23 +8,11 @@ import type { RehearsalReport } from '../../src/core/rehearsal/rehearse';
 import { newPostgresDatabase } from '../helpers/postgresDatabase';
 import { tempProject, type TempProject } from '../helpers/tempProject';
 import { cli } from './cliSuite';
+import { SPLIT_NAME, USER_WITH_FULL_NAME } from '../helpers/splitName';
 
 const MODELS = `model User {\n  id        Int     @id\n  firstName String\n  lastName  String?\n}\n`;
-const INIT = `CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY, "fullName" TEXT NOT NULL);\n`;
 const SEED = `INSERT INTO "User" ("id", "fullName") VALUES (1, 'Ada Lovelace'), (2, 'Plato'), (3, 'Grace Hopper');\n`;
 
-/** A data migration: two columns filled from the one they replace. */
-const SPLIT = {
-  sqlite: `ALTER TABLE "User" ADD COLUMN "firstName" TEXT;
-ALTER TABLE "User" ADD COLUMN "lastName" TEXT;
-UPDATE "User" SET "firstName" = substr("fullName", 1, instr("fullName" || ' ', ' ') - 1), "lastName" = nullif(substr("fullName", instr("fullName" || ' ', ' ') + 1), '');
-ALTER TABLE "User" DROP COLUMN "fullName";
-`,
-  postgresql: `ALTER TABLE "User" ADD COLUMN "firstName" TEXT, ADD COLUMN "lastName" TEXT;
-UPDATE "User" SET "firstName" = split_part("fullName", ' ', 1), "lastName" = nullif(split_part("fullName", ' ', 2), '');
-ALTER TABLE "User" ALTER COLUMN "firstName" SET NOT NULL, DROP COLUMN "fullName";
-`,
-};
 /** Fails on its second statement: the first row's id is taken. */
 const FAILING = `UPDATE "User" SET "firstName" = upper("firstName");\nINSERT INTO "User" ("id", "firstName") VALUES (1, 'Again');\n`;
 
@@ -96,14 +84,14 @@ for (const target of TARGETS) {
     before(async () => {
       project = tempProject(target.provider, MODELS);
       database = await target.open(project);
-      project.addMigration('20250101000000_init', INIT);
+      project.addMigration('20250101000000_init', USER_WITH_FULL_NAME);
       const applied = await run('apply');
       assert.equal(applied.code, 0, applied.stderr);
       const seed = path.join(project.root, 'seed.sql');
       writeFileSync(seed, SEED);
       const seeded = await run('execute', '--file', seed);
       assert.equal(seeded.code, 0, seeded.stderr);
-      project.addMigration('20250102000000_split_name', SPLIT[target.provider]);
+      project.addMigration('20250102000000_split_name', SPLIT_NAME[target.provider]);
     });
     after(async () => {
       await database.drop();
@@ -119,7 +107,7 @@ for (const target of TARGETS) {
       const [split] = report.migrations;
       assert.equal(split?.name, '20250102000000_split_name');
       assert.equal(split.status, 'applied');
-      assert.equal(split.statements.length, target.provider === 'sqlite' ? 4 : 3);
+      assert.equal(split.statements.length, 4);
       assert.ok(split.statements.every((s) => s.ms > 0 && !s.failed));
       assert.deepEqual(split.rows, [{ table: 'User', before: 3, after: 3 }]);
       const update = split.statements.find((s) => s.sql.startsWith('UPDATE'));
@@ -180,7 +168,7 @@ describe('rehearse: what it refuses', () => {
     const database = await newPostgresDatabase('pm_rehearse_busy');
     const client = new pg.Client({ connectionString: database.url });
     try {
-      project.addMigration('20250101000000_init', INIT);
+      project.addMigration('20250101000000_init', USER_WITH_FULL_NAME);
       await client.connect();
       const { code, stderr } = await cli(project.root, 'rehearse', '--url', database.url);
       assert.equal(code, 2);

@@ -63,7 +63,7 @@ describe('formatTestResults', () => {
       xml,
       [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<testsuites name="prisma-migrations test" tests="3" failures="1" errors="0" skipped="0" time="1.513">',
+        '<testsuites name="prisma-migrations test" tests="3" failures="1" errors="0" time="1.513">',
         '  <testsuite name="2_split" tests="2" failures="1" errors="0" skipped="0" time="1.512">',
         '    <testcase name="splits names" classname="2_split" time="0.012" file="prisma/migrations/2_split/migration.test.sql" line="1"/>',
         '    <testcase name="keeps &lt;all&gt; &amp; &quot;quotes&quot;" classname="2_split" time="1.500" file="prisma/migrations/2_split/migration.test.sql" line="11">',

@@ -9,21 +9,23 @@ import type { PrismaProject } from '../types';
 import { branchConflicts, unappliedConflicts } from './conflicts';
 import type { Finding, Severity } from './findings';
 import { historyIntegrity } from './integrity';
+import { migrationsToTest, migrationTestFindings } from './migrationTestFindings';
 import { lintPendingMigrations } from './pendingSql';
 import { checkSchema } from './schemaCheck';
 import { datasourceLocation } from '../project/datasource';
 import { targetDrift, targetStatuses } from './targetDatabase';
 
-export const GATE_RULES = ['schema-not-migrated', 'pending-migration', 'migration-not-committed'] as const;
+export const GATE_RULES = ['schema-not-migrated', 'pending-migration', 'migration-not-committed', 'migration-test-failed', 'migration-tests-not-run'] as const;
 
 const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
 
 /**
  * Everything a pipeline checks before deploying, in one pass: the schema is fully migrated, its breaking
- * changes (static, no dev database), the history's integrity, and — with a target database — what deploy
- * would apply there (listed), its failed migrations and its drift (which fail). Migrations that may conflict
- * are this branch's against the base's (`base`), else the ones the target has not applied; with neither,
- * every migration would count as unapplied and any table changed twice in the history would "conflict".
+ * changes (static, no dev database), the history's integrity, the tests of the migrations deploy would
+ * apply (see migrationsToTest), and — with a target database — what deploy would apply there (listed), its
+ * failed migrations and its drift (which fail). Migrations that may conflict are this branch's against the
+ * base's (`base`), else the ones the target has not applied; with neither, every migration would count as
+ * unapplied and any table changed twice in the history would "conflict".
  */
 export async function ciGate(project: PrismaProject, folder: MigrationsFolder, target: HistoryBackend | null, base: BaseBranch | null): Promise<Finding[]> {
   const where = datasourceLocation(project);
@@ -39,6 +41,10 @@ export async function ciGate(project: PrismaProject, folder: MigrationsFolder, t
   const findings = [...schemaFindings, ...historyIntegrity(folder, statuses, project.provider), ...uncommitted];
   if (base) findings.push(...branchConflicts(folder, base));
   else if (target) findings.push(...unappliedConflicts(folder, statuses));
+  // After the replays above rather than beside them: each test replays its history too, and on a two-core
+  // runner three replays at once only wait for each other.
+  const server = target instanceof MigrationEngine ? target.database : undefined;
+  findings.push(...(await migrationTestFindings(project, folder, migrationsToTest(folder, targetState?.statuses ?? null, base), server)));
   if (!targetState) return findings;
   findings.push(...lintPendingMigrations(folder, statuses, project.provider));
   for (const name of pendingMigrations(statuses)) {

@@ -41,13 +41,18 @@ export function unappliedConflicts(folder: MigrationsFolder, statuses: readonly 
   );
 }
 
+/** The migrations this branch adds: new since the merge base, and not brought in from the base. */
+export function branchMigrations(folder: MigrationsFolder, base: BaseBranch): MigrationsFolder['migrations'] {
+  const theirs = new Set(base.added.map((m) => m.name));
+  return folder.migrations.filter((m) => !base.atMergeBase.has(m.name) && !theirs.has(m.name));
+}
+
 /**
  * Migrations new on this branch since the merge base that change a table the base's new migrations also
  * change: each side was written without the other, so together they may undo each other.
  */
 export function branchConflicts(folder: MigrationsFolder, base: BaseBranch): Finding[] {
-  const theirs = new Set(base.added.map((m) => m.name));
-  const ours = tablesChanged(folder.migrations.filter((m) => !base.atMergeBase.has(m.name) && !theirs.has(m.name)));
+  const ours = tablesChanged(branchMigrations(folder, base));
   const onBase = tablesChanged(base.added);
   return [...ours].flatMap(([table, names]) => {
     const others = onBase.get(table);

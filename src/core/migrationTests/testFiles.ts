@@ -4,6 +4,9 @@ import type { MigrationsFolder } from '../migrations/folder';
 
 export const TEST_FILE_SUFFIX = '.test.sql';
 
+/** The test file a migration's starter test is written to. */
+export const SCAFFOLD_FILE = `migration${TEST_FILE_SUFFIX}`;
+
 export interface MigrationTestFileRef {
   migration: string;
   /** Absolute path of the `*.test.sql` file. */

@@ -90,6 +90,7 @@ export async function rehearse(project: PrismaProject, folder: MigrationsFolder,
     if (pending.length === 0) return report('nothing pending', []);
     const migrations: RehearsedMigration[] = pending.map((name) => ({ name, status: 'not run', ms: 0, transaction: false, statements: [], rows: [], held: [] }));
     let current: RehearsedMigration | undefined;
+    let counted: Map<string, number> | undefined;
     try {
       await engine.applyPending(folder, {
         signal: options.signal,
@@ -99,7 +100,8 @@ export async function rehearse(project: PrismaProject, folder: MigrationsFolder,
         },
         runScript: async (connection, script) => {
           if (current === undefined) throw new Error('a migration ran that was not pending');
-          await runTimed(connection, provider, script, current);
+          // What one migration leaves, the next one starts from: each table is counted once between two migrations.
+          counted = await runTimed(connection, provider, script, current, counted ?? (await tableRows(connection, provider)));
         },
       });
     } catch (error) {
@@ -125,10 +127,16 @@ function runsInTransaction(provider: 'sqlite' | 'postgresql', statements: readon
   return !(statements.length === 1 && OUTSIDE_TRANSACTION.test(statements[0]!.text.trim()));
 }
 
-async function runTimed(connection: SqlDriverAdapter, provider: 'sqlite' | 'postgresql', script: string, migration: RehearsedMigration): Promise<void> {
+/** Runs a migration's script statement by statement, filling `migration` in; resolves with the rows of the tables after it. */
+async function runTimed(
+  connection: SqlDriverAdapter,
+  provider: 'sqlite' | 'postgresql',
+  script: string,
+  migration: RehearsedMigration,
+  before: ReadonlyMap<string, number>,
+): Promise<Map<string, number>> {
   const started = performance.now();
   const statements = splitStatements(script).statements;
-  const before = await tableRows(connection, provider);
   const transaction = runsInTransaction(provider, statements);
   migration.transaction = transaction;
   const rowsOf = (table: string) => before.get(table) ?? null;
@@ -167,6 +175,7 @@ async function runTimed(connection: SqlDriverAdapter, provider: 'sqlite' | 'post
   migration.rows = [...new Set([...before.keys(), ...after.keys()])]
     .sort()
     .map((table) => ({ table, before: before.get(table) ?? null, after: after.get(table) ?? null }));
+  return after;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, isMigrateError } from '../../core/errors';
 import { configureDevDatabaseCommand, createEmbeddedDatabaseCommand } from '../devDatabase/configureDevDatabase';
+import { addMigrationTestCommand } from './addMigrationTest';
 import { initializeMigrationsCommand, pullSchemaCommand } from './adopt';
 import { applyPendingCommand } from './apply';
 import { runCiCheckCommand } from './ciCheck';
@@ -43,6 +44,7 @@ const COMMANDS = {
   'prismaMigrations.diffMigration': { title: 'Compare with Previous Migration', run: diffMigrationCommand },
   'prismaMigrations.createSchema': { title: 'Create Prisma Schema', run: createSchemaCommand },
   'prismaMigrations.showSql': { title: 'Show SQL for This Change', run: showSqlCommand },
+  'prismaMigrations.addMigrationTest': { title: 'Add a Migration Test', run: addMigrationTestCommand },
   'prismaMigrations.generateDownMigration': { title: 'Generate Down Migration', run: generateDownMigrationCommand },
   'prismaMigrations.rollBackLast': { title: 'Roll Back Last Migration', run: rollBackLastCommand },
   'prismaMigrations.squashMigrations': { title: 'Squash Migrations', run: squashMigrationsCommand },

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectDatabase } from '../../core/connect';
@@ -5,9 +6,10 @@ import type { MigrationPlan } from '../../core/engine/migrationEngine';
 import { plainText } from '../../core/text/plainText';
 import { validateMigrationName } from './migrationNameInput';
 import { withProgress } from '../progress';
-import type { Core } from '../projects/loadCore';
+import { type Core, loadCore } from '../projects/loadCore';
 import { projectArgument } from './arguments';
 import type { CommandContext } from './commandContext';
+import { addMigrationTest } from './addMigrationTest';
 import { rehearsePending } from './rehearse';
 import { requireEngine } from './requireEngine';
 import { Cancelled } from './userError';
@@ -41,15 +43,20 @@ export async function createMigrationCommand(ctx: CommandContext, arg: unknown):
   }
   const file = vscode.Uri.file(path.join(result.dir, 'migration.sql'));
   ctx.log.info(`Created ${result.name}${result.applied.length > 0 ? `; applied ${result.applied.join(', ')}` : ' (draft)'}`);
-  if (mode === 'draft') {
-    await vscode.window.showTextDocument(file);
-    void ctx.prompts.info(`Draft migration ${result.name} created; edit it, then apply it.`);
-  } else if (mode === 'rehearse') {
-    await rehearsePending(ctx, state);
-  } else {
-    void ctx.prompts.info(`Migration ${result.name} created and applied.`);
+  if (mode === 'draft') await vscode.window.showTextDocument(file);
+  if (mode === 'rehearse') await rehearsePending(ctx, state);
+  const done = mode === 'apply' ? `Migration ${result.name} created and applied.` : mode === 'draft' ? `Draft migration ${result.name} created; edit it, then apply it.` : `Migration ${result.name} created.`;
+  const core = await loadCore();
+  if (!core.changesData(await readFile(file.fsPath, 'utf8'))) {
+    if (mode !== 'rehearse') void ctx.prompts.info(done);
+    return;
   }
+  // A migration that rewrites rows is the one worth a test: offered, not forced.
+  const answer = await ctx.prompts.info(`${done} It changes rows: a test beside it can prove what it does to them.`, ADD_TEST);
+  if (answer === ADD_TEST) await addMigrationTest(ctx, state, result.name);
 }
+
+const ADD_TEST = 'Add a Test';
 
 async function decideAndName(ctx: CommandContext, plan: MigrationPlan, preview: vscode.Uri | undefined): Promise<{ mode: Mode; name: string }> {
   const mode = await chooseMode(ctx, plan, preview);

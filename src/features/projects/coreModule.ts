@@ -34,3 +34,4 @@ export { baseline, planInit, writeInit } from '../../core/operations/init';
 export { pullSchema } from '../../core/operations/pull';
 export { rehearseOnCopy } from '../../core/rehearsal/rehearseOnCopy';
 export { runMigrationTests } from '../../core/migrationTests/runMigrationTests';
+export { changesData, migrationTestScaffold } from '../../core/migrationTests/scaffold';

@@ -101,6 +101,32 @@ ALTER TABLE "User" DROP COLUMN "fullName";
     );
   });
 
+  it('Add a Migration Test writes a starter test for a migration that changes rows, which the Test Explorer runs and passes', async () => {
+    const name = '20260103000000_upper_names';
+    const dir = path.join(prisma(), 'migrations', name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'migration.sql'), 'UPDATE "User" SET "firstName" = upper("firstName");\n');
+    await waitFor('the new migration was not listed', async () => {
+      await api.projects.refresh();
+      return api.projects.projects.find((s) => s.project.root.endsWith(APP))?.report?.migrations.some((m) => m.name === name);
+    });
+    session.prompts.answer(name);
+    await session.run('prismaMigrations.addMigrationTest');
+    const file = path.join(dir, 'migration.test.sql');
+    await waitFor('the scaffold was not opened', () => vscode.window.activeTextEditor?.document.uri.fsPath === file);
+    assert.match(vscode.window.activeTextEditor!.document.getText(), /^-- test: .+\n[\s\S]*^INSERT INTO "User"[\s\S]*^-- migrate$[\s\S]*^-- assert: /m);
+    const uri = vscode.Uri.file(file);
+    await waitFor('the scaffold\'s test was not listed', () => api.migrationTests.testsIn(uri).length === 1);
+    const results = finished();
+    await vscode.commands.executeCommand('prismaMigrations.runMigrationTest', uri, api.migrationTests.testsIn(uri)[0]!.id);
+    assert.deepEqual((await results).map((r) => [r.status, r.failure?.message]), [['passed', undefined]]);
+
+    session.prompts.answer('20260101000000_init');
+    await session.run('prismaMigrations.addMigrationTest');
+    assert.match(session.prompts.find('error', /changes no rows/)?.message ?? '', /20260101000000_init changes no rows/);
+    session.prompts.reset();
+  });
+
   it('a lens runs its test alone; an edit in the editor moves the tests with the text', async () => {
     const uri = vscode.Uri.file(testFile());
     const [first] = api.migrationTests.testsIn(uri);
