@@ -192,6 +192,18 @@ describe('rehearse: what it refuses', () => {
     }
   });
 
+  it('a MySQL project: said before anything is copied', async () => {
+    const project = tempProject('mysql', MODELS);
+    try {
+      project.addMigration('20250101000000_init', USER_WITH_FULL_NAME);
+      const { code, stderr } = await cli(project.root, 'rehearse', '--url', 'mysql://root@127.0.0.1:3306/test');
+      assert.equal(code, 2);
+      assert.match(stderr, /Rehearsal copies SQLite and PostgreSQL databases; this build cannot copy a mysql database/);
+    } finally {
+      project.remove();
+    }
+  });
+
   it('a --max-size that is not a size', async () => {
     const project = tempProject('sqlite', MODELS);
     try {

@@ -2,13 +2,11 @@ import path from 'node:path';
 import type { EngineDatabase } from '../db/target';
 import type { BaseBranch } from '../git/baseBranch';
 import { lockfileMismatch, type MigrationsFolder } from '../migrations/folder';
-import { type MigrationTestResult, runMigrationTests } from '../migrationTests/runMigrationTests';
+import { type MigrationTestResult, runMigrationTests, TESTED_PROVIDERS } from '../migrationTests/runMigrationTests';
 import { findMigrationTestFiles } from '../migrationTests/testFiles';
 import type { MigrationStatus, PrismaProject } from '../types';
 import { branchMigrations } from './conflicts';
 import type { Finding } from './findings';
-
-const TESTED_PROVIDERS = new Set(['sqlite', 'postgresql']);
 
 /**
  * The migrations whose tests the CI gate runs: the ones a deploy would apply. With a target's statuses,

@@ -38,7 +38,8 @@ export interface MigrationTestOptions {
   onResult?(result: MigrationTestResult): void;
 }
 
-const TESTED_PROVIDERS = new Set(['sqlite', 'postgresql']);
+/** The providers whose scratch databases the tests can run on (the schema engine's). */
+export const TESTED_PROVIDERS: ReadonlySet<string> = new Set(['sqlite', 'postgresql']);
 
 /**
  * Runs the tests beside the migrations (see migrationTestFile.ts), one after another: each on a scratch

@@ -75,7 +75,7 @@ function refuseLarger(bytes: number, options: CopyOptions, what: string): void {
 }
 
 function missing(location: string): MigrateError {
-  return new MigrateError('missingDatabase', `There is no database at ${location} to copy: apply the migrations to it first, or name another with --url.`, {
+  return new MigrateError('missingDatabase', `There is no database at ${location} to copy: apply the migrations to create it first.`, {
     databaseName: path.basename(location),
   });
 }
