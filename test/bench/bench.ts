@@ -1,7 +1,8 @@
 // `npm run bench`: medians (min, max) of the engine's main operations on a generated real-size project
 // (100 models, 200 migrations), and applying the history compared with running the same files through
 // `sqlite3` / `psql` directly; the CLI's start-up against `node -e 0`. `--runs N` (default 5), `--json`
-// for machine output, `--only cli` for the start-up rows alone, `--only targets` for issue 16's targets alone.
+// for machine output, `--only cli` for the start-up rows alone, `--only targets` for issue 16's targets alone,
+// `--only rehearsal` for a rehearsal against applying the same migrations.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,12 +64,13 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   process.exit(2);
 }
 const JSON_OUTPUT = values.json ?? false;
-if (values.only !== undefined && values.only !== 'cli' && values.only !== 'targets') {
-  console.error('--only takes cli or targets');
+if (values.only !== undefined && !['cli', 'targets', 'rehearsal'].includes(values.only)) {
+  console.error('--only takes cli, targets or rehearsal');
   process.exit(2);
 }
 const CLI_ONLY = values.only === 'cli';
 const TARGETS_ONLY = values.only === 'targets';
+const REHEARSAL_ONLY = values.only === 'rehearsal';
 /** Other work on the machine shows in the spread (min–max); the load average says how much there was. */
 const LOAD_AT_START = os.loadavg()[0].toFixed(1);
 
@@ -456,6 +458,55 @@ async function targetBenchmarks(project: LargeProject, psql: string | null): Pro
   });
 }
 
+/** How many of the history's last migrations the rehearsal rows leave pending. */
+const REHEARSED = 50;
+
+/**
+ * `rehearse` (copy, apply statement by statement with locks and row counts, drop) against what it stands
+ * in for: `apply` of the same pending migrations on a copy of the same database, the copy made untimed.
+ * Whole CLI processes on the server, interleaved run by run.
+ */
+async function rehearsalBenchmarks(project: LargeProject): Promise<void> {
+  progress(`Rehearsal: the last ${REHEARSED} of ${MIGRATION_COUNT} migrations pending on the server`);
+  const unreachable = await serverReachable();
+  if (unreachable) {
+    skipped.push(`PostgreSQL is not reachable (${unreachable}): the rehearsal rows are skipped.`);
+    return;
+  }
+  const name = `pm_bench_${randomBytes(6).toString('hex')}`;
+  await createDatabase(`${SERVER}/${name}`);
+  cleanups.push(() => dropDatabase(name));
+  const run = (args: string[]) => {
+    const started = performance.now();
+    execFileSync(process.execPath, [CLI, ...args], { cwd: project.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    return performance.now() - started;
+  };
+  // The database holds the history but its last migrations: moved aside while the rest is applied.
+  const later = readMigrationsFolder(project.migrationsDir).migrations.slice(-REHEARSED);
+  const aside = tempDir('pm-bench-aside-');
+  for (const m of later) cpSync(m.dir, path.join(aside, m.name), { recursive: true });
+  for (const m of later) rmSync(m.dir, { recursive: true });
+  run(['apply', '--url', `${SERVER}/${name}`]);
+  for (const m of later) cpSync(path.join(aside, m.name), m.dir, { recursive: true });
+  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
+  await admin.connect();
+  cleanups.push(() => admin.end());
+  const rehearsal: number[] = [];
+  const apply: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    rehearsal.push(run(['rehearse', '--url', `${SERVER}/${name}`]));
+    const copy = `${name}_copy`;
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(copy)} TEMPLATE ${pg.escapeIdentifier(name)}`);
+    try {
+      apply.push(run(['apply', '--url', `${SERVER}/${copy}`]));
+    } finally {
+      await dropDatabase(copy);
+    }
+  }
+  measurements.push({ name: `rehearse: ${REHEARSED} pending of ${MIGRATION_COUNT}, server (copy, apply with locks and rows, drop)`, samples: rehearsal });
+  measurements.push({ name: `apply the same ${REHEARSED} on a copy made beforehand (what it stands in for)`, samples: apply });
+}
+
 /** Whole CLI processes, interleaved run by run so that a burst of load on the machine hits all of them alike. */
 async function cliBenchmarks(): Promise<void> {
   progress('CLI start-up (the example: 3 migrations, SQLite)');
@@ -534,8 +585,12 @@ function printTable(generation: string): void {
 }
 
 async function main(): Promise<void> {
-  if (!TARGETS_ONLY) await cliBenchmarks();
+  if (!TARGETS_ONLY && !REHEARSAL_ONLY) await cliBenchmarks();
   if (CLI_ONLY) return report('generated projects: none (--only cli)');
+  if (REHEARSAL_ONLY) {
+    await rehearsalBenchmarks(await writeLargeProject('postgresql', tempDir('pm-bench-project-postgresql-')));
+    return report('generated projects: postgresql (--only rehearsal)');
+  }
   if (TARGETS_ONLY) {
     const result = await writeLargeProject('postgresql', tempDir('pm-bench-project-postgresql-'));
     await targetBenchmarks(result, which('psql'));
@@ -557,6 +612,7 @@ async function main(): Promise<void> {
   await keystrokeBenchmarks(projects.sqlite);
   await postgresBenchmarks(projects.postgresql, tools.psql);
   await targetBenchmarks(projects.postgresql, tools.psql);
+  await rehearsalBenchmarks(projects.postgresql);
   for (const provider of ['sqlite', 'postgresql'] as const) await replayCacheBenchmarks(projects[provider], provider);
 
   report(`generated projects: ${generationNotes.join('; ')}`);
