@@ -153,6 +153,8 @@ async function migrationTests(ctx: OfflineContext, server: EngineDatabase | unde
     filter: ctx.values.run === undefined ? undefined : testFilter(String(ctx.values.run)),
     server,
     onResult: format === 'text' ? (result) => ctx.output.out(formatTestResult(result, ctx.cwd)) : undefined,
+    // Each step as it ends, ahead of the test's result: what ran, how long, what came back.
+    trace: ctx.values.verbose ? (test, line) => ctx.output.err(`  ${test.migration} › ${test.name}: ${line}`) : undefined,
   });
   const none = results.length > 0 ? undefined : ctx.values.run === undefined ? 'No migration tests found.' : `No migration tests match --run ${String(ctx.values.run)}.`;
   if (format === 'text') {

@@ -239,6 +239,7 @@ start with the migrations after it.
   --run <regexp>    only the tests whose "<migration> › <test name>" it matches
   --format json     the results as JSON: [{"migration","file","name","line","status","durationMs","failure"}]
   --format junit    JUnit XML for CI test reports: one test suite per migration
+  --verbose         each step of each test as it ends, on stderr: its line, its time, what came back
 
 ${COMMON}`,
   rehearse: `Usage: prisma-migrations rehearse [--url <database to copy>] [--format text|json|markdown] [--max-size <size>]

@@ -109,6 +109,22 @@ describe('prisma-migrations test on SQLite', () => {
     assert.equal(existsSync(path.join(sqlite.root, 'prisma', 'dev.db')), false, 'the dev database is never opened');
   });
 
+  it('--verbose: each step as it ran, how long, and what came back, on stderr', async () => {
+    const result = await run('--verbose');
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const steps = result.stderr.split('\n').filter((line) => line.startsWith('  2_split › '));
+    assert.deepEqual(
+      steps.map((line) => line.replace(/^ {2}2_split › splits fullName into firstName and lastName: /, '').replace(/\(\d+ ms\)/, '(ms)')),
+      [
+        `line 2: INSERT INTO "User" ("id", "fullName") VALUES (1, 'Ada Lovel… (ms): ok`,
+        'line 3: -- migrate to 2_split (ms): applied',
+        'line 4: -- assert: SELECT count(*) = 0 FROM "User" WHERE "firstName" IS NULL (ms): 1 row: 1',
+        'line 6: -- output: SELECT "firstName", "lastName" FROM "User" ORDER BY "id" (ms): 2 rows: Ada, Lovelace | Plato, NULL',
+        `line 9: -- error: INSERT INTO "User" ("id", "firstName") VALUES (1, 'Dup') (ms): failed as expected`,
+      ],
+    );
+  });
+
   it('each kind of failure at its line, with the database\'s words; problems of a file are failures too (exit 1)', async () => {
     const failing = writeTestFile(sqlite, '2_split', 'failing.test.sql', FAILING_TESTS);
     const broken = writeTestFile(sqlite, '1_init', 'broken.test.sql', BROKEN_FILE);

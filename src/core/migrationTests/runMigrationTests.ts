@@ -8,7 +8,7 @@ import { historyPrefix, replayedHistory } from '../operations/historyStates';
 import type { PrismaProject } from '../types';
 import { type MigrationTest, type MigrationTestStep, parseMigrationTests } from './migrationTestFile';
 import { findMigrationTestFiles } from './testFiles';
-import { type MigrationTestFailure, runTestSteps } from './testSteps';
+import { type MigrationTestFailure, runTestSteps, type StepTrace } from './testSteps';
 
 /** A test as it is selected and reported: `name` is a file's relative path for a problem of the file. */
 export interface MigrationTestRef {
@@ -36,6 +36,8 @@ export interface MigrationTestOptions {
   signal?: AbortSignal;
   onStart?(test: MigrationTestRef): void;
   onResult?(result: MigrationTestResult): void;
+  /** Receives a line per step of each test as it ends (see StepTrace): for `test --verbose` and the editor's Debug run. */
+  trace?(test: MigrationTestRef, line: string): void;
 }
 
 /** The providers whose scratch databases the tests can run on (the schema engine's). */
@@ -75,7 +77,7 @@ export async function runMigrationTests(project: PrismaProject, folder: Migratio
       if (options.signal?.aborted) return results;
       options.onStart?.(ref);
       const started = performance.now();
-      const failure = await runTest(project, folder, index, test, options, replayFailures);
+      const failure = await runTest(project, folder, index, test, options, replayFailures, options.trace && ((line) => options.trace!(ref, line)));
       report({ ...ref, status: failure ? 'failed' : 'passed', durationMs: Math.round(performance.now() - started), ...(failure && { failure }) });
     }
   }
@@ -93,6 +95,7 @@ async function runTest(
   test: MigrationTest,
   options: MigrationTestOptions,
   replayFailures: Map<string, string>,
+  trace: StepTrace | undefined,
 ): Promise<MigrationTestFailure | undefined> {
   const plan = migrationTargets(test, folder, index);
   if ('message' in plan) return plan;
@@ -107,7 +110,7 @@ async function runTest(
     return { message: errorMessage(error), line: test.line };
   }
   try {
-    return await runTestSteps(engine, test.steps, plan.targets);
+    return await runTestSteps(engine, test.steps, plan.targets, trace);
   } finally {
     await engine.dispose().catch(() => undefined);
   }

@@ -23,18 +23,41 @@ export async function runTestSteps(
   engine: MigrationEngine,
   steps: readonly MigrationTestStep[],
   targets: ReadonlyMap<MigrationTestStep, MigrationsFolder>,
+  trace?: StepTrace,
 ): Promise<MigrationTestFailure | undefined> {
   const connection = await engine.database.factory.mainConnection();
   for (const step of steps) {
+    const started = performance.now();
+    const traced = (outcome: string) => trace?.(`line ${step.line}: ${stepHead(step, targets)} (${Math.round(performance.now() - started)} ms): ${outcome}`);
     try {
-      const failure = step.kind === 'migrate' ? await migrate(engine, step, targets.get(step)!) : await check(connection, step);
+      const rows: string[] = [];
+      const failure = step.kind === 'migrate' ? await migrate(engine, step, targets.get(step)!) : await check(connection, step, rows);
+      traced(failure ? `failed: ${failure.message}` : step.kind === 'migrate' ? 'applied' : step.kind === 'error' ? 'failed as expected' : rows.length > 0 ? shownRows(rows) : 'ok');
       if (failure) return failure;
     } catch (error) {
+      traced(`could not run: ${errorMessage(error)}`);
       // Not the database's verdict on the statement (a lost connection): the test cannot go on.
       return { message: errorMessage(error), line: step.kind === 'migrate' ? step.line : step.statement.line };
     }
   }
   return undefined;
+}
+
+/** Receives a line per step as it ends: what ran, how long it took, what came back. */
+export type StepTrace = (line: string) => void;
+
+/** The step in a few words: the history a `-- migrate` reaches, or the statement's first line. */
+function stepHead(step: MigrationTestStep, targets: ReadonlyMap<MigrationTestStep, MigrationsFolder>): string {
+  if (step.kind === 'migrate') return `-- migrate to ${targets.get(step)?.migrations.at(-1)?.name ?? step.to ?? 'this migration'}`;
+  const sql = step.statement.sql.replace(/\s+/g, ' ').trim();
+  const head = sql.length > 60 ? `${sql.slice(0, 59)}…` : sql;
+  return step.kind === 'statement' ? head : `-- ${step.kind}: ${head}`;
+}
+
+/** At most three rows of what a query returned, for the trace. */
+function shownRows(rows: readonly string[]): string {
+  const first = rows.slice(0, 3).join(' | ');
+  return `${rows.length} row${rows.length === 1 ? '' : 's'}: ${first}${rows.length > 3 ? ' | …' : ''}`;
 }
 
 async function migrate(engine: MigrationEngine, step: MigrationTestStep, target: MigrationsFolder): Promise<MigrationTestFailure | undefined> {
@@ -46,7 +69,8 @@ async function migrate(engine: MigrationEngine, step: MigrationTestStep, target:
   }
 }
 
-async function check(connection: SqlDriverAdapter, step: Exclude<MigrationTestStep, { kind: 'migrate' }>): Promise<MigrationTestFailure | undefined> {
+/** One statement step; `returned` receives the rows a query gave back, rendered. */
+async function check(connection: SqlDriverAdapter, step: Exclude<MigrationTestStep, { kind: 'migrate' }>, returned: string[]): Promise<MigrationTestFailure | undefined> {
   const { sql, line } = step.statement;
   switch (step.kind) {
     case 'statement': {
@@ -64,6 +88,7 @@ async function check(connection: SqlDriverAdapter, step: Exclude<MigrationTestSt
       const outcome = await attempt(() => rowsOf(connection, sql));
       if (!outcome.ok) return { message: outcome.failure.message, line };
       const rows = outcome.value;
+      returned.push(...rows.map(renderRow));
       if (rows.length > 0 && rows.every((row) => isTrue(row[0]))) return undefined;
       const what = step.message === undefined ? 'Assertion failed' : `Assertion failed: ${step.message}`;
       const why = rows.length === 0 ? 'the query returned no rows' : 'a first column is not true';
@@ -73,6 +98,7 @@ async function check(connection: SqlDriverAdapter, step: Exclude<MigrationTestSt
       const outcome = await attempt(() => rowsOf(connection, sql));
       if (!outcome.ok) return { message: outcome.failure.message, line };
       const actual = outcome.value.map((row) => renderRow(row).trim());
+      returned.push(...actual);
       if (actual.length === step.rows.length && actual.every((row, i) => row === step.rows[i])) return undefined;
       return { message: 'The rows differ from -- output.', line: step.line, expected: shown(step.rows), actual: shown(actual) };
     }

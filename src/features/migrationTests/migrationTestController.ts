@@ -11,6 +11,14 @@ import type { DatabaseAccess } from '../projects/databaseAccess';
 import type { ProjectService } from '../projects/projectService';
 import type { ProjectState } from '../projects/projectState';
 
+/** A run that has ended: what each test came to, and the text of its output. */
+export interface FinishedRun {
+  results: MigrationTestResult[];
+  output: string;
+}
+
+type Append = (text: string, location?: vscode.Location, test?: vscode.TestItem) => void;
+
 /** What a test item stands for: a project, a test file (its migration's), or one test in it. */
 type ItemData = { kind: 'project'; state: ProjectState } | { kind: 'file'; state: ProjectState; migration: string } | { kind: 'test'; state: ProjectState; migration: string; name: string };
 
@@ -25,8 +33,8 @@ const testId = (file: string, name: string) => `${file}#${name}`;
 export class MigrationTestController implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('prismaMigrations.migrationTests', 'Prisma Migration Tests');
   private readonly data = new WeakMap<vscode.TestItem, ItemData>();
-  private readonly finished = new vscode.EventEmitter<MigrationTestResult[]>();
-  /** Fires with a run's results once it ends (the tests wait for it). */
+  private readonly finished = new vscode.EventEmitter<FinishedRun>();
+  /** Fires with a run's results and output once it ends (the tests wait for it). */
   readonly onDidFinishRun = this.finished.event;
   private readonly updated = new vscode.EventEmitter<void>();
   /** Fires when a test file's tests were read again. */
@@ -39,7 +47,9 @@ export class MigrationTestController implements vscode.Disposable {
     private readonly access: DatabaseAccess,
     private readonly log: Logger,
   ) {
-    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token, false), true);
+    // SQL has no debugger: debugging a test is reading each of its steps as it ran, in the run's output.
+    this.controller.createRunProfile('Run with Each Step in the Output', vscode.TestRunProfileKind.Debug, (request, token) => this.run(request, token, true), true);
     this.controller.refreshHandler = () => this.discover();
     this.controller.resolveHandler = async (item) => {
       if (!item) await this.discover();
@@ -73,7 +83,7 @@ export class MigrationTestController implements vscode.Disposable {
   /** Runs these tests as the Test Explorer would, and resolves once the run has ended. */
   runTests(items: readonly vscode.TestItem[]): Promise<void> {
     const source = new vscode.CancellationTokenSource();
-    return this.run(new vscode.TestRunRequest(items), source.token).finally(() => source.dispose());
+    return this.run(new vscode.TestRunRequest(items), source.token, false).finally(() => source.dispose());
   }
 
   private async discover(): Promise<void> {
@@ -153,8 +163,14 @@ export class MigrationTestController implements vscode.Disposable {
     return undefined;
   }
 
-  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, traced: boolean): Promise<void> {
     const run = this.controller.createTestRun(request);
+    let output = '';
+    // The output is also kept as written, for whoever waits for the run (onDidFinishRun).
+    const append: Append = (text, location, test) => {
+      output += text;
+      run.appendOutput(text, location, test);
+    };
     const all: MigrationTestResult[] = [];
     try {
       const excluded = new Set(request.exclude ?? []);
@@ -168,15 +184,22 @@ export class MigrationTestController implements vscode.Disposable {
       }
       for (const [state, items] of byProject) {
         if (token.isCancellationRequested) break;
-        all.push(...(await this.runProject(run, state, items, token)));
+        all.push(...(await this.runProject(run, append, state, items, token, traced)));
       }
     } finally {
       run.end();
-      this.finished.fire(all);
+      this.finished.fire({ results: all, output });
     }
   }
 
-  private async runProject(run: vscode.TestRun, state: ProjectState, items: readonly vscode.TestItem[], token: vscode.CancellationToken): Promise<MigrationTestResult[]> {
+  private async runProject(
+    run: vscode.TestRun,
+    append: Append,
+    state: ProjectState,
+    items: readonly vscode.TestItem[],
+    token: vscode.CancellationToken,
+    traced: boolean,
+  ): Promise<MigrationTestResult[]> {
     const byId = new Map(items.map((item) => [item.id, item]));
     const names = items.map((item) => {
       const data = this.data.get(item) as Extract<ItemData, { kind: 'test' }>;
@@ -194,7 +217,8 @@ export class MigrationTestController implements vscode.Disposable {
             const item = byId.get(testId(test.file, test.name));
             if (item) run.started(item);
           },
-          onResult: (result) => this.report(run, state, result, byId.get(testId(result.file, result.name))),
+          onResult: (result) => this.report(run, append, state, result, byId.get(testId(result.file, result.name))),
+          trace: traced ? (test, line) => append(`  ${line}\r\n`, undefined, byId.get(testId(test.file, test.name))) : undefined,
         }),
       );
       for (const item of items) if (!results.some((r) => testId(r.file, r.name) === item.id)) run.skipped(item);
@@ -209,9 +233,9 @@ export class MigrationTestController implements vscode.Disposable {
     }
   }
 
-  private report(run: vscode.TestRun, state: ProjectState, result: MigrationTestResult, item: vscode.TestItem | undefined): void {
+  private report(run: vscode.TestRun, append: Append, state: ProjectState, result: MigrationTestResult, item: vscode.TestItem | undefined): void {
     const location = result.failure ? new vscode.Location(vscode.Uri.file(result.file), new vscode.Position(result.failure.line - 1, 0)) : undefined;
-    run.appendOutput(`${formatTestResult(result, state.project.root).replace(/\r?\n/g, '\r\n')}\r\n`, location, item);
+    append(`${formatTestResult(result, state.project.root).replace(/\r?\n/g, '\r\n')}\r\n`, location, item);
     if (!item) return;
     if (result.status === 'passed') {
       run.passed(item, result.durationMs);

@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { MigrationTestResult } from '../../../src/core/migrationTests/runMigrationTests';
 import type { ExtensionApi } from '../../../src/extension';
+import type { FinishedRun } from '../../../src/features/migrationTests/migrationTestController';
 import { waitFor } from '../shared';
 import { commandSession, workspaceRoot } from './helpers';
 
@@ -32,10 +32,10 @@ describe('migration tests in the Test Explorer', function () {
   const prisma = () => path.join(workspaceRoot(), APP, 'prisma');
   const testFile = () => path.join(prisma(), 'migrations', SPLIT, 'migration.test.sql');
   const finished = () =>
-    new Promise<MigrationTestResult[]>((resolve) => {
-      const listener = api.migrationTests.onDidFinishRun((results) => {
+    new Promise<FinishedRun>((resolve) => {
+      const listener = api.migrationTests.onDidFinishRun((run) => {
         listener.dispose();
-        resolve(results);
+        resolve(run);
       });
     });
 
@@ -87,7 +87,7 @@ ALTER TABLE "User" DROP COLUMN "fullName";
   it('Run All runs them on scratch databases: one passes, the other fails at its output line with expected and actual', async () => {
     const results = finished();
     await vscode.commands.executeCommand('testing.runAll');
-    const byName = Object.fromEntries((await results).map((r) => [r.name, r]));
+    const byName = Object.fromEntries((await results).results.map((r) => [r.name, r]));
     assert.equal(byName['splits the full name']?.status, 'passed', JSON.stringify(byName));
     const failed = byName['keeps a one-word name whole'];
     assert.equal(failed?.status, 'failed');
@@ -119,7 +119,7 @@ ALTER TABLE "User" DROP COLUMN "fullName";
     await waitFor('the scaffold\'s test was not listed', () => api.migrationTests.testsIn(uri).length === 1);
     const results = finished();
     await vscode.commands.executeCommand('prismaMigrations.runMigrationTest', uri, api.migrationTests.testsIn(uri)[0]!.id);
-    assert.deepEqual((await results).map((r) => [r.status, r.failure?.message]), [['passed', undefined]]);
+    assert.deepEqual((await results).results.map((r) => [r.status, r.failure?.message]), [['passed', undefined]]);
 
     session.prompts.answer('20260101000000_init');
     await session.run('prismaMigrations.addMigrationTest');
@@ -127,12 +127,21 @@ ALTER TABLE "User" DROP COLUMN "fullName";
     session.prompts.reset();
   });
 
+  it('Debug runs the same tests with each step, its time and what came back in the output', async () => {
+    const results = finished();
+    await vscode.commands.executeCommand('testing.debugAll');
+    const { results: ran, output } = await results;
+    assert.deepEqual(ran.map((r) => r.status).sort(), ['failed', 'passed', 'passed']);
+    assert.match(output, /line 3: -- migrate to 20260102000000_split_name \(\d+ ms\): applied/);
+    assert.match(output, /line 10: -- output: SELECT "firstName", "lastName" FROM "User" \(\d+ ms\): failed: The rows differ from -- output\./);
+  });
+
   it('a lens runs its test alone; an edit in the editor moves the tests with the text', async () => {
     const uri = vscode.Uri.file(testFile());
     const [first] = api.migrationTests.testsIn(uri);
     const results = finished();
     await vscode.commands.executeCommand('prismaMigrations.runMigrationTest', uri, first!.id);
-    assert.deepEqual((await results).map((r) => [r.name, r.status]), [['splits the full name', 'passed']]);
+    assert.deepEqual((await results).results.map((r) => [r.name, r.status]), [['splits the full name', 'passed']]);
 
     const editor = await vscode.window.showTextDocument(uri);
     await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '-- Tests of the name split.\n\n'));
