@@ -246,8 +246,9 @@ ${COMMON}`,
 
 Copies the database, applies the pending migrations to the copy as apply would (Prisma's checks and
 bookkeeping), statement by statement, and drops the copy. The original is only read: a PostgreSQL
-server copies it as a template into a new database on the same server (it refuses while another session
-is connected to the original); a PGlite folder is copied; a SQLite file is snapshotted with VACUUM INTO.
+server copies it as a template into a new database on the same server, or, while another session is
+connected to it, through the driver: its applied history replayed, then its rows (refused with drift); a
+PGlite folder is copied; a SQLite file is snapshotted with VACUUM INTO.
 
 Per migration: its time, each statement's time, the table locks each statement takes and how many rows
 those tables hold (PostgreSQL: read from pg_locks inside the migration's transaction, as Prisma runs it),

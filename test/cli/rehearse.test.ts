@@ -163,17 +163,31 @@ for (const target of TARGETS) {
 }
 
 describe('rehearse: what it refuses', () => {
-  it('a server database with an open session is named, not disconnected', async () => {
+  it('a server database with an open session: copied through the driver, the session left alone, the original unchanged', async () => {
     const project = tempProject('postgresql', MODELS);
     const database = await newPostgresDatabase('pm_rehearse_busy');
     const client = new pg.Client({ connectionString: database.url });
     try {
       project.addMigration('20250101000000_init', USER_WITH_FULL_NAME);
+      assert.equal((await cli(project.root, 'apply', '--url', database.url)).code, 0);
       await client.connect();
-      const { code, stderr } = await cli(project.root, 'rehearse', '--url', database.url);
-      assert.equal(code, 2);
-      assert.match(stderr, /has 1 open session\(s\), and PostgreSQL copies a database only while nobody is connected to it: nothing was copied/);
+      await client.query(SEED);
+      project.addMigration('20250102000000_split_name', SPLIT_NAME.postgresql);
+      const before = await client.query('SELECT row_to_json(u)::text AS row FROM "User" u ORDER BY "id"');
+      const { code, stdout, stderr } = await cli(project.root, 'rehearse', '--format', 'json', '--url', database.url);
+      assert.equal(code, 0, stderr);
+      const report = JSON.parse(stdout) as RehearsalReport;
+      assert.equal(report.copy.method, 'PostgreSQL copy through the driver');
+      assert.deepEqual(report.migrations[0]?.rows, [{ table: 'User', before: 3, after: 3 }], 'the rows were copied');
       assert.equal((await client.query('SELECT 1 AS one')).rows[0]?.one, 1, 'the session was left alone');
+      assert.deepEqual((await client.query('SELECT row_to_json(u)::text AS row FROM "User" u ORDER BY "id"')).rows, before.rows);
+      assert.equal((await client.query("SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name = '20250102000000_split_name'")).rows[0]?.n, 0);
+
+      // A change made by hand is not in the history the copy is rebuilt from: refused, naming it.
+      await client.query('CREATE TABLE "Sneaky" ("id" INTEGER PRIMARY KEY)');
+      const drifted = await cli(project.root, 'rehearse', '--url', database.url);
+      assert.equal(drifted.code, 2);
+      assert.match(drifted.stderr, /differs from the history it applied \(drift\).*only in the original: column public\.Sneaky\.id/);
     } finally {
       await client.end();
       await database.drop();

@@ -12,12 +12,14 @@ import { dropDatabase } from '../db/postgresShadow';
 import { openSqlite, requireSqliteFile, sqliteFilePath } from '../db/sqlite';
 import type { EngineDatabase } from '../db/target';
 import { errorMessage, MigrateError } from '../errors';
+import type { MigrationsFolder } from '../migrations/folder';
 import { describeUrl } from '../redact';
 import { formatBytes } from '../text/byteSize';
 import type { PrismaProject, ResolvedUrl } from '../types';
+import { copyThroughDriver } from './driverCopy';
 
 /** How the copy was taken, in words for the report. */
-export type CopyMethod = 'PostgreSQL template copy' | 'PGlite data directory copy' | 'SQLite VACUUM INTO snapshot';
+export type CopyMethod = 'PostgreSQL template copy' | 'PostgreSQL copy through the driver' | 'PGlite data directory copy' | 'SQLite VACUUM INTO snapshot';
 
 /** A database of nobody's holding what the original held when it was copied; disposing drops it. */
 export interface DatabaseCopy {
@@ -34,6 +36,8 @@ export interface DatabaseCopy {
 export interface CopyOptions {
   /** A larger original is refused before anything is copied. */
   maxBytes: number;
+  /** The history the original applied, replayed where a server copies through the driver. */
+  folder: MigrationsFolder;
   /** Extensions the migrations create (PGlite loads them). */
   extensions?: string[];
 }
@@ -43,7 +47,7 @@ export const DEFAULT_MAX_COPY_BYTES = 1e9;
 
 /**
  * Copies the database `url` names, reading the original only: a PostgreSQL server copies it as a template
- * into a new database on the same server; a PGlite folder is copied file by file while its lock keeps
+ * into a new database on the same server (through the driver while other sessions use it); a PGlite folder is copied file by file while its lock keeps
  * every other user of ours out; a SQLite file is snapshotted by SQLite itself (`VACUUM INTO`, the
  * transactionally consistent alternative to the backup API, which works on a read-only connection).
  */
@@ -53,7 +57,7 @@ export async function copyDatabase(project: PrismaProject, url: ResolvedUrl, opt
     throw new MigrateError('unsupported', `Rehearsal copies SQLite and PostgreSQL databases; this build cannot copy a ${project.provider} database.`);
   }
   if (url.url.startsWith('pglite:')) return copyPglite(pgliteDataDir(url.url, urlBaseDir(project, url)), options);
-  return copyServerDatabase(url.url, options);
+  return copyServerDatabase(project, url.url, options);
 }
 
 /**
@@ -142,15 +146,20 @@ async function copyPglite(dataDir: string, options: CopyOptions): Promise<Databa
 }
 
 const OBJECT_IN_USE = '55006';
+
+async function hasOtherSessions(admin: pg.Client, database: string): Promise<boolean> {
+  const sessions = await admin.query<{ count: string }>('SELECT count(*)::text AS count FROM pg_stat_activity WHERE datname = $1', [database]);
+  return Number(sessions.rows[0]?.count ?? 0) > 0;
+}
 /** PostgreSQL's identifier limit, in bytes. */
 const MAX_IDENTIFIER = 63;
 
 /**
  * `CREATE DATABASE … TEMPLATE` copies the files of the original, which PostgreSQL allows only while no
- * session is connected to it: ours connects to the maintenance database, and an application still
- * connected gets named rather than disconnected.
+ * session is connected to it (ours connects to the maintenance database). With another session there (the
+ * application, left alone), the content is copied through the driver instead (driverCopy.ts).
  */
-async function copyServerDatabase(url: string, options: CopyOptions): Promise<DatabaseCopy> {
+async function copyServerDatabase(project: PrismaProject, url: string, options: CopyOptions): Promise<DatabaseCopy> {
   const target = postgresTarget(url);
   const admin = await maintenanceClient(target);
   const suffix = `_rehearsal_${randomBytes(4).toString('hex')}`;
@@ -165,21 +174,27 @@ async function copyServerDatabase(url: string, options: CopyOptions): Promise<Da
     const bytes = Number(size.rows[0]?.bytes ?? 0);
     refuseLarger(bytes, options, `Database \`${target.database}\` on ${target.address}`);
     const started = performance.now();
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(target.database)}`).catch(async (error: unknown) => {
-      if ((error as { code?: unknown }).code !== OBJECT_IN_USE) throw error;
-      const sessions = await admin.query<{ count: string }>('SELECT count(*)::text AS count FROM pg_stat_activity WHERE datname = $1', [target.database]);
-      throw new MigrateError(
-        'state',
-        `Database \`${target.database}\` on ${target.address} has ${sessions.rows[0]?.count ?? 'other'} open session(s), and PostgreSQL copies a database only while nobody is connected to it: nothing was copied. Stop the application (or close its connections) and rehearse again.`,
-        { cause: error },
+    let method: CopyMethod = 'PostgreSQL copy through the driver';
+    const throughDriver = async () => {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      created = true;
+      await copyThroughDriver(project, options.folder, target, name, options.extensions ?? []);
+    };
+    // With another session on the original (the application), PostgreSQL would wait 5 s for it to leave, then
+    // refuse: the driver copies the content instead. A session that comes in between is caught by the refusal.
+    if (await hasOtherSessions(admin, target.database)) await throughDriver();
+    else {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(target.database)}`).then(
+        () => (method = 'PostgreSQL template copy'),
+        (error: unknown) => ((error as { code?: unknown }).code === OBJECT_IN_USE ? throughDriver() : Promise.reject(error)),
       );
-    });
+    }
     created = true;
     const copyMs = performance.now() - started;
     const database = await openPostgres(withDatabase(target, name).url, { extensions: options.extensions });
     return databaseCopy(
       { ...database, label: `a copy of ${target.display}` },
-      { original: describeUrl(url), method: 'PostgreSQL template copy', bytes, copyMs },
+      { original: describeUrl(url), method, bytes, copyMs },
       () => dropDatabase(admin, name, target),
     );
   } catch (error) {

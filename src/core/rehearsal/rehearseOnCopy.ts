@@ -9,6 +9,7 @@ export async function rehearseOnCopy(project: PrismaProject, url: ResolvedUrl, o
   const folder = historyToApply(project);
   const copy = await copyDatabase(project, url, {
     maxBytes: options.maxBytes,
+    folder,
     extensions: requiredExtensions(folder.migrations.flatMap((m) => (m.script === null ? [] : [m.script]))),
   });
   try {
