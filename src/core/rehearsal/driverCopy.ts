@@ -4,7 +4,7 @@ import { connectClient, type PostgresTarget, withDatabase } from '../db/postgres
 import { MigrationEngine } from '../engine/migrationEngine';
 import { MigrateError } from '../errors';
 import { historyPrefix } from '../operations/historyStates';
-import { type MigrationsFolder } from '../migrations/folder';
+import type { MigrationsFolder } from '../migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import { readMigrationRows } from '../engine/migrationsTable';
 import type { MigrationRow, PrismaProject } from '../types';
