@@ -25,6 +25,7 @@ import { planSquash, recordSquash, squashDatabaseState, squashGuidance, writeSqu
 import { isUpToDate, readStatus } from '../core/operations/status';
 import { readMigrationsFolder } from '../core/migrations/folder';
 import { runMigrationTests } from '../core/migrationTests/runMigrationTests';
+import { NO_ROW_CHANGES } from '../core/migrationTests/dataChanges';
 import { migrationTestScaffold, SCAFFOLD_FILE } from '../core/migrationTests/scaffold';
 import { formatTestResult, formatTestResults, testSummary, type TestResultFormat } from '../core/migrationTests/testResultFormats';
 import type { EngineDatabase } from '../core/db/target';
@@ -174,7 +175,7 @@ async function migrationTests(ctx: OfflineContext, server: EngineDatabase | unde
 async function scaffoldTest(ctx: Context, name: string, dir: string): Promise<void> {
   const scaffold = await migrationTestScaffold(ctx.project, readMigrationsFolder(ctx.project.migrationsDir), name, { server: ctx.db.engine?.database });
   if (!scaffold) {
-    ctx.output.out(`Nothing to scaffold: ${name} changes no rows (no UPDATE, INSERT or DELETE, no column converted, dropped or made NOT NULL). A test goes beside it as ${SCAFFOLD_FILE} (see prisma-migrations test --help).`);
+    ctx.output.out(`Nothing to scaffold: ${name} ${NO_ROW_CHANGES}. A test goes beside it as ${SCAFFOLD_FILE} (see prisma-migrations test --help).`);
     return;
   }
   const file = path.join(dir, SCAFFOLD_FILE);

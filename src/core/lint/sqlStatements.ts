@@ -1,5 +1,10 @@
 import { lineColumns } from '../text/lineColumns';
 
+/** A double-quoted identifier, as both SQLite and PostgreSQL read it. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** One SQL statement of a migration, with where it starts and what the linter matches against. */
 export interface SqlStatement {
   /** The statement as written (comments inside kept), without the terminating `;` or comments after its last token. */

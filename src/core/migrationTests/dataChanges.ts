@@ -1,4 +1,4 @@
-import { splitStatements } from '../lint/sqlStatements';
+import { quoteIdentifier, splitStatements } from '../lint/sqlStatements';
 
 /*
  * What a migration does to the rows its tables already hold, read from its SQL: the statements a migration
@@ -67,6 +67,9 @@ export interface DataChange {
   /** 1-based line of its first statement that changes rows. */
   line: number;
 }
+
+/** Why a migration gets no starter test: after its name. */
+export const NO_ROW_CHANGES = 'changes no rows (no UPDATE, INSERT or DELETE, no column converted, dropped or made NOT NULL)';
 
 /**
  * Whether a migration changes the rows its tables hold in a way a test can check after it: `UPDATE`,
@@ -305,11 +308,6 @@ function redefinitions(statements: readonly Token[][]): Set<string> {
 }
 
 const keyOf = (table: TableName) => `${table.schema?.toLowerCase() ?? ''}.${table.name.toLowerCase()}`;
-
-/** A double-quoted identifier, as both SQLite and PostgreSQL read it. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 export function quoteTable(table: TableName): string {
   return table.schema === undefined ? quoteIdentifier(table.name) : `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;

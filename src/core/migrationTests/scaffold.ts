@@ -3,7 +3,8 @@ import type { ReplayCacheOptions } from '../db/replayCache';
 import { errorMessage } from '../errors';
 import type { MigrationsFolder } from '../migrations/folder';
 import type { PrismaProject, Provider } from '../types';
-import { type ColumnChange, type DataChange, dataChanges, quoteIdentifier, quoteTable, type TableName } from './dataChanges';
+import { quoteIdentifier } from '../lint/sqlStatements';
+import { type ColumnChange, type DataChange, dataChanges, quoteTable, type TableName } from './dataChanges';
 import { readTablesBefore } from './tablesBefore';
 
 export { changesData } from './dataChanges';

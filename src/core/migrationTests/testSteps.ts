@@ -5,6 +5,7 @@ import { errorMessage } from '../errors';
 import type { MigrationsFolder } from '../migrations/folder';
 import type { MigrationTestStep } from './migrationTestFile';
 import { isTrue, renderRow } from './resultRows';
+import { oneLine } from '../text/plainText';
 
 /** Why a test failed, at the line of the test file that says it. */
 export interface MigrationTestFailure {
@@ -49,8 +50,7 @@ export type StepTrace = (line: string) => void;
 /** The step in a few words: the history a `-- migrate` reaches, or the statement's first line. */
 function stepHead(step: MigrationTestStep, targets: ReadonlyMap<MigrationTestStep, MigrationsFolder>): string {
   if (step.kind === 'migrate') return `-- migrate to ${targets.get(step)?.migrations.at(-1)?.name ?? step.to ?? 'this migration'}`;
-  const sql = step.statement.sql.replace(/\s+/g, ' ').trim();
-  const head = sql.length > 60 ? `${sql.slice(0, 59)}…` : sql;
+  const head = oneLine(step.statement.sql, 60);
   return step.kind === 'statement' ? head : `-- ${step.kind}: ${head}`;
 }
 

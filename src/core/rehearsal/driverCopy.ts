@@ -8,11 +8,10 @@ import type { MigrationsFolder } from '../migrations/folder';
 import { appliedMigrations, migrationStatuses } from '../migrations/history';
 import { readMigrationRows } from '../engine/migrationsTable';
 import type { MigrationRow, PrismaProject } from '../types';
+import { USER_RELATIONS } from './rehearse';
 
 /** Rows fetched and written at a time: a batch is one JSON parameter, well under the protocol's limits. */
 const BATCH_ROWS = 1000;
-
-const USER_RELATIONS = String.raw`n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'`;
 
 /** Everything the copy must reproduce of the original's structure, one line each, for a comparison that names what differs. */
 const STRUCTURE = `

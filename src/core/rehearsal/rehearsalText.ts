@@ -1,4 +1,5 @@
 import { formatBytes } from '../text/byteSize';
+import { oneLine } from '../text/plainText';
 import type { RehearsalReport, RehearsedMigration, StatementLock, TableRows } from './rehearse';
 
 export const REHEARSAL_FORMATS = ['text', 'json', 'markdown'] as const;
@@ -42,12 +43,6 @@ function lockNotes(report: RehearsalReport): string[] {
   ];
 }
 
-/** The statement's first line, for a row of a report; the whole text is in the JSON. */
-export const statementHead = (sql: string, width = 72): string => {
-  const line = sql.replace(/\s+/g, ' ').trim();
-  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
-};
-
 const rowChanges = (rows: readonly TableRows[]) => rows.filter((r) => r.before !== r.after);
 
 function text(report: RehearsalReport): string {
@@ -55,7 +50,7 @@ function text(report: RehearsalReport): string {
   for (const migration of report.migrations) {
     lines.push('', `${migration.name}  ${migration.status.toUpperCase()}${migration.status === 'not run' ? '' : `  ${formatMs(migration.ms)}`}`);
     for (const statement of migration.statements) {
-      lines.push(`  line ${String(statement.line).padEnd(4)} ${formatMs(statement.ms).padStart(8)}  ${statementHead(statement.sql)}${statement.failed ? '  ← failed' : ''}`);
+      lines.push(`  line ${String(statement.line).padEnd(4)} ${formatMs(statement.ms).padStart(8)}  ${oneLine(statement.sql, 72)}${statement.failed ? '  ← failed' : ''}`);
       for (const lock of statement.locks) lines.push(`${' '.repeat(22)}${lockText(lock)}`);
     }
     if (migration.error) lines.push(`  error ${migration.error.code}${migration.error.line ? ` at line ${migration.error.line}` : ''}: ${migration.error.message.replace(/\n/g, '\n    ')}`);
@@ -85,7 +80,7 @@ function markdown(report: RehearsalReport): string {
 function markdownMigration(migration: RehearsedMigration): string[] {
   const lines = [`## ${migration.name}`, '', '| Line | Statement | Time | Locks |', '| ---: | --- | ---: | --- |'];
   for (const s of migration.statements) {
-    lines.push(`| ${s.line} | \`${cell(statementHead(s.sql, 60)).replace(/`/g, "'")}\`${s.failed ? ' **failed**' : ''} | ${formatMs(s.ms)} | ${cell(s.locks.map(lockText).join('; '))} |`);
+    lines.push(`| ${s.line} | \`${cell(oneLine(s.sql, 60)).replace(/`/g, "'")}\`${s.failed ? ' **failed**' : ''} | ${formatMs(s.ms)} | ${cell(s.locks.map(lockText).join('; '))} |`);
   }
   if (migration.error) lines.push('', `**Error ${migration.error.code}**${migration.error.line ? ` at line ${migration.error.line}` : ''}:`, '', '```', migration.error.message, '```');
   if (migration.held.length > 0) lines.push('', `Locks held until commit: ${migration.held.map((h) => `${h.mode} on ${h.table} for ${formatMs(h.ms)}`).join('; ')}.`);

@@ -2,7 +2,7 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { databaseFailure } from '../engine/applyScripts';
 import { MigrationEngine } from '../engine/migrationEngine';
 import { MigrateError } from '../errors';
-import { type SqlStatement, splitStatements } from '../lint/sqlStatements';
+import { quoteIdentifier, type SqlStatement, splitStatements } from '../lint/sqlStatements';
 import type { MigrationsFolder } from '../migrations/folder';
 import { migrationStatuses, pendingMigrations } from '../migrations/history';
 import type { PrismaProject } from '../types';
@@ -210,7 +210,10 @@ function newLocks(held: Map<string, LockMode>, acquired: Map<string, { mode: Loc
   return fresh;
 }
 
-const USER_RELATIONS = String.raw`n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND c.relname <> '_prisma_migrations'`;
+/** Relations of the user's schemas (`n` their namespace), PostgreSQL's own aside. */
+export const USER_RELATIONS = String.raw`n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'`;
+/** The user's tables (`c`), the migrations table aside: what the report counts and names. */
+const USER_TABLES = `${USER_RELATIONS} AND c.relname <> '_prisma_migrations'`;
 
 /** A table as the report names it: unqualified in the connection's own schema, as migrations usually write it. */
 const PG_TABLE_NAME = `CASE WHEN n.nspname = current_schema() THEN c.relname ELSE n.nspname || '.' || c.relname END`;
@@ -219,7 +222,7 @@ const PG_TABLE_NAME = `CASE WHEN n.nspname = current_schema() THEN c.relname ELS
 async function heldLocks(connection: SqlDriverAdapter): Promise<Map<string, LockMode>> {
   const result = await connection.queryRaw({
     sql: `SELECT ${PG_TABLE_NAME}, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p', 'm') AND ${USER_RELATIONS}`,
+          WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p', 'm') AND ${USER_TABLES}`,
     args: [],
     argTypes: [],
   });
@@ -232,8 +235,6 @@ async function heldLocks(connection: SqlDriverAdapter): Promise<Map<string, Lock
   return held;
 }
 
-const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** Every user table's row count (the migrations table aside), by the names the report uses. */
 async function tableRows(connection: SqlDriverAdapter, provider: 'sqlite' | 'postgresql'): Promise<Map<string, number>> {
   const query = async (sql: string) => (await connection.queryRaw({ sql, args: [], argTypes: [] })).rows as unknown[][];
@@ -244,7 +245,7 @@ async function tableRows(connection: SqlDriverAdapter, provider: 'sqlite' | 'pos
         )
       : (
           await query(
-            `SELECT ${PG_TABLE_NAME}, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_RELATIONS}`,
+            `SELECT ${PG_TABLE_NAME}, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_TABLES}`,
           )
         ).map(([name, schema, relation]) => ({ name: String(name), from: `${quoteIdentifier(String(schema))}.${quoteIdentifier(String(relation))}` }));
   const counts = new Map<string, number>();

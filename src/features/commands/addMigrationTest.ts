@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { NO_ROW_CHANGES } from '../../core/migrationTests/dataChanges';
 import { SCAFFOLD_FILE } from '../../core/migrationTests/testFiles';
 import { withProgress } from '../progress';
 import type { ProjectState } from '../projects/projectState';
@@ -24,7 +25,7 @@ export async function addMigrationTest(ctx: CommandContext, state: ProjectState,
     const scaffold = await withProgress(`Writing a test for ${migration}…`, () =>
       ctx.access.scratch(state.project, (core, project) => core.migrationTestScaffold(project, core.readMigrationsFolder(project.migrationsDir), migration)),
     );
-    if (!scaffold) throw new UserFacingError(`${migration} changes no rows (no UPDATE, INSERT, DELETE, dropped column or type change): there is nothing for a test to check yet.`);
+    if (!scaffold) throw new UserFacingError(`${migration} ${NO_ROW_CHANGES}: there is nothing for a test to check yet.`);
     if (scaffold.problem) ctx.log.warn(`The tables before ${migration} could not be read, so the test's rows are templates: ${scaffold.problem}`);
     await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(scaffold.text, 'utf8'));
     ctx.log.info(`Wrote ${file}`);

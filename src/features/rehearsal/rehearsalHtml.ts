@@ -1,4 +1,5 @@
-import { formatMs, rehearsalSummary, statementHead } from '../../core/rehearsal/rehearsalText';
+import { formatMs, rehearsalSummary } from '../../core/rehearsal/rehearsalText';
+import { oneLine } from '../../core/text/plainText';
 import type { RehearsalReport, RehearsedMigration, StatementLock } from '../../core/rehearsal/rehearse';
 
 /** Messages the page posts back to the extension. */
@@ -73,7 +74,7 @@ function migrationSection(migration: RehearsedMigration): string {
   const statements = migration.statements.map(
     (s) => `<tr class="${s.failed ? 'failed' : ''}">
 <td class="num"><a href="#" data-kind="open" data-migration="${escape(migration.name)}" data-line="${s.line}">${s.line}</a></td>
-<td><code title="${escape(s.sql)}">${escape(statementHead(s.sql, 90))}</code></td>
+<td><code title="${escape(s.sql)}">${escape(oneLine(s.sql, 90))}</code></td>
 <td class="num time"><span class="mini-bar" data-width="${((s.ms / longest) * 100).toFixed(1)}"></span>${formatMs(s.ms)}</td>
 <td>${s.locks.map(lockCell).join('<br>')}</td>
 </tr>`,
